@@ -1,0 +1,40 @@
+# The two set-up commands are `make run` and `make test` (see README.md).
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+
+.PHONY: install run test dev sample bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Set up and run the whole pipeline on the bundled sample with embedded storage.
+run: install
+	mkdir -p "$(DAGSTER_HOME)"
+	$(BIN)/jippnas submit data/sample/submissions/*.json
+	cd $(CURDIR) && $(BIN)/dagster asset materialize -m jippnas_orchestration.definitions --select '*'
+	@$(BIN)/jippnas status
+
+# Everything the tests need (PostgreSQL is started by the test harness itself).
+test: install
+	bash scripts/ensure_system_packages.sh
+	$(BIN)/python -m pytest -q -rs tests
+
+dev: install
+	mkdir -p "$(DAGSTER_HOME)"
+	$(BIN)/dagster dev -w workspace.yaml
+
+sample: install
+	$(BIN)/jippnas generate data/sample --seed 2024
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf .jippnas output .dagster/storage .dagster/history .dagster/schedules .dagster/logs

@@ -1,0 +1,1 @@
+"""JIPPNas orchestration: domain logic (plain functions over DataFrames) and the Dagster wiring."""

@@ -1,0 +1,228 @@
+"""Resolve an agency name as written in a source to one canonical agency, or to nothing.
+
+Order of evidence (deterministic):
+1. the whole name is a known central-agency alias ("Kemenkes", "Kementerian Kesehatan RI");
+2. the name is a region with its type ("Pemkab Banyuwangi", "Kota Bandung", "Prov. Jawa Barat");
+3. the name is a bare region name ("Banyuwangi") and the type hint or the Kemendagri code picks
+   exactly one region — a kabupaten/kota twin (Bandung, Bogor, ...) is never guessed;
+4. the name is an office of a central agency ("Kantor Imigrasi ... Jakarta Selatan");
+5. the name is an office of a regional government ("Dinas Kesehatan Kota Cirebon" -> 32.74).
+Small typos are tolerated by a fuzzy match that must be both strong and unambiguous.
+Anything else is unresolved and goes to review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from .registry import OLD_PAPUA_CODES, PROVINCE_ALIASES, central_agencies, regions
+
+_PUNCT = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+
+# Region type prefixes, longest first (normalised, punctuation removed).
+_PREFIXES = [
+    ("pemerintah kabupaten administrasi", "kabupaten"), ("pemerintah kabupaten", "kabupaten"),
+    ("pemerintah kab", "kabupaten"), ("kabupaten administrasi", "kabupaten"), ("pemkab", "kabupaten"),
+    ("kabupaten", "kabupaten"), ("kab", "kabupaten"),
+    ("pemerintah kota administrasi", "kota"), ("pemerintah kota", "kota"), ("kota administrasi", "kota"),
+    ("kota adm", "kota"), ("pemkot", "kota"), ("kota", "kota"),
+    ("pemerintah provinsi", "provinsi"), ("pemerintah prov", "provinsi"), ("pemprov", "provinsi"),
+    ("provinsi", "provinsi"), ("propinsi", "provinsi"), ("prov", "provinsi"),
+]
+_NOISE_PREFIXES = ("pemerintah daerah ", "pemda ")
+_CENTRAL_SUFFIXES = (" republik indonesia", " ri")
+
+# Offices of central agencies that sit in a region but belong to the centre.
+CENTRAL_OFFICE_PATTERNS = {
+    "kantor pertanahan": "ATRBPN", "kantor wilayah bpn": "ATRBPN", "kantor imigrasi": "KEMENIMIPAS",
+    "lembaga pemasyarakatan": "KEMENIMIPAS", "rumah tahanan negara": "KEMENIMIPAS", "lapas": "KEMENIMIPAS",
+    "rutan": "KEMENIMIPAS", "kantor pelayanan pajak": "KEMENKEU", "kpp pratama": "KEMENKEU",
+    "kppn": "KEMENKEU", "kantor pelayanan perbendaharaan": "KEMENKEU", "bea dan cukai": "KEMENKEU",
+    "kantor kementerian agama": "KEMENAG", "kankemenag": "KEMENAG", "polres": "POLRI", "polresta": "POLRI",
+    "polda": "POLRI", "polsek": "POLRI", "kejaksaan negeri": "KEJAGUNG", "kejari": "KEJAGUNG",
+    "pengadilan negeri": "MA", "pengadilan agama": "MA", "balai besar pom": "BPOM", "balai pom": "BPOM",
+    "kantor regional bkn": "BKN", "bps kabupaten": "BPS", "bps kota": "BPS", "bps provinsi": "BPS",
+    "badan pusat statistik": "BPS", "bpjs kesehatan cabang": "BPJSKES",
+}
+
+
+def norm(text: object) -> str:
+    """Lower case, '&' as 'dan', punctuation as space, single spaces."""
+    if text is None:
+        return ""
+    s = str(text).replace("&", " dan ").replace("’", "'")
+    s = _PUNCT.sub(" ", s.lower()).replace("_", " ")
+    return _SPACE.sub(" ", s).strip()
+
+
+def _key(text: str) -> str:
+    return text.replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    agency_id: str | None
+    method: str          # how it was decided; "unresolved" when agency_id is None
+    note: str = ""
+
+
+@dataclass
+class _Index:
+    central: dict[str, str]                       # alias key -> agency_id
+    central_phrases: list[tuple[str, str]]        # (normalised phrase, agency_id) for in-text search
+    by_type: dict[str, dict[str, str]]            # type -> base key -> code
+    any_type: dict[str, list[str]]                # base key -> codes of every type
+    by_code: dict[str, str]                       # code -> type
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    central: dict[str, str] = {}
+    phrases: list[tuple[str, str]] = []
+    for c in central_agencies():
+        for alias in [c["agency_name"], *c["aliases"]]:
+            n = norm(alias)
+            central.setdefault(_key(n), c["agency_id"])
+            # single short tokens (KAI, BRI, ORI) are too ambiguous to search for inside text
+            if " " in n or len(n) >= 6:
+                phrases.append((n, c["agency_id"]))
+    for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
+        phrases.append((phrase, agency_id))
+    phrases.sort(key=lambda p: -len(p[0]))
+    by_type: dict[str, dict[str, str]] = {"provinsi": {}, "kabupaten": {}, "kota": {}}
+    any_type: dict[str, list[str]] = {}
+    by_code: dict[str, str] = {}
+    for r in regions():
+        by_code[r.code] = r.type
+        keys = {_key(norm(r.base))}
+        if r.type == "provinsi":
+            keys.add(_key(norm(r.name)))
+        for k in keys:
+            by_type[r.type][k] = r.code
+            any_type.setdefault(k, []).append(r.code)
+    for alias, code in PROVINCE_ALIASES.items():
+        by_type["provinsi"].setdefault(_key(alias), code)
+        if code not in any_type.setdefault(_key(alias), []):
+            any_type[_key(alias)].append(code)
+    return _Index(central, phrases, by_type, any_type, by_code)
+
+
+def _strip_central_suffix(n: str) -> str:
+    for suffix in _CENTRAL_SUFFIXES:
+        if n.endswith(suffix):
+            return n[: -len(suffix)].strip()
+    return n
+
+
+def _fuzzy_unique(query: str, choices: dict[str, str], cutoff: float = 90.0) -> str | None:
+    """Best fuzzy match above `cutoff`, only if no other choice comes close (margin 4)."""
+    if len(query) < 5 or not choices:
+        return None
+    hits = process.extract(query, list(choices), scorer=fuzz.ratio, limit=2, score_cutoff=cutoff)
+    if not hits:
+        return None
+    if len(hits) > 1 and hits[0][1] - hits[1][1] < 4 and choices[hits[0][0]] != choices[hits[1][0]]:
+        return None
+    return choices[hits[0][0]]
+
+
+def _split_prefix(n: str) -> tuple[str | None, str]:
+    for noise in _NOISE_PREFIXES:
+        if n.startswith(noise):
+            n = n[len(noise):]
+    for prefix, rtype in _PREFIXES:
+        if n == prefix:
+            return None, n
+        if n.startswith(prefix + " "):
+            return rtype, n[len(prefix) + 1:].strip()
+    return None, n
+
+
+def current_code(code: str | None) -> str | None:
+    """A Kemendagri code in its current form (pre-2022 Papua codes mapped), or None if unknown."""
+    if not code:
+        return None
+    c = str(code).strip()
+    if re.fullmatch(r"\d{4}", c):
+        c = f"{c[:2]}.{c[2:]}"
+    c = OLD_PAPUA_CODES.get(c, c)
+    return c if c in _index().by_code else None
+
+
+def _region_in_text(n: str) -> str | None:
+    """Find '<type word> <region>' inside a longer name, the last mention first."""
+    idx = _index()
+    tokens = n.split()
+    for i in range(len(tokens) - 1, -1, -1):
+        for prefix, rtype in _PREFIXES:
+            ptoks = prefix.split()
+            if tokens[i:i + len(ptoks)] != ptoks:
+                continue
+            rest = tokens[i + len(ptoks):]
+            for j in range(len(rest), 0, -1):  # longest region name first
+                code = idx.by_type[rtype].get("".join(rest[:j]))
+                if code:
+                    return code
+    return None
+
+
+def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | None = None) -> Resolution:
+    """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code."""
+    idx = _index()
+    n = norm(name)
+    hint = (type_hint or "").strip().lower() or None
+    code = current_code(code_hint)
+    if not n:
+        if code:
+            return Resolution(code, "code", "name missing; Kemendagri code used")
+        return Resolution(None, "unresolved", "agency name is empty")
+
+    central_key = _key(_strip_central_suffix(n))
+    if central_key in idx.central and hint not in ("provinsi", "kabupaten", "kota"):
+        return Resolution(idx.central[central_key], "central alias")
+
+    rtype, rest = _split_prefix(n)
+    if rtype:
+        found = idx.by_type[rtype].get(_key(rest)) or _fuzzy_unique(_key(rest), idx.by_type[rtype])
+        if found:
+            return _with_code_note(found, "region name", code)
+
+    if hint in ("provinsi", "kabupaten", "kota") or hint is None:
+        candidates = idx.any_type.get(_key(n), [])
+        if hint in ("provinsi", "kabupaten", "kota"):
+            candidates = [c for c in candidates if idx.by_code[c] == hint]
+            if not candidates:
+                fuzzy = _fuzzy_unique(_key(n), idx.by_type[hint])
+                candidates = [fuzzy] if fuzzy else []
+        if len(candidates) == 1:
+            return _with_code_note(candidates[0], "bare region name", code)
+        if len(candidates) > 1:
+            if code in candidates:
+                return Resolution(code, "bare region name + code")
+            return Resolution(None, "unresolved", f"ambiguous region name {name!r}: "
+                              + " or ".join(sorted(candidates)))
+
+    for phrase, agency_id in idx.central_phrases:
+        if f" {phrase} " in f" {n} ":
+            return Resolution(agency_id, "central office")
+    found = _region_in_text(n)
+    if found:
+        return _with_code_note(found, "regional office", code)
+    if hint not in ("provinsi", "kabupaten", "kota"):
+        fuzzy = _fuzzy_unique(central_key, idx.central, cutoff=92.0)
+        if fuzzy:
+            return Resolution(fuzzy, "central alias (fuzzy)")
+    return Resolution(None, "unresolved", f"no agency matches {str(name)!r}")
+
+
+def _with_code_note(agency_id: str, method: str, code: str | None) -> Resolution:
+    if code and code != agency_id:
+        return Resolution(agency_id, method, f"name decided over Kemendagri code {code}")
+    if code:
+        return Resolution(agency_id, method + " + code")
+    return Resolution(agency_id, method)

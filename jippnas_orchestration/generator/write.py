@@ -1,0 +1,415 @@
+"""Write the sample world in the contract's source formats, irregularities included."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..vocab import SDG_NAMES, STAGES, STATUSES
+from . import words
+from .build import World, build_world, submission_uuid
+from .entities import (
+    NEW_TO_OLD_PAPUA, Innovation, agency_variant, category_variant, person, title_variant,
+)
+
+KIPP_HEADERS = [
+    "Kode NRI", "Tahun", "Judul Inovasi", "Instansi", "Jenis Instansi", "Unit Penyelenggara Pelayanan",
+    "Kelompok", "Kategori", "Penghargaan", "SDGs", "Tahun Mulai Implementasi", "Ringkasan",
+    "Nama Inovator", "Email Inovator", "No. HP Inovator",
+]
+# How the second workbook spells the same headers.
+KIPP_HEADER_VARIANTS = {
+    "Kode NRI": " KODE NRI ", "Tahun": "tahun", "Judul Inovasi": "Judul  Inovasi", "Instansi": "INSTANSI",
+    "No. HP Inovator": "No HP Inovator", "Email Inovator": "E-mail Inovator", "SDGs": "SDGS",
+    "Tahun Mulai Implementasi": "Tahun Mulai  Implementasi ",
+}
+INOLAN_COLUMNS = [
+    "external_id", "judul_inovasi", "tahun", "inovator", "unit_kerja", "deskripsi", "id_kabkot",
+    "kabkot_nama", "provinsi_nama", "instansi_nama", "agency_id_panrb", "id_sdgs", "sdgs_nama",
+]
+JENIS = {"kementerian": "Kementerian", "lembaga": "Lembaga", "provinsi": "Provinsi", "kabupaten": "Kabupaten",
+         "kota": "Kota", "bumn": "BUMN", "bumd": "BUMD"}
+UNRESOLVABLE = ["Instansi Tidak Diketahui", "UPT Pelayanan Terpadu", "Kantor Bersama Samsat Wilayah III"]
+
+
+class Truth:
+    """Ground truth rows: which innovation and agency each source record really is."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, source: str, rid: str, inv: Innovation | None, expected: str = "ok",
+            agency_id: str | None = None) -> None:
+        self.rows.append({"source": source, "source_record_id": rid,
+                          "innovation_key": inv.key if inv else "",
+                          "agency_id": agency_id if agency_id is not None else (inv.agency.agency_id if inv else ""),
+                          "expected": expected})
+
+
+def _sdgs_text(sdgs: list[int], rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return ", ".join(map(str, sdgs))
+    return "; ".join(f"SDG {s} - {SDG_NAMES[s]}" for s in sdgs)
+
+
+def _unique_ids(rng: random.Random, n: int, fmt, lo: int, hi: int) -> list[str]:
+    picked = rng.sample(range(lo, hi), n)
+    return [fmt(x) for x in picked]
+
+
+# ---- KIPP ------------------------------------------------------------------------------------
+def _kipp_rows(world: World, rng: random.Random, truth: Truth) -> list[dict]:
+    nris = _unique_ids(rng, len(world.kipp) + 20, lambda x: f"{x:06d}", 1, 999999)
+    seen: set[str] = set()
+    rows = []
+    for (inv, year, award), nri in zip(world.kipp, nris):
+        first = inv.key not in seen
+        seen.add(inv.key)
+        person_ = inv.innovator if first else person(rng)
+        rows.append({
+            "Kode NRI": nri, "Tahun": year if rng.random() < 0.9 else str(year),
+            "Judul Inovasi": title_variant(inv, rng, first),
+            "Instansi": agency_variant(inv.agency, rng, bare_ok=True),
+            "Jenis Instansi": JENIS[inv.agency.type], "Unit Penyelenggara Pelayanan": inv.unit,
+            "Kelompok": rng.choice(["Umum", "Umum", "Khusus", "Replikasi"]),
+            "Kategori": category_variant(inv.category, year, rng), "Penghargaan": award,
+            "SDGs": _sdgs_text(inv.sdgs, rng), "Tahun Mulai Implementasi": min(inv.start_year, year),
+            "Ringkasan": inv.summary, "Nama Inovator": person_[0], "Email Inovator": person_[1],
+            "No. HP Inovator": person_[2],
+        })
+        truth.add("KIPP", nri, inv)
+    spare = iter(nris[len(world.kipp):])
+    template = dict(rows[0])
+    # rows an agency cannot be found for: kept, then quarantined as 'unresolved agency'
+    for name in UNRESOLVABLE:
+        nri = next(spare)
+        rows.append({**template, "Kode NRI": nri, "Instansi": name, "Jenis Instansi": "Lembaga",
+                     "Judul Inovasi": f"Layanan {name}"})
+        truth.add("KIPP", nri, None, "unresolved agency", "")
+    bad = [("Judul Inovasi", ""), ("Judul Inovasi", "   "), ("Judul Inovasi", None),
+           ("Tahun", "20019"), ("Tahun", "dua ribu")]
+    for fld, value in bad:
+        nri = next(spare)
+        rows.append({**template, "Kode NRI": nri, fld: value})
+        truth.add("KIPP", nri, None, f"rejected: {fld}")
+    for original in rng.sample(rows[: len(world.kipp)], 2):  # a conflicting re-use of a Kode NRI
+        rows.append({**original, "Judul Inovasi": original["Judul Inovasi"] + " (revisi)", "Tahun": 2023})
+    for original in rng.sample(rows[: len(world.kipp)], 2):  # an exact repeat
+        rows.append(dict(original))
+    rng.shuffle(rows)
+    return rows
+
+
+def _write_kipp(rows: list[dict], outdir: Path, rng: random.Random) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    early, late = [], []
+    for r in rows:
+        (early if str(r["Tahun"]).isdigit() and int(r["Tahun"]) <= 2018 else late).append(r)
+    for name, part, variant in (("top-inovasi-2014-2018.xlsx", early, False),
+                                ("top-inovasi-2019-2023.xlsx", late, True)):
+        wb = Workbook(write_only=True)
+        notes = wb.create_sheet("Keterangan")
+        notes.append(["Sumber: SINOVIK Kementerian PANRB"])
+        ws = wb.create_sheet("Top Inovasi")
+        ws.append(["DAFTAR TOP INOVASI PELAYANAN PUBLIK"])
+        ws.append(["Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi"])
+        ws.append([])
+        headers = KIPP_HEADERS[:]
+        if variant:  # another column order and spelling
+            headers = headers[1:4] + [headers[0]] + headers[4:]
+        ws.append([KIPP_HEADER_VARIANTS.get(h, h) if variant else h for h in headers])
+        for i, row in enumerate(part):
+            if variant and rng.random() < 0.01:
+                ws.append([])
+            values = []
+            for h in headers:
+                v = row[h]
+                if variant and h == "Kode NRI":
+                    v = int(v)  # this export lost the text format: leading zeros must be restored
+                values.append(v)
+            ws.append(values)
+        ws.append([])
+        ws.append(["Jumlah", len(part)])
+        wb.save(outdir / name)
+
+
+# ---- IGA -------------------------------------------------------------------------------------
+def _iga_records(world: World, rng: random.Random, truth: Truth) -> list[dict]:
+    counters: dict[int, int] = {}
+    seen: set[str] = set()
+    twins = _twins(world)
+    out = []
+    for inv, year in world.iga:
+        counters[year] = counters.get(year, 0) + 1
+        rid = f"IND{year}{counters[year] * 7 + 100000:06d}"
+        first = inv.key not in seen
+        seen.add(inv.key)
+        a = inv.agency
+        code: str | None = a.agency_id
+        roll = rng.random()
+        if a.agency_id in NEW_TO_OLD_PAPUA and roll < 0.6:
+            code = NEW_TO_OLD_PAPUA[a.agency_id]        # stale pre-2022 code
+        elif roll < 0.08:
+            code = None
+        elif roll < 0.13 and a.agency_id in twins:
+            code = twins[a.agency_id]                      # the same-named twin's code
+        pemda = {"kode_wilayah": code, "nama_pemda": agency_variant(a, rng, bare_ok=False)}
+        if code is None and rng.random() < 0.5:
+            pemda.pop("kode_wilayah")
+        stage = rng.choice([*STAGES, "penerapan", "penerapan", None])
+        asn = person(rng) if not first or rng.random() < 0.5 else inv.innovator
+        start = datetime(max(2015, inv.start_year), rng.randint(1, 12), rng.randint(1, 28))
+        out.append({
+            "id": rid, "nama": title_variant(inv, rng, first), "tahun": year if rng.random() < 0.9 else str(year),
+            "profil_id": 5000 + int(a.agency_id.replace(".", "")) % 9000 + year,
+            "pemda": pemda, "tahapan": stage,
+            "inisiator": rng.choice(["ASN", "Masyarakat", "Kepala Daerah", "Anggota DPRD", "OPD", None]),
+            "jenis_inovasi": rng.choice(["Digital", "Non Digital", "Belum ditentukan"]),
+            "bentuk_inovasi_str": rng.choice(["Inovasi Pelayanan Publik", "Inovasi Tata Kelola Pemerintahan Daerah",
+                                              "Inovasi Daerah lainnya"]),
+            "urusan": words.URUSAN_BY_CATEGORY[inv.category][:rng.choice([1, 2])],
+            "is_covid": 1 if rng.random() < 0.05 else 0,
+            "tujuan": f"Meningkatkan layanan {inv.expansion.lower()}.", "manfaat": inv.summary,
+            "hasil_inovasi": rng.choice(words.OUTCOMES),
+            "waktu_uji_coba": start.date().isoformat() if rng.random() < 0.8 else "",
+            "waktu_implementasi": (start + timedelta(days=120)).date().isoformat() if rng.random() < 0.7 else None,
+            "predikat_pemda": rng.choice(["Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai"]),
+            "skor_indeks": round(rng.uniform(20, 95), 2),
+            "usr_asn": {"nama_lengkap": asn[0], "no_hp": asn[2]},
+        })
+        truth.add("IGA", rid, inv)
+    template = out[0]
+    extra = []
+    for i, (fld, value) in enumerate([("nama", None), ("nama", ""), ("tahun", "20019"), ("tahun", "n/a")]):
+        rid = f"IND2023{900000 + i:06d}"
+        rec = json.loads(json.dumps(template))
+        rec.update({"id": rid, fld: value, "tahun": value if fld == "tahun" else 2023})
+        if fld == "nama" and value is None:
+            rec.pop("nama")
+        extra.append(rec)
+        truth.add("IGA", rid, None, f"rejected: {fld}")
+    for i in range(2):
+        rid = f"IND2023{910000 + i:06d}"
+        rec = json.loads(json.dumps(template))
+        rec.update({"id": rid, "tahun": 2023, "nama": f"Inovasi Tanpa Pemda {i + 1}",
+                    "pemda": {"kode_wilayah": None, "nama_pemda": "Pemda Tidak Diketahui"}})
+        extra.append(rec)
+        truth.add("IGA", rid, None, "unresolved agency", "")
+    for original in rng.sample(out, 2):
+        extra.append(json.loads(json.dumps(original)))                    # exact repeat
+    for original in rng.sample(out, 2):
+        rec = json.loads(json.dumps(original))
+        rec["nama"] = str(rec["nama"]) + " Tahap II"                      # same id, other content
+        extra.append(rec)
+    return out + extra
+
+
+def _twins(world: World) -> dict[str, str]:
+    by_base: dict[str, list[str]] = {}
+    for a in world.agencies:
+        if a.type in ("kabupaten", "kota"):
+            by_base.setdefault(a.base, []).append(a.agency_id)
+    return {x: y for ids in by_base.values() if len(ids) == 2 for x, y in (ids, ids[::-1])}
+
+
+def _year_of(rec: dict) -> int:
+    try:
+        return int(rec["tahun"])
+    except (TypeError, ValueError):
+        return 2023
+
+
+def _write_iga(records: list[dict], outdir: Path, per_page: int) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    by_year: dict[int, list[dict]] = {}
+    for rec in records:
+        y = _year_of(rec)
+        by_year.setdefault(y if 2018 <= y <= 2023 else 2023, []).append(rec)
+    (outdir / "tahun.json").write_text(json.dumps({"data": sorted(by_year)}))
+    for year, recs in sorted(by_year.items()):
+        ydir = outdir / str(year)
+        ydir.mkdir(exist_ok=True)
+        last = max(1, -(-len(recs) // per_page))
+        for page in range(1, last + 1):
+            chunk = recs[(page - 1) * per_page: page * per_page]
+            body = {"data": chunk, "meta": {"current_page": page, "last_page": last, "per_page": per_page,
+                                            "total": len(recs)}}
+            (ydir / f"page-{page}.json").write_text(json.dumps(body, ensure_ascii=False))
+
+
+# ---- InoLAN ----------------------------------------------------------------------------------
+def _inolan_owner(inv: Innovation, rng: random.Random) -> str:
+    a = inv.agency
+    if a.regional and rng.random() < 0.6:
+        unit = rng.choice(["Dinas Kesehatan", "Dinas Pendidikan", "RSUD", "Dinas Sosial", "Bappeda",
+                           "Dinas Kependudukan dan Pencatatan Sipil", "Badan Kepegawaian Daerah"])
+        if a.type == "provinsi":
+            return f"{unit} Provinsi {a.base}" if a.agency_id != "11" else f"{unit} Aceh Provinsi Aceh"
+        return f"{unit} {'Kabupaten' if a.type == 'kabupaten' else 'Kota'} {a.base}"
+    return agency_variant(a, rng, bare_ok=False)
+
+
+def _inolan_rows(world: World, rng: random.Random, truth: Truth) -> list[list[str]]:
+    ids = _unique_ids(rng, len(world.inolan) + 20, lambda x: f"LAN-{x:06d}", 1, 999999)
+    seen: set[str] = set()
+    region_by_code = {a.agency_id: a for a in world.agencies if a.regional}
+    rows = []
+    for (inv, year), rid in zip(world.inolan, ids):
+        first = inv.key not in seen
+        seen.add(inv.key)
+        a = inv.agency
+        kab = a if a.type in ("kabupaten", "kota") else None
+        prov = region_by_code.get(a.agency_id[:2]) if a.regional else None
+        desc = f"{inv.summary}\nTahapan: uji coba; penerapan – café digital {year}." if rng.random() < 0.3 \
+            else inv.summary
+        rows.append([
+            rid, title_variant(inv, rng, first), str(year), person(rng)[0], inv.unit, desc,
+            (kab.agency_id.replace(".", "") if kab and rng.random() < 0.8 else ""),
+            kab.name if kab else "", prov.base if prov else "", _inolan_owner(inv, rng),
+            str(rng.randint(1000, 9999)) if rng.random() < 0.5 else "",
+            ",".join(map(str, inv.sdgs)), "; ".join(SDG_NAMES[s] for s in inv.sdgs),
+        ])
+        truth.add("INOLAN", rid, inv)
+    spare = iter(ids[len(world.inolan):])
+    template = rows[0]
+    for name in UNRESOLVABLE[:2]:
+        rid = next(spare)
+        rows.append([rid, f"Gagasan {name}", "2022", *template[3:9], name, *template[10:]])
+        truth.add("INOLAN", rid, None, "unresolved agency", "")
+    for fld, idx, value in (("judul_inovasi", 1, ""), ("tahun", 2, "20019")):
+        rid = next(spare)
+        row = [rid, *template[1:]]
+        row[idx] = value
+        rows.append(row)
+        truth.add("INOLAN", rid, None, f"rejected: {fld}")
+    for _ in range(2):
+        rid = next(spare)
+        rows.append([rid, "Baris terpotong", "2021"])                   # too few fields
+        truth.add("INOLAN", rid, None, "rejected: too few fields")
+    original = rng.choice(rows[: len(world.inolan)])
+    rows.append(list(original))                                          # exact repeat
+    conflict = list(rng.choice(rows[: len(world.inolan)]))
+    conflict[1] = conflict[1] + " Versi Baru"
+    rows.append(conflict)                                                # same id, other content
+    rng.shuffle(rows)
+    return rows
+
+
+def _write_inolan(rows: list[list[str]], path: Path, encoding: str) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(INOLAN_COLUMNS)
+    writer.writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding, errors="replace"))
+
+
+# ---- submissions -----------------------------------------------------------------------------
+def _submissions(world: World, rng: random.Random, kipp_rows: list[dict], truth: Truth) -> dict[str, list]:
+    nri_of: dict[str, list[str]] = {}
+    for t in truth.rows:
+        if t["source"] == "KIPP" and t["innovation_key"]:
+            nri_of.setdefault(t["innovation_key"], []).append(t["source_record_id"])
+    inv_by_key = {inv.key: inv for inv in world.innovations}
+    tz = timezone(timedelta(hours=7))
+
+    def when(start: datetime, end: datetime) -> str:
+        span = int((end - start).total_seconds())
+        return (start + timedelta(seconds=rng.randint(0, span))).replace(tzinfo=tz).isoformat()
+
+    def doc(inv: Innovation, changes: dict, at: str, agency_id: str | None = None) -> dict:
+        name, email, _ = person(rng)
+        return {"submission_id": submission_uuid(rng),
+                "innovation": {"source": "KIPP", "source_record_id": rng.choice(nri_of[inv.key])},
+                "agency_id": agency_id or inv.agency.agency_id,
+                "submitted_by": {"name": name, "email": email}, "submitted_at": at, "changes": changes}
+
+    def full_changes(inv: Innovation) -> dict:
+        return {"status": rng.choice(STATUSES[:2]) if rng.random() < 0.9 else "berhenti",
+                "status_reason": "Masih berjalan dan dianggarkan dalam APBD.",
+                "summary": inv.summary + " Diperbarui oleh inovator.",
+                "outcomes": rng.choice(words.OUTCOMES), "replication_count": rng.randint(0, 6),
+                "replicated_by": [a.agency_id for a in rng.sample([x for x in world.agencies if x.regional], rng.randint(0, 2))],
+                "sdgs": inv.sdgs, "video_url": f"https://video.example.go.id/inovasi/{inv.key.lower()}",
+                "contact_email": inv.innovator[1]}
+
+    campaign = (datetime(2023, 1, 2), datetime(2024, 7, 31))
+    files: dict[str, list] = {"pemutakhiran-2023-2024.json": [], "pemutakhiran-2022.json": [],
+                              "ditolak-contoh.json": []}
+    other_agency = [a.agency_id for a in world.agencies]
+    for key in world.kipp_keys:
+        inv = inv_by_key[key]
+        if key not in world.pending_keys:
+            files["pemutakhiran-2023-2024.json"].append(doc(inv, full_changes(inv), when(*campaign)))
+            if rng.random() < 0.1:  # a later, partial correction: the latest value wins
+                files["pemutakhiran-2023-2024.json"].append(
+                    doc(inv, {"outcomes": rng.choice(words.OUTCOMES)}, when(datetime(2024, 8, 1), datetime(2024, 9, 30))))
+            continue
+        roll = rng.random()
+        if roll < 0.55:
+            continue                                                     # never answered the campaign
+        if roll < 0.7:                                                   # answered before the campaign
+            files["pemutakhiran-2022.json"].append(doc(inv, full_changes(inv), when(datetime(2022, 3, 1), datetime(2022, 11, 30))))
+        elif roll < 0.85:                                                # submitted for another agency
+            wrong = rng.choice([a for a in other_agency if a != inv.agency.agency_id])
+            files["ditolak-contoh.json"].append(doc(inv, full_changes(inv), when(*campaign), agency_id=wrong))
+        else:                                                            # accepted but still incomplete
+            files["pemutakhiran-2023-2024.json"].append(
+                doc(inv, {"video_url": f"https://video.example.go.id/{inv.key.lower()}"}, when(*campaign)))
+    # content a person must fix: each is stored, then rejected with its reason
+    some = inv_by_key[sorted(set(world.kipp_keys) - world.pending_keys)[0]]
+    bad = [
+        {**doc(some, {"status": "aktif"}, when(*campaign))},
+        {**doc(some, {"sdgs": [0, 18]}, when(*campaign))},
+        {**doc(some, {"video_url": "javascript:alert(1)"}, when(*campaign))},
+        {**doc(some, {"replication_count": -2}, when(*campaign))},
+        {**doc(some, {"summary": "x"}, "2031-01-01T00:00:00+07:00")},
+        {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"source": "KIPP", "source_record_id": "000000"}},
+        {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"innovation_id": "JIP-DOESNOTEXIST"}},
+    ]
+    files["ditolak-contoh.json"] += bad
+    files["ditolak-contoh.json"].append(files["pemutakhiran-2023-2024.json"][0])  # the same submission again
+    return files
+
+
+# ---- entry point -----------------------------------------------------------------------------
+def generate(outdir: Path | str, scale: int = 1, seed: int = 2024) -> dict:
+    """Write the three sources, the submissions and the ground truth under `outdir`."""
+    outdir = Path(outdir)
+    rng = random.Random(seed + 1)
+    world = build_world(seed, scale)
+    truth = Truth()
+    for sub in ("kipp", "iga", "submissions"):
+        shutil.rmtree(outdir / sub, ignore_errors=True)
+    outdir.mkdir(parents=True, exist_ok=True)
+    kipp_rows = _kipp_rows(world, rng, truth)
+    _write_kipp(kipp_rows, outdir / "kipp", rng)
+    iga = _iga_records(world, rng, truth)
+    _write_iga(iga, outdir / "iga", per_page=100 if scale < 5 else 1000)
+    inolan = _inolan_rows(world, rng, truth)
+    _write_inolan(inolan, outdir / "inolan.csv", "cp1252")
+    subs = _submissions(world, rng, kipp_rows, truth)
+    (outdir / "submissions").mkdir(exist_ok=True)
+    for name, docs in subs.items():
+        (outdir / "submissions" / name).write_text(json.dumps(docs, ensure_ascii=False, indent=1))
+    with (outdir / "ground_truth.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["source", "source_record_id", "innovation_key", "agency_id", "expected"])
+        writer.writeheader()
+        writer.writerows(truth.rows)
+    pending_agencies = {inv.agency.agency_id for inv in world.innovations if inv.key in world.pending_keys}
+    summary = {
+        "seed": seed, "scale": scale, "kipp_rows": len(kipp_rows), "iga_records": len(iga),
+        "inolan_rows": len(inolan), "source_records": len(kipp_rows) + len(iga) + len(inolan),
+        "kipp_distinct": len(world.kipp_keys), "kipp_entries": len(world.kipp),
+        "kipp_pending": len(world.pending_keys), "kipp_pending_agencies": len(pending_agencies),
+        "distinct_innovations": len({t["innovation_key"] for t in truth.rows if t["innovation_key"]}),
+        "submissions": sum(len(v) for v in subs.values()),
+    }
+    (outdir / "SAMPLE.json").write_text(json.dumps(summary, indent=1))
+    return summary

@@ -1,0 +1,44 @@
+"""Configuration from the contract's environment variables, with project-relative defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def warehouse_url() -> str:
+    url = _env("JIPPNAS_WAREHOUSE_URL")
+    if url:
+        return url
+    path = PROJECT_ROOT / ".jippnas" / "warehouse.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def kipp_source() -> str:
+    return _env("JIPPNAS_KIPP_SOURCE") or str(SAMPLE_DIR / "kipp")
+
+
+def iga_source() -> str:
+    return _env("JIPPNAS_IGA_SOURCE") or str(SAMPLE_DIR / "iga")
+
+
+def inolan_source() -> str:
+    return _env("JIPPNAS_INOLAN_SOURCE") or str(SAMPLE_DIR / "inolan.csv")
+
+
+def output_dir() -> Path:
+    return Path(_env("JIPPNAS_OUTPUT_DIR") or PROJECT_ROOT / "output")
+
+
+def campaign_start() -> date:
+    return date.fromisoformat(_env("JIPPNAS_CAMPAIGN_START") or "2023-01-01")

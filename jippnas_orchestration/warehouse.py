@@ -1,0 +1,185 @@
+"""The SQL warehouse: atomic table replacement, COPY bulk loads on PostgreSQL, plain reads.
+
+SQLite is the embedded default; PostgreSQL is production. Every write that replaces data does
+so inside one transaction, so a reader sees either the old rows or the new rows, never a mix.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _check_ident(name: str) -> str:
+    if not _IDENT.match(name):
+        raise ValueError(f"not a safe SQL identifier: {name!r}")
+    return name
+
+
+@lru_cache(maxsize=16)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        eng = sa.create_engine(url, connect_args={"timeout": 60})
+
+        @sa.event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL lets the UI read while a run writes
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        # pysqlite's own transaction handling defers BEGIN; take it over so DDL is transactional.
+        @sa.event.listens_for(eng, "connect")
+        def _no_autobegin(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None
+
+        @sa.event.listens_for(eng, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return eng
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sa_type(series: pd.Series) -> sa.types.TypeEngine:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return sa.Boolean()
+    if pd.api.types.is_integer_dtype(dtype):
+        return sa.BigInteger()
+    if pd.api.types.is_float_dtype(dtype):
+        return sa.Float()
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return sa.DateTime(timezone=True)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return sa.DateTime()
+    return sa.Text()
+
+
+def table_for(name: str, df: pd.DataFrame, metadata: sa.MetaData | None = None,
+              primary_key: Iterable[str] = ()) -> sa.Table:
+    pk = set(primary_key)
+    cols = [sa.Column(str(c), _sa_type(df[c]), primary_key=str(c) in pk) for c in df.columns]
+    return sa.Table(_check_ident(name), metadata or sa.MetaData(), *cols)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    clean = df.astype(object).where(df.notna(), None)
+    return clean.to_dict("records")
+
+
+def _csv_field(v) -> str:
+    if v is None or (not isinstance(v, (str, list, dict)) and pd.isna(v)):
+        return ""  # unquoted empty: NULL for COPY
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"'  # always quoted, so "" stays an empty string
+
+
+def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
+    """PostgreSQL COPY FROM STDIN in CSV: an unquoted empty field is NULL, "" is an empty string."""
+    buf = io.StringIO()
+    for row in df.itertuples(index=False, name=None):
+        buf.write(",".join(map(_csv_field, row)))
+        buf.write("\n")
+    buf.seek(0)
+    collist = ", ".join(f'"{c}"' for c in df.columns)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        cur.copy_expert(f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv)', buf)
+
+
+class Warehouse:
+    """Thin layer over one SQLAlchemy database; the contract's tables live here."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = engine_for(url)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def begin(self):
+        with self.engine.begin() as conn:
+            yield conn
+
+    # ---- reads -------------------------------------------------------------------------
+    def has_table(self, name: str) -> bool:
+        return sa.inspect(self.engine).has_table(name)
+
+    def read_table(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        cols = ", ".join(f'"{_check_ident(c)}"' for c in columns) if columns else "*"
+        return self.read_sql(f'SELECT {cols} FROM "{_check_ident(name)}"')
+
+    def read_sql(self, query: str, params: Mapping | None = None, conn: Connection | None = None) -> pd.DataFrame:
+        if conn is not None:
+            result = conn.execute(sa.text(query), dict(params or {}))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        with self.engine.connect() as c:
+            result = c.execute(sa.text(query), dict(params or {}))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def count(self, name: str) -> int:
+        with self.engine.connect() as c:
+            return int(c.execute(sa.text(f'SELECT COUNT(*) FROM "{_check_ident(name)}"')).scalar())
+
+    # ---- writes ------------------------------------------------------------------------
+    def insert_frame(self, conn: Connection, name: str, df: pd.DataFrame) -> None:
+        """Bulk-append rows into an existing table: COPY on PostgreSQL, executemany elsewhere."""
+        if df.empty:
+            return
+        if self.is_postgres:
+            _copy_frame(conn, name, df)
+        else:
+            table = sa.Table(_check_ident(name), sa.MetaData(), autoload_with=conn)
+            conn.execute(table.insert(), _records(df))
+
+    def replace_table(self, name: str, df: pd.DataFrame, primary_key: Iterable[str] = (),
+                      conn: Connection | None = None) -> None:
+        """Swap in a new version of a whole table in one transaction (load aside, then rename)."""
+        if conn is None:
+            with self.begin() as c:
+                return self.replace_table(name, df, primary_key, conn=c)
+        staging = _check_ident(f"{name}__incoming")
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{staging}"')
+        table = table_for(staging, df, primary_key=primary_key)
+        table.create(conn)
+        self.insert_frame(conn, staging, df)
+        conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{_check_ident(name)}"')
+        conn.exec_driver_sql(f'ALTER TABLE "{staging}" RENAME TO "{name}"')
+        if self.is_postgres and primary_key:
+            # the constraint keeps its staging name; rename it so the next swap can reuse it
+            conn.exec_driver_sql(
+                f'ALTER TABLE "{name}" RENAME CONSTRAINT "{staging}_pkey" TO "{name}_pkey"')
+
+    def replace_rows(self, name: str, df: pd.DataFrame, where: Mapping[str, object],
+                     conn: Connection | None = None) -> None:
+        """Replace the slice of a shared table selected by `where` (e.g. one source's rejects)."""
+        if conn is None:
+            with self.begin() as c:
+                return self.replace_rows(name, df, where, conn=c)
+        if not sa.inspect(conn).has_table(name):
+            table_for(name, df).create(conn)
+        cond = " AND ".join(f'"{_check_ident(k)}" = :{k}' for k in where)
+        conn.execute(sa.text(f'DELETE FROM "{_check_ident(name)}" WHERE {cond}'), dict(where))
+        self.insert_frame(conn, name, df)
+
+    def execute(self, sql: str, params: Mapping | None = None) -> None:
+        with self.begin() as conn:
+            conn.execute(sa.text(sql), dict(params or {}))
