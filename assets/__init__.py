@@ -1,0 +1,2 @@
+"""Software-defined assets, one folder per stage: sources/, harmonization/, updates/, metrics/,
+publication/, reports/."""

@@ -1,0 +1,42 @@
+"""One factory for the three ingestion assets: read, land, report the balance as metadata."""
+
+
+from collections.abc import Callable
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from jippnas_orchestration.sources.common import IngestResult
+from jippnas_orchestration.sources.landing import land, public_preview
+from resources import SourcesResource, WarehouseResource
+
+GROUP = "sources"
+
+
+def build_source_asset(name: str, programme: str, read: "Callable[[SourcesResource], IngestResult]",
+                       description: str):
+    @asset(name=name, group_name=GROUP, description=description, kinds={"python", "sql"},
+           tags={"programme": programme})
+    def _source_asset(context: AssetExecutionContext, warehouse: WarehouseResource,
+                      sources: SourcesResource) -> MaterializeResult:
+        result = read(sources)
+        if not result.balanced:  # a bug, never data: every row read must be accounted for
+            raise RuntimeError(f"{name}: rows read {result.rows_read} != landed {len(result.records)} "
+                               f"+ rejected {len(result.rejected)} + repeats {result.exact_duplicates}")
+        land(warehouse.get(), name, result)
+        context.log.info(f"{name}: {len(result.records)} landed, {len(result.rejected)} quarantined "
+                         f"from {result.origin}")
+        return MaterializeResult(metadata={
+            "dagster/row_count": len(result.records),
+            "rows_read": result.rows_read,
+            "rows_landed": len(result.records),
+            "rows_rejected": len(result.rejected),
+            "exact_repeats": result.exact_duplicates,
+            "source": MetadataValue.path(result.origin),
+            "source_checksum": result.checksum,
+            "notes": MetadataValue.md("\n".join(f"- {n}" for n in result.notes) or "-"),
+            "rejected_reasons": MetadataValue.md(
+                "\n".join(f"- {r}" for r in result.rejected["reason"].head(20)) or "none"),
+            "preview": MetadataValue.md(public_preview(result.records).to_markdown(index=False)),
+        })
+
+    return _source_asset

@@ -1,0 +1,57 @@
+"""DDL of the tables that persist across runs (the others are swapped in whole by their assets).
+
+`innovation_submissions` is written by the portal team too: its DDL is documented in
+docs/submissions.md and must stay in step with this definition.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+rejected_source_rows = sa.Table(
+    "rejected_source_rows", metadata,
+    sa.Column("source", sa.Text, nullable=False),          # KIPP | IGA | INOLAN
+    sa.Column("source_record_id", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text),
+    sa.Column("location", sa.Text),                        # file/URL and row
+    sa.Column("stage", sa.Text, nullable=False),           # ingest | resolve
+    sa.Column("rejected_at", sa.DateTime(timezone=True)),
+)
+
+innovation_submissions = sa.Table(
+    "innovation_submissions", metadata,
+    sa.Column("submission_id", sa.Text, primary_key=True),
+    sa.Column("innovation_id", sa.Text),                   # as resolved; NULL until resolved
+    sa.Column("innovation_ref", sa.Text),                  # the document's "innovation" object, as JSON
+    sa.Column("agency_id", sa.Text),
+    sa.Column("submitted_at", sa.Text),                    # ISO 8601 as submitted
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("state", sa.Text, nullable=False),           # pending | accepted | rejected
+    sa.Column("reason", sa.Text),                          # why it was rejected
+    sa.Column("payload", sa.Text, nullable=False),         # the whole document, as JSON
+    sa.Column("processed_at", sa.DateTime(timezone=True)),
+    sa.Column("processed_by_run", sa.Text),
+)
+
+innovation_change_log = sa.Table(
+    "innovation_change_log", metadata,
+    sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("submission_id", sa.Text, nullable=False),
+    sa.Column("innovation_id", sa.Text, nullable=False),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),                       # JSON-encoded value
+    sa.Column("submitted_at", sa.Text, nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sa.Index("ix_submissions_state", innovation_submissions.c.state, innovation_submissions.c.received_at)
+sa.Index("ix_rejected_source", rejected_source_rows.c.source, rejected_source_rows.c.stage)
+sa.Index("ix_change_log_innovation", innovation_change_log.c.innovation_id)
+
+
+def ensure_schema(engine: sa.Engine) -> None:
+    metadata.create_all(engine, checkfirst=True)

@@ -1,0 +1,141 @@
+"""What the three source readers share: year parsing, quarantine, duplicate handling, checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+MIN_YEAR = 1990
+REJECT_COLUMNS = ["source", "source_record_id", "reason", "raw", "location", "stage", "rejected_at"]
+
+
+def max_year() -> int:
+    return date.today().year + 1
+
+
+def parse_year(value: object) -> int | None:
+    """A plausible year from an int, an integral float or numeric text ('2021', ' 2021.0 ')."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value or not value.is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}(\.0+)?", text):
+            value = int(float(text))
+        else:
+            return None
+    if isinstance(value, int) and MIN_YEAR <= value <= max_year():
+        return value
+    return None
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def text_or_none(value: object) -> str | None:
+    if blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def file_checksum(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in sorted(paths):
+        digest.update(p.name.encode())
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class IngestResult:
+    """Rows that landed, rows that were quarantined, and the counts that must add up."""
+
+    source: str
+    records: pd.DataFrame
+    rejected: pd.DataFrame
+    rows_read: int
+    exact_duplicates: int
+    checksum: str
+    origin: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == len(self.records) + len(self.rejected) + self.exact_duplicates
+
+
+class Collector:
+    """Accumulates a source's rows; applies the contract's record-level rules in read order."""
+
+    def __init__(self, source: str, key_field: str, labels: dict[str, str] | None = None):
+        self.source = source
+        self.key_field = key_field
+        self.labels = labels or {}  # column name -> the field's name in the source
+        self.rows: list[dict] = []
+        self.rejects: list[dict] = []
+        self.seen: dict[str, tuple[int, str]] = {}   # key -> (row index, content fingerprint)
+        self.read = 0
+        self.duplicates = 0
+        self.now = datetime.now(timezone.utc)
+
+    def reject(self, key: str | None, location: str, field_name: str | None, problem: str, raw: object) -> None:
+        label = self.labels.get(field_name, field_name) if field_name else None
+        where = f"{location}, field '{label}'" if label else location
+        self.rejects.append({
+            "source": self.source, "source_record_id": key, "reason": f"{where}: {problem}",
+            "raw": raw if isinstance(raw, str) else to_json(raw), "location": location, "stage": "ingest",
+            "rejected_at": self.now,
+        })
+
+    def offer(self, record: dict, location: str, raw: object, title_field: str, year_field: str) -> None:
+        """Validate one parsed record; land it, count it as a repeat, or quarantine it."""
+        self.read += 1
+        key = record.get("source_record_id")
+        if blank(key):
+            return self.reject(None, location, self.key_field, "missing record key", raw)
+        if blank(record.get(title_field)):
+            return self.reject(key, location, title_field, "title is empty", raw)
+        year = parse_year(record.get(year_field))
+        if year is None:
+            return self.reject(key, location, year_field, f"not a plausible year: {record.get(year_field)!r}", raw)
+        record[year_field] = year
+        fingerprint = to_json({k: v for k, v in record.items() if k != "source_location"})
+        if key in self.seen:
+            idx, earlier = self.seen[key]
+            if earlier == fingerprint:
+                self.duplicates += 1
+                return None
+            first = self.rows[idx]
+            diff = sorted(k for k, v in record.items() if k != "source_location" and first.get(k) != v)
+            return self.reject(key, location, self.key_field,
+                               f"{self.key_field} {key} was already read at {first['source_location']} "
+                               f"with different content (differs in: {', '.join(diff)})", raw)
+        self.seen[key] = (len(self.rows), fingerprint)
+        record["source_location"] = location
+        self.rows.append(record)
+        return None
+
+    def result(self, columns: list[str], checksum: str, origin: str, notes: list[str] | None = None) -> IngestResult:
+        records = pd.DataFrame(self.rows, columns=[*columns, "source_record_id", "source_location"])
+        records["ingested_at"] = self.now
+        rejected = pd.DataFrame(self.rejects, columns=REJECT_COLUMNS)
+        return IngestResult(self.source, records, rejected, self.read, self.duplicates, checksum, origin,
+                            notes or [])

@@ -1,0 +1,180 @@
+"""IGA (Kemendagri, Indeks Inovasi Daerah): a paginated JSON API or a directory of its pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from .common import Collector, IngestResult, to_json
+
+COLUMNS = [
+    "id", "nama", "tahun", "profil_id", "pemda_kode_wilayah", "pemda_nama", "tahapan", "inisiator",
+    "jenis_inovasi", "bentuk_inovasi_str", "urusan", "is_covid", "tujuan", "manfaat", "hasil_inovasi",
+    "waktu_uji_coba", "waktu_implementasi", "predikat_pemda", "skor_indeks", "usr_asn_nama_lengkap",
+    "usr_asn_no_hp",
+]
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+class IgaFetchError(RuntimeError):
+    pass
+
+
+class IgaPageError(ValueError):
+    """A page arrived but is not usable (bad JSON, wrong shape, cut short)."""
+
+
+@dataclass
+class FetchPolicy:
+    timeout_s: float = 30.0
+    max_tries: int = 5
+    backoff_s: float = 0.5
+    max_backoff_s: float = 8.0
+
+
+def _check_page(body: object, page: int | None) -> dict:
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise IgaPageError("body has no 'data' list")
+    if page is not None:
+        meta = body.get("meta")
+        if not isinstance(meta, dict) or not isinstance(meta.get("last_page"), int):
+            raise IgaPageError("body has no 'meta.last_page'")
+        per_page = meta.get("per_page")
+        if page < meta["last_page"] and isinstance(per_page, int) and len(body["data"]) < per_page:
+            raise IgaPageError(f"page cut short: {len(body['data'])} of {per_page} records")
+    return body
+
+
+class IgaHttpPages:
+    """GET {base}/tahun and {base}/inovasi?tahun=Y&page=N with timeouts and bounded retries."""
+
+    def __init__(self, base: str, policy: FetchPolicy | None = None, session: requests.Session | None = None):
+        self.base = base.rstrip("/")
+        self.policy = policy or FetchPolicy()
+        self.session = session or requests.Session()
+        self.digest = hashlib.sha256()
+        self.retries = 0
+
+    def _get(self, url: str, page: int | None) -> dict:
+        p = self.policy
+        last = ""
+        for attempt in range(1, p.max_tries + 1):
+            wait = min(p.max_backoff_s, p.backoff_s * 2 ** (attempt - 1))
+            try:
+                resp = self.session.get(url, timeout=p.timeout_s)
+                if resp.status_code in RETRY_STATUS:
+                    last = f"HTTP {resp.status_code}"
+                    retry_after = resp.headers.get("Retry-After", "")
+                    if retry_after.isdigit():
+                        wait = min(p.max_backoff_s, float(retry_after))
+                elif resp.status_code != 200:
+                    raise IgaFetchError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
+                else:
+                    body = _check_page(json.loads(resp.content), page)
+                    self.digest.update(resp.content)
+                    return body
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
+                last = f"unusable body ({exc})"
+            if attempt < p.max_tries:
+                self.retries += 1
+                time.sleep(wait)
+        raise IgaFetchError(f"IGA: gave up on {url} after {p.max_tries} tries (last error: {last})")
+
+    def years(self) -> list[int]:
+        return list(self._get(f"{self.base}/tahun", None)["data"])
+
+    def page(self, year: int, page: int) -> tuple[str, dict]:
+        url = f"{self.base}/inovasi?{urlencode({'tahun': year, 'page': page})}"
+        return url, self._get(url, page)
+
+    def checksum(self) -> str:
+        return self.digest.hexdigest()
+
+
+class IgaDirectoryPages:
+    """{dir}/tahun.json and {dir}/{YYYY}/page-{N}.json, the same bodies as the API."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.digest = hashlib.sha256()
+        self.retries = 0
+        if not (self.root / "tahun.json").exists():
+            raise IgaFetchError(f"IGA: {self.root / 'tahun.json'} not found")
+
+    def _load(self, path: Path, page: int | None) -> dict:
+        if not path.exists():
+            raise IgaFetchError(f"IGA: {path} not found")
+        content = path.read_bytes()
+        try:
+            body = _check_page(json.loads(content), page)
+        except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
+            raise IgaFetchError(f"IGA: {path} is not a usable page ({exc})") from exc
+        self.digest.update(content)
+        return body
+
+    def years(self) -> list[int]:
+        return list(self._load(self.root / "tahun.json", None)["data"])
+
+    def page(self, year: int, page: int) -> tuple[str, dict]:
+        path = self.root / str(year) / f"page-{page}.json"
+        return str(path), self._load(path, page)
+
+    def checksum(self) -> str:
+        return self.digest.hexdigest()
+
+
+def pages_for(source: str, policy: FetchPolicy | None = None):
+    if source.startswith(("http://", "https://")):
+        return IgaHttpPages(source, policy)
+    return IgaDirectoryPages(source)
+
+
+def flatten(rec: dict) -> dict:
+    pemda = rec.get("pemda") if isinstance(rec.get("pemda"), dict) else {}
+    asn = rec.get("usr_asn") if isinstance(rec.get("usr_asn"), dict) else {}
+    out = {k: rec.get(k) for k in COLUMNS if k in rec}
+    out.update({
+        "pemda_kode_wilayah": pemda.get("kode_wilayah") or None, "pemda_nama": pemda.get("nama_pemda"),
+        "usr_asn_nama_lengkap": asn.get("nama_lengkap"), "usr_asn_no_hp": asn.get("no_hp"),
+        "urusan": to_json(rec.get("urusan")) if rec.get("urusan") is not None else None,
+        "id": None if rec.get("id") is None else str(rec.get("id")),
+    })
+    for k in ("profil_id", "skor_indeks", "is_covid"):
+        if out.get(k) is not None:
+            out[k] = str(out[k])
+    out["source_record_id"] = out["id"]
+    return out
+
+
+def read_iga(source: str, policy: FetchPolicy | None = None) -> IngestResult:
+    pages = pages_for(source, policy)
+    col = Collector("IGA", "id", {"nama": "nama", "tahun": "tahun"})
+    notes = []
+    for year in pages.years():
+        page, last, total, got = 1, 1, None, 0
+        while page <= last:
+            where, body = pages.page(year, page)
+            meta = body.get("meta", {})
+            last, total = int(meta.get("last_page", 1)), meta.get("total", total)
+            for i, rec in enumerate(body["data"], start=1):
+                got += 1
+                location = f"{where}, record {i}"
+                if not isinstance(rec, dict):
+                    col.read += 1
+                    col.reject(None, location, None, "record is not a JSON object", to_json(rec))
+                    continue
+                col.offer(flatten(rec), location, rec, "nama", "tahun")
+            page += 1
+        if isinstance(total, int) and total != got:
+            notes.append(f"year {year}: meta.total says {total}, pages held {got}")
+    if pages.retries:
+        notes.append(f"{pages.retries} retried requests")
+    return col.result(COLUMNS, pages.checksum(), source, notes)
