@@ -98,9 +98,15 @@ def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
         buf.write("\n")
     buf.seek(0)
     collist = ", ".join(f'"{c}"' for c in df.columns)
+    sql = f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv)'
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
-        cur.copy_expert(f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv)', buf)
+        if hasattr(cur, "copy_expert"):  # psycopg2
+            cur.copy_expert(sql, buf)
+        else:  # psycopg 3
+            with cur.copy(sql) as copy:
+                while chunk := buf.read(1 << 20):
+                    copy.write(chunk)
 
 
 class Warehouse:
