@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, load_assets_from_modules
+from dagster import Definitions, in_process_executor, load_assets_from_modules
 
+import assets.harmonization
 import assets.sources
 from resources import SourcesResource, WarehouseResource
 
 defs = Definitions(
-    assets=load_assets_from_modules([assets.sources]),
+    assets=load_assets_from_modules([assets.sources, assets.harmonization]),
+    asset_checks=[assets.harmonization.entity_resolution_quality],
+    # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
+    executor=in_process_executor,
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},
 )

@@ -18,6 +18,7 @@ rejected_source_rows = sa.Table(
     sa.Column("raw", sa.Text),
     sa.Column("location", sa.Text),                        # file/URL and row
     sa.Column("stage", sa.Text, nullable=False),           # ingest | resolve
+    sa.Column("detail", sa.Text),                          # what a reviewer needs beyond the reason
     sa.Column("rejected_at", sa.DateTime(timezone=True)),
 )
 

@@ -42,3 +42,9 @@ def output_dir() -> Path:
 
 def campaign_start() -> date:
     return date.fromisoformat(_env("JIPPNAS_CAMPAIGN_START") or "2023-01-01")
+
+
+def ground_truth_path() -> Path | None:
+    """Optional JIPPNAS_GROUND_TRUTH: a generator's ground_truth.csv to score matching against."""
+    value = _env("JIPPNAS_GROUND_TRUTH")
+    return Path(value) if value else None

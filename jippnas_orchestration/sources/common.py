@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 MIN_YEAR = 1990
-REJECT_COLUMNS = ["source", "source_record_id", "reason", "raw", "location", "stage", "rejected_at"]
+REJECT_COLUMNS = ["source", "source_record_id", "reason", "raw", "location", "stage", "detail", "rejected_at"]
 
 
 def max_year() -> int:
@@ -102,7 +102,7 @@ class Collector:
         self.rejects.append({
             "source": self.source, "source_record_id": key, "reason": f"{where}: {problem}",
             "raw": raw if isinstance(raw, str) else to_json(raw), "location": location, "stage": "ingest",
-            "rejected_at": self.now,
+            "detail": None, "rejected_at": self.now,
         })
 
     def offer(self, record: dict, location: str, raw: object, title_field: str, year_field: str) -> None:

@@ -1,0 +1,31 @@
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from jippnas_orchestration.harmonize.pipeline import build_staged
+from resources import WarehouseResource
+
+
+@asset(group_name="harmonization", kinds={"python", "sql"}, deps=["raw_kipp", "raw_iga", "raw_inolan", "agencies"],
+       description="Every usable source record in one vocabulary (categories, SDGs 1-17, awards, stages, "
+                   "dates) and resolved to one canonical agency; unresolved agencies go to "
+                   "rejected_source_rows with reason 'unresolved agency'.")
+def staged_source_records(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    wh = warehouse.get()
+    staged, rejected, rates = build_staged(wh.read_table("raw_kipp"), wh.read_table("raw_iga"),
+                                           wh.read_table("raw_inolan"))
+    with wh.begin() as conn:
+        wh.replace_table("staged_source_records", staged, conn=conn)
+        for source in ("KIPP", "IGA", "INOLAN"):
+            wh.replace_rows("rejected_source_rows", rejected[rejected["source"] == source],
+                            {"source": source, "stage": "resolve"}, conn=conn)
+    methods = staged["agency_method"].value_counts().to_dict()
+    overridden = int(staged["agency_note"].fillna("").str.startswith("name decided").sum())
+    context.log.info(f"resolution rates {rates}; {len(rejected)} unresolved")
+    return MaterializeResult(metadata={
+        "dagster/row_count": len(staged),
+        **{f"resolution_rate_{k.lower()}": v for k, v in rates.items()},
+        "unresolved_agencies": len(rejected),
+        "code_overridden_by_name": overridden,
+        "resolution_methods": MetadataValue.json({k: int(v) for k, v in methods.items()}),
+        "unresolved_examples": MetadataValue.md(
+            rejected[["source", "source_record_id", "detail"]].head(15).to_markdown(index=False) or "none"),
+    })

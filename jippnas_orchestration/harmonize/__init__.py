@@ -1,0 +1,1 @@
+"""Harmonization: staging, agency resolution, entity resolution, stable ids and the merge."""
