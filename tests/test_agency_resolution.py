@@ -1,0 +1,75 @@
+"""Agency registry and name resolution (contract section 2)."""
+
+import pytest
+
+from jippnas_orchestration.agencies.registry import agencies_frame, regions
+from jippnas_orchestration.agencies.resolve import current_code, resolve_agency
+
+
+def test_registry_has_every_current_region_and_central_agencies():
+    df = agencies_frame()
+    counts = df["agency_type"].value_counts()
+    assert counts["provinsi"] == 38 and counts["kabupaten"] + counts["kota"] == 514
+    assert df["agency_id"].is_unique
+    names = dict(zip(df["agency_id"], df["agency_name"]))
+    assert names["35.10"] == "Kabupaten Banyuwangi" and names["32.73"] == "Kota Bandung"
+    assert names["32"] == "Provinsi Jawa Barat" and names["11"] == "Pemerintah Aceh"
+    assert {"93", "94", "95", "96"} <= set(names)  # the 2022 Papua provinces
+    assert {"kementerian", "lembaga", "bumn", "bumd"} <= set(counts.index)
+
+
+@pytest.mark.parametrize("name,hint", [
+    ("Pemkab Banyuwangi", None), ("Kab. Banyuwangi", None), ("PEMERINTAH KABUPATEN BANYUWANGI", None),
+    ("Kabupaten banyuwangi", None), ("Banyuwangi", "kabupaten"), ("Kabupaten Banyuwangy", None),
+])
+def test_banyuwangi_variants(name, hint):
+    assert resolve_agency(name, hint).agency_id == "35.10"
+
+
+@pytest.mark.parametrize("name", ["Kemenkes", "Kementerian Kesehatan RI",
+                                  "Kementerian Kesehatan Republik Indonesia", "Kementrian Kesehatan"])
+def test_ministry_variants(name):
+    assert resolve_agency(name).agency_id == "KEMENKES"
+
+
+def test_twins_are_never_guessed():
+    assert resolve_agency("Bandung").agency_id is None
+    assert "ambiguous" in resolve_agency("Bandung").note
+    assert resolve_agency("Bandung", "kota").agency_id == "32.73"
+    assert resolve_agency("Bandung", "kabupaten").agency_id == "32.04"
+    assert resolve_agency("Kab. Malang").agency_id == "35.07"
+    assert resolve_agency("Kota Malang").agency_id == "35.73"
+    assert resolve_agency("Bogor", code_hint="32.71").agency_id == "32.71"
+
+
+def test_name_decides_over_stale_or_twin_code():
+    r = resolve_agency("Kab. Bandung", code_hint="32.73")
+    assert r.agency_id == "32.04" and "name decided" in r.note
+    assert resolve_agency("Kab. Merauke", code_hint="91.01").agency_id == "93.01"
+    assert current_code("9101") == "93.01" and current_code("35.10") == "35.10" and current_code("99.99") is None
+
+
+def test_offices_belong_to_their_government_or_ministry():
+    assert resolve_agency("Dinas Kesehatan Kota Cirebon").agency_id == "32.74"
+    assert resolve_agency("RSUD Kabupaten Sleman").agency_id == "34.04"
+    assert resolve_agency("Dinas Pendidikan Provinsi Jawa Barat").agency_id == "32"
+    assert resolve_agency("Kantor Imigrasi Kelas I Jakarta Selatan").agency_id == "KEMENIMIPAS"
+    assert resolve_agency("Kantor Pertanahan Kota Bandung").agency_id == "ATRBPN"
+
+
+def test_provinces_and_special_regions():
+    assert resolve_agency("Pemerintah Aceh").agency_id == "11"
+    assert resolve_agency("Pemprov DKI Jakarta").agency_id == "31"
+    assert resolve_agency("Kota Administrasi Jakarta Selatan").agency_id == "31.74"
+    assert resolve_agency("Prov. Papua Pegunungan").agency_id == "95"
+
+
+@pytest.mark.parametrize("name", ["Instansi Tidak Diketahui", "", None, "Gorontalo"])
+def test_unresolvable_names_go_to_review(name):
+    r = resolve_agency(name)
+    assert r.agency_id is None and r.method == "unresolved"
+
+
+def test_every_region_resolves_from_its_own_name():
+    for region in regions():
+        assert resolve_agency(region.name).agency_id == region.code, region
