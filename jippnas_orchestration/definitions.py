@@ -6,10 +6,11 @@ from dagster import Definitions, in_process_executor, load_assets_from_modules
 
 import assets.harmonization
 import assets.sources
+import assets.updates
 from resources import SourcesResource, WarehouseResource
 
 defs = Definitions(
-    assets=load_assets_from_modules([assets.sources, assets.harmonization]),
+    assets=load_assets_from_modules([assets.sources, assets.harmonization, assets.updates]),
     asset_checks=[assets.harmonization.entity_resolution_quality],
     # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
     executor=in_process_executor,

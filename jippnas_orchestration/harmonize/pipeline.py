@@ -32,4 +32,13 @@ def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: p
                      change_log: pd.DataFrame, accepted: pd.DataFrame, campaign_start: date) -> pd.DataFrame:
     merged = merge_innovations(staged, source_map, agencies)
     merged = apply_overlay(merged, change_log)
-    return score(merged, accepted, campaign_start)
+    scored = score(merged, accepted, campaign_start)
+    # fixed column types, so the table's DDL does not depend on which values happen to be present
+    scored["replication_count"] = pd.to_numeric(scored["replication_count"], errors="coerce").astype("Int64")
+    for c in ("year_first", "year_last", "start_year", "source_record_count"):
+        scored[c] = pd.to_numeric(scored[c], errors="coerce").astype("Int64")
+    scored["completeness"] = scored["completeness"].astype(float)
+    text = [c for c in scored.columns if c not in ("replication_count", "year_first", "year_last", "start_year",
+                                                    "source_record_count", "completeness")]
+    scored[text] = scored[text].astype(object).where(scored[text].notna(), None)
+    return scored

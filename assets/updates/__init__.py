@@ -1,0 +1,3 @@
+from .innovation_updates import innovation_updates
+
+__all__ = ["innovation_updates"]
