@@ -9,9 +9,16 @@ import assets.sources
 import assets.updates
 from resources import SourcesResource, WarehouseResource
 
+from .jobs import refresh_all_job, submission_job
+from .schedules import daily_refresh_schedule
+from .sensors import submission_sensor
+
 defs = Definitions(
     assets=load_assets_from_modules([assets.sources, assets.harmonization, assets.updates]),
     asset_checks=[assets.harmonization.entity_resolution_quality],
+    jobs=[refresh_all_job, submission_job],
+    sensors=[submission_sensor],
+    schedules=[daily_refresh_schedule],
     # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
     executor=in_process_executor,
     resources={"warehouse": WarehouseResource(), "sources": SourcesResource()},

@@ -1,0 +1,11 @@
+"""Jobs: the whole pipeline, and what must re-run when submissions arrive."""
+
+from dagster import AssetSelection, define_asset_job
+
+refresh_all_job = define_asset_job(
+    "refresh_all_job", selection=AssetSelection.all(),
+    description="Read the three sources again and rebuild everything downstream of them.")
+
+submission_job = define_asset_job(
+    "submission_job", selection=AssetSelection.assets("innovation_updates").downstream(),
+    description="Apply pending update submissions and refresh everything downstream of them.")
