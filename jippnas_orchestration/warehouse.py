@@ -26,7 +26,7 @@ def _check_ident(name: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def engine_for(url: str) -> Engine:
+def engine_for(url: str, for_writes: bool = True) -> Engine:
     if url.startswith("sqlite"):
         eng = sa.create_engine(url, connect_args={"timeout": 60})
 
@@ -42,9 +42,10 @@ def engine_for(url: str) -> Engine:
         def _no_autobegin(dbapi_conn, _record):
             dbapi_conn.isolation_level = None
 
+        # writers take the write lock up front (no deadlock on lock upgrade); readers never block
         @sa.event.listens_for(eng, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if for_writes else "BEGIN")
 
         return eng
     return sa.create_engine(url, pool_pre_ping=True)
@@ -115,6 +116,7 @@ class Warehouse:
     def __init__(self, url: str):
         self.url = url
         self.engine = engine_for(url)
+        self.read_engine = engine_for(url, for_writes=False) if url.startswith("sqlite") else self.engine
 
     @property
     def is_postgres(self) -> bool:
@@ -127,7 +129,8 @@ class Warehouse:
 
     # ---- reads -------------------------------------------------------------------------
     def has_table(self, name: str) -> bool:
-        return sa.inspect(self.engine).has_table(name)
+        with self.read_engine.connect() as c:
+            return sa.inspect(c).has_table(name)
 
     def read_table(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
         cols = ", ".join(f'"{_check_ident(c)}"' for c in columns) if columns else "*"
@@ -137,12 +140,12 @@ class Warehouse:
         if conn is not None:
             result = conn.execute(sa.text(query), dict(params or {}))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        with self.engine.connect() as c:
+        with self.read_engine.connect() as c:
             result = c.execute(sa.text(query), dict(params or {}))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
     def count(self, name: str) -> int:
-        with self.engine.connect() as c:
+        with self.read_engine.connect() as c:
             return int(c.execute(sa.text(f'SELECT COUNT(*) FROM "{_check_ident(name)}"')).scalar())
 
     # ---- writes ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from ..completeness import score
+from ..completeness import in_campaign, score_row
 from ..harmonize.merge import CAMPAIGN_FIELDS, decode_value
 from ..schema import innovation_change_log, innovation_submissions
 from ..warehouse import Warehouse
@@ -106,22 +106,23 @@ def _encode(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_LATEST_BY_FIELD = sa.text("SELECT field, MAX(submitted_at) FROM innovation_change_log "
+                           "WHERE innovation_id = :i GROUP BY field")
+
+
 def _apply(conn, sub: Submission, innovation: dict, campaign_start: date, now: datetime) -> None:
     iid = innovation["innovation_id"]
     at = utc_iso(sub.submitted_at)
     changes = sub.changes.model_dump(exclude_unset=True)
-    winners = {}
-    for name, value in changes.items():
-        old = innovation.get(name) if name not in INTERNAL_ONLY_FIELDS else None
-        conn.execute(innovation_change_log.insert().values(
-            submission_id=sub.submission_id, innovation_id=iid, field=name,
-            old_value=None if old is None else str(old), new_value=_encode(value), submitted_at=at, applied_at=now))
-        if name in INTERNAL_ONLY_FIELDS or name not in CAMPAIGN_FIELDS:
-            continue
-        latest = conn.execute(sa.select(sa.func.max(innovation_change_log.c.submitted_at)).where(
-            innovation_change_log.c.innovation_id == iid, innovation_change_log.c.field == name)).scalar()
-        if at >= latest:  # an older submission applied late never overwrites a newer value
-            winners[name] = decode_value(name, _encode(value))
+    latest = dict(conn.execute(_LATEST_BY_FIELD, {"i": iid}).fetchall())
+    conn.execute(innovation_change_log.insert(), [
+        {"submission_id": sub.submission_id, "innovation_id": iid, "field": name,
+         "old_value": None if name in INTERNAL_ONLY_FIELDS or innovation.get(name) is None else str(innovation[name]),
+         "new_value": _encode(value), "submitted_at": at, "applied_at": now}
+        for name, value in changes.items()])
+    # an older submission applied late never overwrites a newer value
+    winners = {name: decode_value(name, _encode(value)) for name, value in changes.items()
+               if name in CAMPAIGN_FIELDS and name not in INTERNAL_ONLY_FIELDS and at >= latest.get(name, "")}
     if winners:
         sets = ", ".join(f'"{k}" = :{k}' for k in winners)
         conn.execute(sa.text(f"UPDATE harmonized_innovations SET {sets} WHERE innovation_id = :iid"),
@@ -131,16 +132,15 @@ def _apply(conn, sub: Submission, innovation: dict, campaign_start: date, now: d
 
 def _rescore(conn, iid: str, sub: Submission, campaign_start: date) -> None:
     row = conn.execute(sa.text("SELECT * FROM harmonized_innovations WHERE innovation_id = :i"), {"i": iid}).mappings().first()
-    accepted = pd.DataFrame(conn.execute(sa.text(
-        "SELECT innovation_id, submitted_at FROM innovation_submissions WHERE innovation_id = :i AND state = 'accepted'"),
-        {"i": iid}).fetchall(), columns=["innovation_id", "submitted_at"])
-    accepted.loc[len(accepted)] = [iid, sub.submitted_at.isoformat()]
-    scored = score(pd.DataFrame([dict(row)]), accepted, campaign_start).iloc[0]
+    earlier = conn.execute(sa.text("SELECT submitted_at FROM innovation_submissions WHERE innovation_id = :i "
+                                   "AND state = 'accepted'"), {"i": iid}).scalars().all()
+    in_campaign_ = any(in_campaign(at, campaign_start) for at in [*earlier, sub.submitted_at.isoformat()])
+    scored = score_row(dict(row), in_campaign_)
     last = conn.execute(sa.select(sa.func.max(innovation_change_log.c.submitted_at)).where(
         innovation_change_log.c.innovation_id == iid)).scalar()
     conn.execute(sa.text("UPDATE harmonized_innovations SET completeness = :c, missing_fields = :m, "
                          "update_status = :u, last_updated_at = :l WHERE innovation_id = :i"),
-                 {"c": float(scored["completeness"]), "m": scored["missing_fields"], "u": scored["update_status"],
+                 {"c": scored["completeness"], "m": scored["missing_fields"], "u": scored["update_status"],
                   "l": last, "i": iid})
 
 

@@ -1,0 +1,1 @@
+"""The published portal dataset: public fields only, gated, swapped in atomically."""

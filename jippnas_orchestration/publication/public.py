@@ -1,0 +1,35 @@
+"""Which fields are public, and scrubbing personal data out of free text."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+PUBLIC_COLUMNS = [
+    "innovation_id", "title", "agency_id", "agency_name", "agency_type", "province_code", "year_first",
+    "year_last", "start_year", "sources", "category", "sdgs", "awards", "stage", "status", "summary", "outcomes",
+    "replication_count", "replicated_by", "video_url", "completeness", "missing_fields", "update_status",
+    "last_updated_at",
+]
+FREE_TEXT = ["title", "summary", "outcomes", "awards"]
+EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+PHONE = r"(?:\+62|\b62|\b0)[\s\-.]?8\d{1,2}(?:[\s\-.]?\d{2,5}){2,3}\b"
+_EMAIL_RE = re.compile(EMAIL)
+_PHONE_RE = re.compile(PHONE)
+REDACTED = "[disembunyikan]"
+
+
+def scrub(text: object) -> object:
+    """Innovators sometimes type an e-mail address or phone number into a summary: hide it."""
+    if not isinstance(text, str):
+        return text
+    return _PHONE_RE.sub(REDACTED, _EMAIL_RE.sub(REDACTED, text))
+
+
+def portal_frame(harmonized: pd.DataFrame) -> pd.DataFrame:
+    """The portal candidate: public columns only, personal data scrubbed from free text."""
+    out = harmonized.loc[:, PUBLIC_COLUMNS].copy()
+    for column in FREE_TEXT:
+        out[column] = out[column].map(scrub)
+    return out.sort_values("innovation_id").reset_index(drop=True)

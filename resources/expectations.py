@@ -1,0 +1,23 @@
+"""Great Expectations as a resource: runs the JSON suites in expectations/ (imported lazily)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+from dagster import ConfigurableResource
+
+from jippnas_orchestration import settings
+
+
+class ExpectationsResource(ConfigurableResource):
+    """`suites_dir` defaults to the project's expectations/; results go to $JIPPNAS_OUTPUT_DIR."""
+
+    suites_dir: Optional[str] = None
+
+    def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id"):
+        from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
+
+        return run_suite(suite, df, parameters, key_column, settings.output_dir(),
+                         Path(self.suites_dir) if self.suites_dir else None)
