@@ -30,7 +30,8 @@ def entity_resolution_quality(warehouse: WarehouseResource, sources: SourcesReso
     wh = warehouse.get()
     scores = evaluate(wh.read_table("innovation_source_map"),
                       wh.read_table("staged_source_records", ["source", "source_record_id", "agency_id"]),
-                      load_truth(truth_path))
+                      load_truth(truth_path),
+                      wh.read_sql("SELECT source, source_record_id FROM rejected_source_rows WHERE stage = 'resolve'"))
     passed = (scores["precision"] >= MIN_PRECISION and scores["recall"] >= MIN_RECALL
               and scores["regional_agency_accuracy"] >= MIN_AGENCY_ACCURACY)
     return AssetCheckResult(passed=passed, severity=AssetCheckSeverity.WARN,

@@ -10,17 +10,22 @@ MAP_COLUMNS = ["source", "source_record_id", "innovation_id"]
 @asset(group_name="harmonization", kinds={"python", "sql"}, deps=["staged_source_records"],
        description="Crosswalk source record -> innovation_id. Records are clustered within their agency; ids "
                    "are stable: a record keeps its innovation across runs unless a person re-links it "
-                   "(table innovation_relinks).")
+                   "(table innovation_relinks), even if it is missing from a source for a while "
+                   "(innovation_source_map_retired remembers it).")
 def innovation_source_map(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     staged = wh.read_table("staged_source_records", ["source", "source_record_id", "agency_id", "title"])
-    previous = wh.read_table("innovation_source_map", MAP_COLUMNS) if wh.has_table("innovation_source_map") \
-        else None
+    known = [wh.read_table(t, MAP_COLUMNS) for t in ("innovation_source_map", "innovation_source_map_retired")
+             if wh.has_table(t)]
+    previous = pd.concat(known, ignore_index=True).drop_duplicates(["source", "source_record_id"]) if known \
+        else pd.DataFrame(columns=MAP_COLUMNS)
     relinks = wh.read_table("innovation_relinks", MAP_COLUMNS) if wh.has_table("innovation_relinks") else None
-    if previous is None:
-        previous = pd.DataFrame(columns=MAP_COLUMNS)
     mapped, stats = build_source_map(staged, previous, relinks)
-    wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"])
+    present = set(zip(mapped["source"], mapped["source_record_id"]))
+    retired = previous[[k not in present for k in zip(previous["source"], previous["source_record_id"])]]
+    with wh.begin() as conn:
+        wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"], conn=conn)
+        wh.replace_table("innovation_source_map_retired", retired.reset_index(drop=True), conn=conn)
     assignment = mapped["assignment"].value_counts().to_dict()
     innovations = mapped["innovation_id"].nunique()
     return MaterializeResult(metadata={
@@ -28,5 +33,6 @@ def innovation_source_map(warehouse: WarehouseResource) -> MaterializeResult:
         "innovations": innovations,
         "records_merged_into_another": len(mapped) - innovations,
         "candidate_pairs_compared": stats["candidate_pairs"],
+        "retired_records_remembered": len(retired),
         "assignment": MetadataValue.json({k: int(v) for k, v in assignment.items()}),
     })

@@ -1,0 +1,136 @@
+"""Publication: gated, atomic, restorable, and free of personal data (PostgreSQL warehouse)."""
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jippnas_orchestration.publication.publish import FILES, restore
+from jippnas_orchestration.settings import output_dir
+from jippnas_orchestration.submissions.intake import submit_files
+from jippnas_orchestration.warehouse import Warehouse
+
+from .helpers import run_pipeline
+
+
+def snapshot(wh: Warehouse, out: Path) -> dict:
+    files = {name: (out / "portal" / name).read_bytes() for name in (*FILES, "manifest.json")}
+    table = wh.read_sql("SELECT * FROM portal_innovations ORDER BY innovation_id")
+    return {"files": files, "table": table}
+
+
+def shrunken_copy(sample_dir: Path, dest: Path) -> Path:
+    """The sample with IGA cut to a handful of records: the candidate collapses."""
+    shutil.copytree(sample_dir, dest)
+    for year_dir in (dest / "iga").iterdir():
+        if year_dir.is_dir():
+            for page in year_dir.glob("page-*.json"):
+                if page.name != "page-1.json":
+                    page.unlink()
+            body = json.loads((year_dir / "page-1.json").read_text())
+            body["data"], body["meta"]["last_page"] = body["data"][:5], 1
+            (year_dir / "page-1.json").write_text(json.dumps(body))
+    return dest
+
+
+@pytest.fixture(scope="module")
+def published(pg_server, sample_dir, tmp_path_factory):
+    """The sample pipeline, submissions included, run once into PostgreSQL."""
+    url = pg_server.create_database("publication_tests")
+    out = tmp_path_factory.mktemp("out")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+    assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), Warehouse(url)) == 0
+    result = run_pipeline(url, sample_dir)
+    yield url, out, result
+    mp.undo()
+
+
+def test_sample_publishes_the_campaign_figures(published, monkeypatch):
+    url, out, result = published
+    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+    wh = Warehouse(url)
+    manifest = json.loads((out / "portal" / "manifest.json").read_text())
+    assert manifest["row_count"] == wh.count("portal_innovations") == wh.count("harmonized_innovations")
+    csv = pd.read_csv(out / "portal" / "innovations.csv", dtype=str)
+    assert len(csv) == manifest["row_count"] and set(manifest["files"]) == set(FILES)
+    kipp = wh.read_sql("SELECT * FROM national_summary WHERE dimension = 'programme' AND value = 'KIPP'").iloc[0]
+    assert (kipp["innovations"], kipp["updated"], kipp["pending"], kipp["agencies_with_pending"]) == (973, 843, 130, 30)
+    per_agency = wh.read_table("agency_completeness")
+    assert (per_agency["kipp_pending"] > 0).sum() == 30 and per_agency["kipp_pending"].sum() == 130
+    assert (out / "data_docs" / "index.html").exists()
+    states = wh.read_sql("SELECT state, COUNT(*) AS n FROM innovation_submissions GROUP BY state")
+    assert set(states["state"]) == {"accepted", "rejected"}
+
+
+def test_no_personal_data_in_any_published_file_or_table(published):
+    url, out, _ = published
+    wh = Warehouse(url)
+    values = set()
+    for table, cols in (("raw_kipp", ["nama_inovator", "email_inovator", "no_hp_inovator"]),
+                        ("raw_iga", ["usr_asn_nama_lengkap", "usr_asn_no_hp"]), ("raw_inolan", ["inovator"])):
+        for c in cols:
+            values |= set(wh.read_table(table, [c])[c].dropna())
+    for payload in wh.read_table("innovation_submissions", ["payload"])["payload"]:
+        doc = json.loads(payload)
+        values |= {v for v in (doc.get("submitted_by") or {}).values() if isinstance(v, str)}
+        contact = (doc.get("changes") or {}).get("contact_email") if isinstance(doc.get("changes"), dict) else None
+        if contact:
+            values.add(contact)
+    values = {v for v in values if len(v) >= 6}
+    assert len(values) > 1000
+    texts = [(out / "portal" / n).read_text(encoding="utf-8") for n in ("innovations.csv", "innovations.json",
+                                                                        "manifest.json")]
+    texts.append(pd.read_parquet(out / "portal" / "innovations.parquet").to_csv())
+    texts.append(wh.read_table("portal_innovations").to_csv())
+    blob = "\n".join(texts)
+    leaked = [v for v in values if v in blob]
+    assert leaked == []
+
+
+def test_failed_gate_leaves_the_published_version_exactly_as_it_was(published, tmp_path, monkeypatch):
+    url, out, _ = published
+    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+    wh = Warehouse(url)
+    before = snapshot(wh, out)
+    result = run_pipeline(url, shrunken_copy(Path(__file__).parents[1] / "data" / "sample", tmp_path / "src"),
+                          raise_on_error=False)
+    assert not result.success
+    gate = [c for c in result.get_asset_check_evaluations() if c.check_name == "portal_candidate_gate"][0]
+    assert not gate.passed and "expect_table_row_count_to_be_between" in gate.metadata["failures"].value
+    assert "portal_innovations" not in {e.step_key for e in result.get_step_success_events()}
+    after = snapshot(wh, out)
+    assert after["files"] == before["files"]
+    pd.testing.assert_frame_equal(after["table"], before["table"])
+    verdict = json.loads((out / "quality" / "portal_candidate.json").read_text())
+    assert verdict["success"] is False
+    ids_before = set(before["table"]["innovation_id"])
+    # the sources recover: the next run publishes again, and no innovation was renamed meanwhile
+    assert run_pipeline(url, Path(__file__).parents[1] / "data" / "sample").success
+    assert set(wh.read_table("portal_innovations")["innovation_id"]) == ids_before
+
+
+def test_unchanged_candidate_is_not_republished_and_old_versions_restore(published, monkeypatch):
+    url, out, _ = published
+    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+    wh = Warehouse(url)
+    first = json.loads((out / "portal" / "manifest.json").read_text())
+    run_pipeline(url, Path(__file__).parents[1] / "data" / "sample")
+    assert json.loads((out / "portal" / "manifest.json").read_text())["version"] == first["version"]
+    wh.execute("UPDATE harmonized_innovations SET outcomes = 'diubah' WHERE innovation_id = "
+               "(SELECT MIN(innovation_id) FROM harmonized_innovations)")
+    from dagster import AssetKey
+
+    run_pipeline(url, Path(__file__).parents[1] / "data" / "sample",
+                 selection=[AssetKey("portal_candidate"), AssetKey("portal_innovations")])
+    second = json.loads((out / "portal" / "manifest.json").read_text())
+    assert second["version"] != first["version"] and second["previous_version"] == first["version"]
+    assert wh.count("portal_innovations_previous") == first["row_count"]
+    restored = restore(wh, output_dir(), first["version"])
+    assert restored["version"] == first["version"]
+    assert (out / "portal" / "innovations.csv").read_bytes() == \
+        (out / "portal_versions" / first["version"] / "innovations.csv").read_bytes()
+    assert "diubah" not in set(wh.read_table("portal_innovations")["outcomes"].dropna())
