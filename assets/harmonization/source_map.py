@@ -22,7 +22,9 @@ def innovation_source_map(warehouse: WarehouseResource) -> MaterializeResult:
     relinks = wh.read_table("innovation_relinks", MAP_COLUMNS) if wh.has_table("innovation_relinks") else None
     mapped, stats = build_source_map(staged, previous, relinks)
     present = set(zip(mapped["source"], mapped["source_record_id"]))
-    retired = previous[[k not in present for k in zip(previous["source"], previous["source_record_id"])]]
+    gone = pd.Series([k not in present for k in zip(previous["source"], previous["source_record_id"])],
+                     index=previous.index, dtype=bool)
+    retired = previous.loc[gone, MAP_COLUMNS]
     with wh.begin() as conn:
         wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"], conn=conn)
         wh.replace_table("innovation_source_map_retired", retired.reset_index(drop=True), conn=conn)
