@@ -9,3 +9,7 @@ refresh_all_job = define_asset_job(
 submission_job = define_asset_job(
     "submission_job", selection=AssetSelection.assets("innovation_updates").downstream(),
     description="Apply pending update submissions and refresh everything downstream of them.")
+
+report_job = define_asset_job(
+    "report_job", selection=AssetSelection.assets("data_quality_report"),
+    description="Rebuild the data-quality report alone (after a run whose gate failed).")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus, RunFailureSensorContext, RunRequest, SensorEvaluationContext, SkipReason, run_failure_sensor,
+    sensor,
+)
 
 from resources import WarehouseResource
 
-from .jobs import submission_job
+from .jobs import report_job, submission_job
 from .submissions.watch import new_pending, run_key_for
 
 SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "30"))
@@ -26,3 +29,12 @@ def submission_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
         return SkipReason(f"no new pending submissions ({len(rows)} pending already requested)")
     context.update_cursor(cursor)
     return RunRequest(run_key=run_key_for(fresh), tags={"jippnas/submissions": str(len(fresh))})
+
+
+@run_failure_sensor(request_job=report_job, default_status=DefaultSensorStatus.RUNNING,
+                    description="After a failed run (a blocked gate included), rebuild the data-quality report so "
+                                "ministry staff see the failure.")
+def report_after_failure_sensor(context: RunFailureSensorContext):
+    if context.dagster_run.job_name == report_job.name:
+        return SkipReason("the report run itself failed; not retrying in a loop")
+    return RunRequest(run_key=f"report-after-{context.dagster_run.run_id}")

@@ -1,0 +1,26 @@
+from dagster import MaterializeResult, MetadataValue, asset
+
+from jippnas_orchestration import settings
+from jippnas_orchestration.reports import build_report
+from resources import WarehouseResource
+
+
+@asset(group_name="reports", kinds={"python", "html"},
+       deps=["agency_completeness", "national_summary", "portal_innovations"],
+       description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
+                   "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
+                   "gate failed (report_after_failure_sensor), so a failure is reported, never hidden.")
+def data_quality_report(warehouse: WarehouseResource) -> MaterializeResult:
+    output = settings.output_dir()
+    page, data = build_report(warehouse.get(), output)
+    hl = data.headline()
+    gates = {k: (v or {}).get("success") for k, v in data.gates.items()}
+    return MaterializeResult(metadata={
+        "report": MetadataValue.url(page.resolve().as_uri()),
+        "report_path": MetadataValue.path(str(page)),
+        "workbook": MetadataValue.path(str(page.parent / "tindak-lanjut.xlsx")),
+        "headline": f"{hl['innovations']} inovasi; {hl['updated']} sudah dimutakhirkan; {hl['pending']} dari "
+                    f"{hl['agencies_with_pending']} instansi belum",
+        "gates_passed": MetadataValue.json(gates),
+        "portal_version": (data.manifest or {}).get("version") or "none",
+    })

@@ -1,0 +1,24 @@
+"""The data-quality report for ministry staff: HTML page and follow-up workbook."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..warehouse import Warehouse
+from .data import ReportData, gather, to_json
+from .html import render
+from .workbook import write_workbook
+
+
+def build_report(wh: Warehouse, output_dir: Path) -> tuple[Path, ReportData]:
+    out = output_dir / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    data = gather(wh, output_dir)
+    page = out / "index.html"
+    tmp = out / ".index.html.incoming"
+    tmp.write_text(render(data), encoding="utf-8")
+    os.replace(tmp, page)
+    write_workbook(data, out / "tindak-lanjut.xlsx")
+    (out / "summary.json").write_text(to_json(data), encoding="utf-8")
+    return page, data

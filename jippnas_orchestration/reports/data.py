@@ -1,0 +1,104 @@
+"""Everything the data-quality report shows, gathered from the warehouse and the output folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ..completeness import REQUIRED_FIELDS
+from ..publication.publish import current_manifest
+from ..quality.gate import read_result
+from ..warehouse import Warehouse
+
+GATE_SUITES = ("harmonized_innovations", "portal_candidate")
+
+
+@dataclass
+class ReportData:
+    generated_at: str
+    national: pd.DataFrame
+    agencies: pd.DataFrame
+    pending: pd.DataFrame            # pending KIPP innovations with their missing fields (Indonesian labels)
+    completeness: pd.Series          # completeness of every innovation
+    rejected_rows: pd.DataFrame      # source, kind, count, example
+    rejected_submissions: pd.DataFrame
+    gates: dict = field(default_factory=dict)
+    manifest: dict | None = None
+
+    def headline(self) -> dict:
+        kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
+        if kipp.empty:
+            return {"innovations": 0, "updated": 0, "pending": 0, "agencies_with_pending": 0}
+        k = kipp.iloc[0]
+        return {"innovations": int(k["innovations"]), "updated": int(k["updated"]), "pending": int(k["pending"]),
+                "agencies_with_pending": int(k["agencies_with_pending"])}
+
+
+def missing_labels(missing: object) -> str:
+    if not isinstance(missing, str) or not missing:
+        return ""
+    return ", ".join(REQUIRED_FIELDS.get(f, f) for f in missing.split(","))
+
+
+def _reason_kind(reason: str) -> str:
+    """Group quarantine reasons by what went wrong, not by which row it was."""
+    if reason == "unresolved agency":
+        return "instansi tidak dikenali"
+    problem = reason.rsplit(": ", 1)[-1] if ": " in reason else reason
+    if "field '" in reason:
+        fld = reason.split("field '", 1)[1].split("'", 1)[0]
+        if "already read" in reason:
+            return f"{fld} ganda dengan isi berbeda"
+        if "not a plausible year" in reason:
+            return f"{fld}: tahun tidak wajar"
+        if "title is empty" in reason:
+            return f"{fld}: judul kosong"
+        return f"{fld}: {problem}"
+    if "too few fields" in reason:
+        return "baris kurang kolom"
+    if "too many fields" in reason:
+        return "baris kelebihan kolom"
+    return problem[:80]
+
+
+def gather(wh: Warehouse, output_dir: Path) -> ReportData:
+    national = wh.read_table("national_summary") if wh.has_table("national_summary") else pd.DataFrame(
+        columns=["dimension", "value", "innovations", "updated", "pending", "agencies", "agencies_with_pending",
+                 "completeness_mean"])
+    agencies = wh.read_table("agency_completeness") if wh.has_table("agency_completeness") else pd.DataFrame()
+    if wh.has_table("harmonized_innovations"):
+        h = wh.read_table("harmonized_innovations", ["innovation_id", "title", "agency_id", "agency_name",
+                                                     "agency_type", "sources", "completeness", "missing_fields",
+                                                     "update_status"])
+    else:
+        h = pd.DataFrame(columns=["innovation_id", "title", "agency_id", "agency_name", "agency_type", "sources",
+                                  "completeness", "missing_fields", "update_status"])
+    kipp_pending = h[h["sources"].fillna("").str.contains("KIPP") & (h["update_status"] != "updated")].copy()
+    kipp_pending["missing"] = kipp_pending["missing_fields"].map(missing_labels)
+    kipp_pending = kipp_pending.sort_values(["agency_name", "title"])
+    rejected = wh.read_table("rejected_source_rows", ["source", "source_record_id", "reason", "detail"]) \
+        if wh.has_table("rejected_source_rows") else pd.DataFrame(columns=["source", "source_record_id", "reason", "detail"])
+    rejected["kind"] = rejected["reason"].map(_reason_kind)
+    rej_rows = (rejected.groupby(["source", "kind"], as_index=False)
+                .agg(count=("reason", "size"), example=("reason", "first")).sort_values(["source", "count"],
+                                                                                         ascending=[True, False]))
+    subs = wh.read_sql("SELECT reason FROM innovation_submissions WHERE state = 'rejected'") \
+        if wh.has_table("innovation_submissions") else pd.DataFrame(columns=["reason"])
+    subs["kind"] = subs["reason"].fillna("").map(lambda r: r.split(":", 1)[0] or "lainnya")
+    rej_subs = (subs.groupby("kind", as_index=False).agg(count=("reason", "size"), example=("reason", "first"))
+                .sort_values("count", ascending=False))
+    return ReportData(
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), national=national, agencies=agencies,
+        pending=kipp_pending, completeness=h["completeness"].astype(float), rejected_rows=rej_rows,
+        rejected_submissions=rej_subs, gates={s: read_result(s, output_dir) for s in GATE_SUITES},
+        manifest=current_manifest(output_dir))
+
+
+def to_json(data: ReportData) -> str:
+    return json.dumps({"generated_at": data.generated_at, "headline": data.headline(),
+                       "gates": {k: (v or {}).get("success") for k, v in data.gates.items()},
+                       "portal_version": (data.manifest or {}).get("version")}, ensure_ascii=False, indent=1)
