@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dagster import DagsterInstance, build_run_status_sensor_context
 
 from jippnas_orchestration.publication.publish import FILES, restore
+from jippnas_orchestration.sensors import report_after_failure_sensor
 from jippnas_orchestration.settings import output_dir
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
@@ -96,9 +98,22 @@ def test_failed_gate_leaves_the_published_version_exactly_as_it_was(published, t
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
     wh = Warehouse(url)
     before = snapshot(wh, out)
+    instance = DagsterInstance.ephemeral()
     result = run_pipeline(url, shrunken_copy(Path(__file__).parents[1] / "data" / "sample", tmp_path / "src"),
-                          raise_on_error=False)
+                          raise_on_error=False, instance=instance)
     assert not result.success
+    # the failed run asks for the report, and the report says the gate failed
+    ctx = build_run_status_sensor_context(
+        sensor_name="report_after_failure_sensor", dagster_instance=instance, dagster_run=result.dagster_run,
+        dagster_event=result.get_run_failure_event()).for_run_failure()
+    request = report_after_failure_sensor(ctx)
+    assert request.run_key == f"report-after-{result.run_id}"
+    from dagster import AssetKey
+
+    assert run_pipeline(url, Path(__file__).parents[1] / "data" / "sample",
+                        selection=[AssetKey("data_quality_report")]).success
+    page = (out / "reports" / "index.html").read_text()
+    assert "Gerbang mutu GAGAL" in page and "jumlah baris wajar" in page
     gate = [c for c in result.get_asset_check_evaluations() if c.check_name == "portal_candidate_gate"][0]
     assert not gate.passed and "expect_table_row_count_to_be_between" in gate.metadata["failures"].value
     assert "portal_innovations" not in {e.step_key for e in result.get_step_success_events()}

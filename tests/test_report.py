@@ -1,0 +1,100 @@
+"""The data-quality report, rendered by headless Chromium, and its follow-up workbook."""
+
+import io
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
+from jippnas_orchestration.submissions.intake import submit_files
+from jippnas_orchestration.warehouse import Warehouse
+
+from .helpers import run_pipeline
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOSTILE = "<script>alert(1)</script>"
+
+
+def chromium(args, tmp_path):
+    if not CHROMIUM:
+        pytest.fail("chromium is not installed: `make test` installs it (scripts/ensure_system_packages.sh)")
+    cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'chrome-profile'}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def report(sample_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report_out")
+    url = f"sqlite:///{tmp_path_factory.mktemp('wh') / 'warehouse.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+    assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), Warehouse(url)) == 0
+    result = run_pipeline(url, sample_dir)
+    wh = Warehouse(url)
+    meta = result.asset_materializations_for_node("data_quality_report")[0].metadata
+    # an innovator typed markup into a title: it must render as text
+    victim = wh.read_sql("SELECT innovation_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' AND "
+                         "update_status = 'pending' ORDER BY innovation_id LIMIT 1").iloc[0, 0]
+    wh.execute("UPDATE harmonized_innovations SET title = :t WHERE innovation_id = :i", {"t": HOSTILE, "i": victim})
+    page, _ = build_report(wh, out)
+    yield wh, out, page, meta, victim
+    mp.undo()
+
+
+def test_asset_metadata_links_to_the_report(report):
+    _, out, page, meta, _ = report
+    assert meta["report"].value == page.resolve().as_uri()
+    assert "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum" == meta["headline"].value
+
+
+def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_dir):
+    _, _, page, _, _ = report
+    shot = artifacts_dir / "data-quality-report.png"
+    res = chromium(["--window-size=1280,2200", f"--screenshot={shot}", page.as_uri()], tmp_path)
+    assert shot.exists() and shot.stat().st_size > 20_000, res.stderr[-2000:]
+    dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
+    headline = re.search(r'<p class="headline" id="headline">(.*?)</p>', dom).group(1)
+    assert unescape(headline) == "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum"
+    figures = {k: unescape(re.search(rf'id="fig-{k}">(.*?)<', dom).group(1))
+               for k in ("total", "updated", "pending", "agencies")}
+    assert figures == {"total": "973", "updated": "843", "pending": "130", "agencies": "30"}
+    assert "2.873 inovasi" in dom  # Indonesian thousands separator
+    assert dom.count("<svg") >= 3 and "Gerbang mutu LULUS" in dom
+
+
+def test_hostile_text_renders_as_text(report, tmp_path):
+    _, _, page, _, _ = report
+    html = page.read_text()
+    assert HOSTILE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
+    assert "<script>alert(1)</script>" not in dom and "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+
+
+def test_page_is_self_contained_and_printable(report):
+    html = report[2].read_text()
+    assert not re.search(r'(src|href)="https?://', html)
+    assert "@page{size:A4" in html and "@media print" in html
+
+
+def test_workbook_rows_match_the_pending_innovations(report):
+    wh, out, _, _, victim = report
+    wb = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
+    rows = list(wb[PENDING_SHEET].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    pending = wh.read_sql("SELECT innovation_id, agency_id, missing_fields FROM harmonized_innovations "
+                          "WHERE sources LIKE '%KIPP%' AND update_status = 'pending'")
+    assert sorted(r[header.index("ID Inovasi")] for r in body) == sorted(pending["innovation_id"])
+    by_id = {r[header.index("ID Inovasi")]: r for r in body}
+    assert by_id[victim][header.index("Judul Inovasi")] == HOSTILE
+    for p in pending.itertuples():
+        assert by_id[p.innovation_id][header.index("Kode Instansi")] == p.agency_id
+    summary = list(wb[AGENCY_SHEET].iter_rows(values_only=True))[1:]
+    assert len(summary) == 30 and sum(r[5] for r in summary) == 130
