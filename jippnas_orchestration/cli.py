@@ -28,6 +28,20 @@ def _status(args: argparse.Namespace) -> int:
     return print_status(sys.stdout)
 
 
+def _restore(args: argparse.Namespace) -> int:
+    from . import settings
+    from .publication.publish import restore
+    from .warehouse import Warehouse
+
+    try:
+        manifest = restore(Warehouse(settings.warehouse_url()), settings.output_dir(), args.version)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored portal version {manifest['version']} ({manifest['row_count']} rows)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jippnas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     sm.set_defaults(func=_submit)
     st = sub.add_parser("status", help="summarise the warehouse and the last publication")
     st.set_defaults(func=_status)
+    rs = sub.add_parser("portal-restore", help="put an archived portal version back in place")
+    rs.add_argument("version")
+    rs.set_defaults(func=_restore)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -29,8 +29,8 @@ innovation_submissions = sa.Table(
     sa.Column("innovation_ref", sa.Text),                  # the document's "innovation" object, as JSON
     sa.Column("agency_id", sa.Text),
     sa.Column("submitted_at", sa.Text),                    # ISO 8601 as submitted
-    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("state", sa.Text, nullable=False),           # pending | accepted | rejected
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column("state", sa.Text, nullable=False, server_default="pending"),  # pending | accepted | rejected
     sa.Column("reason", sa.Text),                          # why it was rejected
     sa.Column("payload", sa.Text, nullable=False),         # the whole document, as JSON
     sa.Column("processed_at", sa.DateTime(timezone=True)),
