@@ -74,6 +74,7 @@ class TitleFactory:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.used: dict[str, list[str]] = {}
+        self.acronyms: dict[str, set[str]] = {}   # an agency never gives two innovations one acronym
 
     def _free(self, agency_id: str, title: str) -> bool:
         taken = self.used.setdefault(agency_id, [])
@@ -97,10 +98,13 @@ class TitleFactory:
             r = self.rng
             expansion = " ".join(x for x in (r.choice(words.HEADS), r.choice(words.OBJECTS),
                                              r.choice(words.MODIFIERS), r.choice(words.TARGETS)) if x)
+            acronym = make_acronym(expansion)
+            if acronym in self.acronyms.setdefault(agency_id, set()):
+                continue
             if self._free(agency_id, expansion):
                 self.take(agency_id, expansion)
-                acronym = make_acronym(expansion) if r.random() < 0.7 else None
-                return acronym, expansion
+                self.acronyms[agency_id].add(acronym)
+                return (acronym if r.random() < 0.7 else None), expansion
         raise RuntimeError(f"title space exhausted for agency {agency_id}")
 
 

@@ -138,6 +138,26 @@ def _write_kipp(rows: list[dict], outdir: Path, rng: random.Random) -> None:
         ws.append([])
         ws.append(["Jumlah", len(part)])
         wb.save(outdir / name)
+        _freeze_zip(outdir / name)
+
+
+def _freeze_zip(path: Path) -> None:
+    """openpyxl stamps the current time into the workbook and its zip entries; pin them so the
+    same seed gives the same bytes."""
+    import re
+    import zipfile
+
+    entries = []
+    with zipfile.ZipFile(path) as zin:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", data)
+            entries.append((info.filename, data))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for filename, data in entries:
+            zout.writestr(zipfile.ZipInfo(filename, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                          compress_type=zipfile.ZIP_DEFLATED)
 
 
 # ---- IGA -------------------------------------------------------------------------------------

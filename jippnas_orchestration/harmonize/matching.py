@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from ..agencies.resolve import norm
 
 MATCH_THRESHOLD = 90.0          # expansions alike enough on their own
-ACRONYM_THRESHOLD = 75.0        # when both titles carry the same acronym
+ACRONYM_THRESHOLD = 85.0        # when both titles carry the same acronym
 ACRONYM_ALIKE = 80.0            # acronyms this close are one acronym with a typo
 _SPLIT = re.compile(r"^(.+?)\s*(?:\(([^()]+)\)|\s[-–—:]\s|:\s)\s*(.*)$")
 _FILLER_PREFIXES = ("inovasi ", "program inovasi ", "aplikasi inovasi ")
@@ -106,9 +106,12 @@ def cluster_records(records: pd.DataFrame) -> pd.Series:
         if len(block) > 1:
             exps = [p.expansion for p in block]
             # token_sort_ratio survives word order; plain ratio survives a typo that re-sorts a word
+            # (the cutoff lets rapidfuzz skip hopeless pairs early; scores below it come back as 0)
             scores = np.maximum(
-                process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=1),
-                process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=1))
+                process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
+                              score_cutoff=ACRONYM_THRESHOLD),
+                process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1,
+                              score_cutoff=ACRONYM_THRESHOLD))
             n_pairs += len(block) * (len(block) - 1) // 2
             # only pairs that could match: expansions alike, or both carrying an acronym
             ii, jj = np.nonzero(np.triu(scores >= ACRONYM_THRESHOLD, k=1))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 import pandas as pd
@@ -69,10 +69,28 @@ def parse_award(value: object) -> tuple[str | None, int | None]:
     return label, int(m.group(2))
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+@lru_cache(maxsize=65536)
 def parse_date(value: object) -> str | None:
-    if value is None or str(value).strip() in ("", "None", "nan", "NaT"):
+    """ISO dates as they are; other forms day first, as Indonesian forms write them (12/07/2021)."""
+    if value is None or (isinstance(value, float) and value != value):
         return None
-    ts = pd.to_datetime(str(value).strip(), errors="coerce", dayfirst=False)
+    text = str(value).strip()
+    if text in ("", "None", "nan", "NaT", "null"):
+        return None
+    m = _ISO_DATE.match(text) or None
+    parts = (m.group(1), m.group(2), m.group(3)) if m else None
+    if parts is None and (d := _DMY_DATE.match(text)):
+        parts = (d.group(3), d.group(2), d.group(1))
+    if parts is not None:
+        try:
+            return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+        except ValueError:
+            return None
+    ts = pd.to_datetime(text, errors="coerce", dayfirst=True)
     return None if pd.isna(ts) else ts.date().isoformat()
 
 
