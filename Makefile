@@ -34,6 +34,7 @@ sample: install
 	$(BIN)/jippnas generate data/sample --seed 2024
 
 bench: install
+	# ~15 min: the scaled set, four benchmarks, then docs/benchmarks.md
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

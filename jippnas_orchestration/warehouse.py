@@ -78,28 +78,17 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return clean.to_dict("records")
 
 
-def _csv_field(v) -> str:
-    if v is None or (not isinstance(v, (str, list, dict)) and pd.isna(v)):
-        return ""  # unquoted empty: NULL for COPY
-    if isinstance(v, bool):
-        return "t" if v else "f"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    s = str(v)
-    return '"' + s.replace('"', '""') + '"'  # always quoted, so "" stays an empty string
+_NULL = "\\N"  # COPY's NULL marker; an unquoted empty field then stays an empty string
 
 
 def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
-    """PostgreSQL COPY FROM STDIN in CSV: an unquoted empty field is NULL, "" is an empty string."""
-    buf = io.StringIO()
-    for row in df.itertuples(index=False, name=None):
-        buf.write(",".join(map(_csv_field, row)))
-        buf.write("\n")
-    buf.seek(0)
+    """PostgreSQL COPY FROM STDIN (CSV rendered by pandas' C writer)."""
+    text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    if any((df[c] == _NULL).any() for c in text_cols):
+        raise ValueError(f"{table}: a text value equals the COPY NULL marker {_NULL!r}")
+    buf = io.StringIO(df.to_csv(index=False, header=False, na_rep=_NULL))
     collist = ", ".join(f'"{c}"' for c in df.columns)
-    sql = f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv)'
+    sql = f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv, NULL \'{_NULL}\')'
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         if hasattr(cur, "copy_expert"):  # psycopg2

@@ -1,0 +1,40 @@
+"""Run every benchmark against a throwaway PostgreSQL server and write docs/benchmarks.md.
+
+usage: python benchmarks/run_all.py [--skip-latency]
+"""
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import scaled_data  # noqa: E402
+from benchmarks.render import render  # noqa: E402
+from jippnas_orchestration.testing.postgres import start_postgres  # noqa: E402
+
+
+def run(module: str, *args: str) -> None:
+    print(f"== {module} {' '.join(args)}", flush=True)
+    subprocess.run([sys.executable, "-m", f"benchmarks.{module}", *args], cwd=ROOT, check=True)
+
+
+def main() -> None:
+    scaled_data()
+    server = start_postgres()
+    try:
+        url = server.create_database("bench")
+        run("bench_ingest", url)
+        run("bench_harmonize", url)
+        run("bench_gate_publish", url, tempfile.mkdtemp(prefix="jippnas-bench-out-"))
+        if "--skip-latency" not in sys.argv:
+            run("bench_submission_latency", server.create_database("latency"), "10")
+    finally:
+        server.stop()
+    render()
+
+
+if __name__ == "__main__":
+    main()
