@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter, materialize
@@ -49,7 +50,7 @@ def main(url: str, n: int = 10) -> None:
         for t in targets.itertuples():
             marker = f"benchmark {uuid.uuid4().hex[:8]}"
             doc = {"submission_id": str(uuid.uuid4()), "innovation": {"source": "KIPP", "source_record_id": t.source_record_id},
-                   "agency_id": t.agency_id, "submitted_at": "2024-07-12T10:00:00+07:00",
+                   "agency_id": t.agency_id, "submitted_at": datetime.now(timezone.utc).isoformat(),
                    "submitted_by": {"name": "Bench", "email": "bench@example.go.id"}, "changes": {"outcomes": marker}}
             path = home / "doc.json"
             path.write_text(json.dumps(doc))

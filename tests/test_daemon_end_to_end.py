@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, t
         doc = {"submission_id": str(uuid.uuid4()),
                "innovation": {"source": "KIPP", "source_record_id": target["source_record_id"]},
                "agency_id": target["agency_id"], "submitted_by": {"name": "Uji", "email": "uji@example.go.id"},
-               "submitted_at": "2024-07-12T10:00:00+07:00",
+               "submitted_at": datetime.now(timezone.utc).isoformat(),
                "changes": {"status": "berlanjut_tanpa_pengembangan", "outcomes": marker}}
         path = tmp_path / "submission.json"
         path.write_text(json.dumps(doc))

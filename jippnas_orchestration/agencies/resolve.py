@@ -48,7 +48,18 @@ CENTRAL_OFFICE_PATTERNS = {
     "pengadilan negeri": "MA", "pengadilan agama": "MA", "balai besar pom": "BPOM", "balai pom": "BPOM",
     "kantor regional bkn": "BKN", "bps kabupaten": "BPS", "bps kota": "BPS", "bps provinsi": "BPS",
     "badan pusat statistik": "BPS", "bpjs kesehatan cabang": "BPJSKES",
+    "rsup": "KEMENKES", "rumah sakit umum pusat": "KEMENKES", "balai besar kesehatan": "KEMENKES",
+    "kantor kesehatan pelabuhan": "KEMENKES", "poltekkes": "KEMENKES", "balai besar wilayah sungai": "KEMENPU",
+    "balai wilayah sungai": "KEMENPU", "balai pelaksanaan jalan": "KEMENPU", "kantor sar": "BASARNAS",
+    "kantor pencarian dan pertolongan": "BASARNAS", "ksop": "KEMENHUB", "kantor kesyahbandaran": "KEMENHUB",
+    "unit penyelenggara bandar udara": "KEMENHUB", "balai pengelola transportasi darat": "KEMENHUB",
+    "kantor wilayah kementerian hukum": "KEMENKUM", "kanwil kemenkumham": "KEMENKUM",
+    "kantor pelayanan kekayaan negara": "KEMENKEU", "kanwil djp": "KEMENKEU", "kantor bea cukai": "KEMENKEU",
+    "bnn kabupaten": "BNN", "bnn kota": "BNN", "bnn provinsi": "BNN", "kodim": "TNI", "korem": "TNI",
+    "bpjs ketenagakerjaan cabang": "BPJSTK", "kantor cabang bpjs": "BPJSKES",
 }
+# Abbreviations inside region names (normalised): "Kep. Riau" -> "Kepulauan Riau".
+_NAME_ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan", "sel": "selatan", "utr": "utara"}
 
 
 def norm(text: object) -> str:
@@ -188,6 +199,7 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
 
     rtype, rest = _split_prefix(n)
     if rtype:
+        rest = " ".join(_NAME_ABBREVIATIONS.get(t, t) if i == 0 else t for i, t in enumerate(rest.split()))
         found = idx.by_type[rtype].get(_key(rest)) or _fuzzy_unique(_key(rest), idx.by_type[rtype])
         if found:
             return _with_code_note(found, "region name", code)

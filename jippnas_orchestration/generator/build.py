@@ -64,7 +64,7 @@ def _add_hard_negatives(world: World, rng: random.Random, titles: TitleFactory, 
     made = []
     for agency in rng.sample(agencies, count):
         base, ext = rng.choice(words.HARD_NEGATIVES)
-        if not titles._free(agency.agency_id, base):
+        if not titles.is_free(agency.agency_id, base):
             continue
         titles.take(agency.agency_id, base)
         titles.take(agency.agency_id, ext)

@@ -76,7 +76,7 @@ class TitleFactory:
         self.used: dict[str, list[str]] = {}
         self.acronyms: dict[str, set[str]] = {}   # an agency never gives two innovations one acronym
 
-    def _free(self, agency_id: str, title: str) -> bool:
+    def is_free(self, agency_id: str, title: str) -> bool:
         taken = self.used.setdefault(agency_id, [])
         if not taken:
             return True
@@ -88,7 +88,7 @@ class TitleFactory:
 
     def generic(self, agency_id: str) -> str | None:
         title = self.rng.choice(words.GENERIC_TITLES)
-        if self._free(agency_id, title):
+        if self.is_free(agency_id, title):
             self.take(agency_id, title)
             return title
         return None
@@ -101,7 +101,7 @@ class TitleFactory:
             acronym = make_acronym(expansion)
             if acronym in self.acronyms.setdefault(agency_id, set()):
                 continue
-            if self._free(agency_id, expansion):
+            if self.is_free(agency_id, expansion):
                 self.take(agency_id, expansion)
                 self.acronyms[agency_id].add(acronym)
                 return (acronym if r.random() < 0.7 else None), expansion

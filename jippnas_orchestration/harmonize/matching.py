@@ -23,7 +23,6 @@ MATCH_THRESHOLD = 90.0          # expansions alike enough on their own
 ACRONYM_THRESHOLD = 85.0        # when both titles carry the same acronym
 ACRONYM_ALIKE = 80.0            # acronyms this close are one acronym with a typo
 _SPLIT = re.compile(r"^(.+?)\s*(?:\(([^()]+)\)|\s[-–—:]\s|:\s)\s*(.*)$")
-_FILLER_PREFIXES = ("inovasi ", "program inovasi ", "aplikasi inovasi ")
 _FILLER = re.compile(r"^(?:inovasi|program inovasi)\s*[:\-–]?\s+(?=\S)", re.I)
 
 
@@ -45,20 +44,13 @@ def title_parts(title: object) -> TitleParts:
     if len(parts) == 2:
         a, b = (norm(p) for p in parts)
         if len(a.split()) == 1 and len(b.split()) >= 2:
-            return TitleParts(a, _clean(b))
+            return TitleParts(a, b)
         if len(b.split()) == 1 and len(a.split()) >= 2:
-            return TitleParts(b, _clean(a))
+            return TitleParts(b, a)
     n = norm(text)
     if len(n.split()) == 1:
         return TitleParts(n, "")
-    return TitleParts(None, _clean(n))
-
-
-def _clean(expansion: str) -> str:
-    for prefix in _FILLER_PREFIXES:
-        if expansion.startswith(prefix):
-            expansion = expansion[len(prefix):]
-    return expansion
+    return TitleParts(None, n)
 
 
 def _same(pa: TitleParts, pb: TitleParts, score: float) -> bool:
@@ -118,6 +110,7 @@ def cluster_records(records: pd.DataFrame) -> pd.Series:
             for i, j in zip(ii.tolist(), jj.tolist()):
                 if _same(block[i], block[j], float(scores[i, j])):
                     uf.union(start + i, start + j)
+            # an acronym alone ('SIPADU') scores low against its expansion: pair equal acronyms directly
             acr_idx = [k for k, p in enumerate(block) if p.acronym]
             if len(acr_idx) > 1:
                 by_acr: dict[str, list[int]] = {}

@@ -128,7 +128,7 @@ def _iga_category(urusan: object) -> str | None:
     except json.JSONDecodeError:
         items = [urusan]
     for item in items if isinstance(items, list) else [items]:
-        cat = URUSAN_CATEGORY.get(norm(item).replace(" dan ", " dan "), None) or URUSAN_CATEGORY.get(str(item).strip().lower())
+        cat = URUSAN_CATEGORY.get(str(item).strip().lower())
         if cat:
             return cat
     return None
