@@ -46,6 +46,17 @@ def render() -> Path:
         lines += ["", f"- wall time **{h['total_s']} s**, peak memory **{h['peak_rss_mb']} MB**",
                   f"- against the ground truth: pairwise precision **{q['precision']}**, recall **{q['recall']}**, "
                   f"regional agency accuracy **{q['regional_agency_accuracy']}** ({q['regional_records']:,} regional records)", ""]
+    mq = _load("matching_quality")
+    if mq:
+        lines += ["## Matching quality at sample scale", "",
+                  "Pairwise precision and recall of the innovation clusters, and the share of regional records resolved "
+                  "to the right Kemendagri code, against the generator's ground truth (quality bar: precision >= 0.99, "
+                  "recall >= 0.97, agency accuracy >= 0.99).", "",
+                  "| seed | precision | recall | regional agency accuracy | KIPP innovations |", "|---|---:|---:|---:|---:|"]
+        for seed, q in mq["seeds"].items():
+            lines.append(f"| {seed} | {q['precision']} | {q['recall']} | {q['regional_agency_accuracy']} | "
+                         f"{q['kipp_innovations']} |")
+        lines.append("")
     g = _load("gate_publish")
     if g:
         lines += ["## Quality gate and publication on the scaled set", "",

@@ -23,6 +23,7 @@ def run(module: str, *args: str) -> None:
 
 def main() -> None:
     scaled_data()
+    run("bench_matching_quality")
     server = start_postgres()
     try:
         url = server.create_database("bench")

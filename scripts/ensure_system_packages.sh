@@ -5,12 +5,17 @@ set -euo pipefail
 need=()
 command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  else
-    echo "missing system packages: ${need[*]} (install them as root)" >&2
-  fi
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "missing system packages: ${need[*]} (install them as root)" >&2
+  exit 1
 fi
+export DEBIAN_FRONTEND=noninteractive
+for try in 1 2 3; do
+  if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then
+    exit 0
+  fi
+  echo "apt-get failed (try $try); retrying" >&2
+  sleep 5
+done
+exit 1
