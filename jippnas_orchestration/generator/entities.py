@@ -120,7 +120,7 @@ def title_variant(inv: Innovation, rng: random.Random, first: bool) -> str:
     if first:
         return title
     for _ in range(rng.choice([1, 1, 2])):
-        op = rng.choice(["case", "typo", "punct", "drop_acronym", "space"])
+        op = rng.choice(["case", "typo", "punct", "drop_acronym", "space", "agency"])
         if op == "case":
             title = rng.choice([str.upper, str.lower, str.title])(title)
         elif op == "typo":
@@ -139,6 +139,8 @@ def title_variant(inv: Innovation, rng: random.Random, first: bool) -> str:
             title = e
         elif op == "space":
             title = title.replace(" ", "  ", 1)
+        elif op == "agency":  # the report names its own agency in the title
+            title = f"{title}{rng.choice([' ', ' di ', ' - '])}{agency_variant(inv.agency, rng, bare_ok=False)}"
     return title
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from ..agencies.registry import central_agencies, regions
 from ..agencies.resolve import norm
 
 MATCH_THRESHOLD = 90.0          # expansions alike enough on their own
@@ -65,6 +67,82 @@ def _same(pa: TitleParts, pb: TitleParts, score: float) -> bool:
     return score >= MATCH_THRESHOLD
 
 
+_TRAILING_SEPARATORS = re.compile(r"[\s\-–—:,.]+$")
+_TYPE_WORDS = r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
+
+
+@lru_cache(maxsize=1)
+def _agency_names() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {r.code: [r.base] for r in regions()}
+    names["11"].append("Nanggroe Aceh Darussalam")
+    for c in central_agencies():
+        names[c["agency_id"]] = [a for a in [c["agency_name"], *c["aliases"]] if len(a) >= 3]
+    return names
+
+
+def _name_regex(name: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return r"[\s\-.,/&]*".join(re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _own_name_pattern(agency_id: str) -> re.Pattern | None:
+    """Titles often carry their own agency ('SIPADU - Kabupaten Banyuwangi', 'X di Kab. Sleman'); that
+    says nothing about which innovation it is. A typed mention goes wherever it stands, a bare name
+    only at the end."""
+    names = _agency_names().get(agency_id)
+    if not names:
+        return None
+    alt = "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[\s\-–—:,(]))\s*(?:(?:di|pada)\s+)?"
+                      rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)", re.IGNORECASE)
+
+
+def strip_own_agency(title: str, agency_id: str) -> str:
+    """The title without mentions of its own agency (and the separators they leave behind)."""
+    pattern = _own_name_pattern(agency_id)
+    if pattern is None or not title:
+        return title
+    stripped = _TRAILING_SEPARATORS.sub("", re.sub(r"\s+", " ", pattern.sub(" ", title))).strip(" -–—:,")
+    if not re.search(r"\w", stripped) or (len(stripped.split()) < 2 and not stripped.isupper()):
+        return title  # 'Kota Bandung Juara' is a name in itself, not 'Juara' of Kota Bandung
+    return stripped
+
+
+_TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "pemkab", "pemkot", "pemprov",
+                "administrasi")
+
+
+@lru_cache(maxsize=65536)
+def _is_type_token(token: str) -> bool:
+    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS))
+
+
+@lru_cache(maxsize=65536)
+def _norm_token(token: str) -> str:
+    return norm(token)
+
+
+def strip_own_agency_tail(title: str, agency_id: str) -> str:
+    """Like strip_own_agency, for a mention with a typo ('... di PEMEIRNTAH KABUPATEN SOLOK SELATAN'):
+    from a type word on, the rest of the title must be the agency's own name, within small typos."""
+    names = [norm(n) for n in _agency_names().get(agency_id, [])]
+    tokens = title.split()
+    normed = [_norm_token(t) for t in tokens]
+    for i in range(1, len(tokens)):
+        if not _is_type_token(normed[i]):
+            continue
+        j = i
+        while j < len(tokens) and _is_type_token(normed[j]):
+            j += 1
+        rest = " ".join(n for n in normed[j:] if n)
+        if rest and any(fuzz.ratio(rest, n) >= 85 for n in names):
+            cut = i - 1 if normed[i - 1] in ("di", "pada") else i
+            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:cut]))
+            return head if len(head.split()) >= 2 or head.isupper() else title
+    return title
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -85,7 +163,9 @@ def cluster_records(records: pd.DataFrame) -> pd.Series:
     """A cluster number per record (index-aligned); records are compared only within an agency."""
     order = records.sort_values(["agency_id", "source", "source_record_id"]).index
     recs = records.loc[order]
-    parts = [title_parts(t) for t in recs["title"]]
+    parts = []
+    for t, a in zip(recs["title"], recs["agency_id"]):
+        parts.append(title_parts(strip_own_agency(strip_own_agency_tail(str(t or ""), a), a)))
     uf = _UnionFind(len(recs))
     agencies = recs["agency_id"].to_numpy()
     start = 0

@@ -171,7 +171,10 @@ def read_iga(source: str, policy: FetchPolicy | None = None) -> IngestResult:
                     col.read += 1
                     col.reject(None, location, None, "record is not a JSON object", to_json(rec))
                     continue
-                col.offer(flatten(rec), location, rec, "nama", "tahun")
+                flat = flatten(rec)
+                if flat.get("tahun") is None:  # no year on the record: the year its page was asked for
+                    flat["tahun"] = year
+                col.offer(flat, location, rec, "nama", "tahun")
             page += 1
         if isinstance(total, int) and total != got:
             notes.append(f"year {year}: meta.total says {total}, pages held {got}")

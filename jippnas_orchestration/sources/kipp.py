@@ -47,6 +47,8 @@ def kode_nri(value: object) -> str | None:
             return str(value)
         return f"{int(value):06d}"
     text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):  # a number that went through a float on its way to text
+        text = text.split(".")[0]
     return f"{int(text):06d}" if text.isdigit() and len(text) < 6 else text
 
 

@@ -25,7 +25,7 @@ AgencyId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class InnovationRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")  # e.g. a title sent along for people's sake
     innovation_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     source: Literal["KIPP", "IGA", "INOLAN"] | None = None
     source_record_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
@@ -91,7 +91,8 @@ class Changes(BaseModel):
 
 
 class Submission(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # unknown top-level keys are harmless; unknown *changes* are not (see Changes: they would be lost)
+    model_config = ConfigDict(extra="ignore")
     submission_id: str
     innovation: InnovationRef
     agency_id: AgencyId
