@@ -79,3 +79,14 @@ def test_relink_by_a_person_wins_and_kept_records_are_never_renamed():
     relinked = assign_ids(df, cluster_records(df), previous, relinks)
     assert relinked["innovation_id"].tolist() == ["JIP-AAAAAAAAAA", "JIP-AAAAAAAAAA"]
     assert relinked["assignment"].tolist() == ["kept", "relinked"]
+
+
+def test_a_title_naming_its_own_agency_still_matches():
+    df = recs([("KIPP", "1", "35.10", "SIPADU (Sistem Pelayanan Terpadu)"),
+               ("IGA", "2", "35.10", "SIPADU (Sistem Pelayanan Terpadu) - Kabupaten Banyuwangi"),
+               ("IGA", "3", "35.10", "Sistem Pelayanan Terpadu di PEMEIRNTAH KABUPATEN BANYUWANGI"),
+               ("IGA", "4", "35.10", "Sistem Pelayanan Terpadu Banyuwangi"),
+               ("KIPP", "5", "32.73", "Bandung Juara"), ("KIPP", "6", "32.73", "Kota Bandung Juara"),
+               ("KIPP", "7", "KEMENKES", "Layanan Rujukan Terpadu Kemenkes"),
+               ("KIPP", "8", "KEMENKES", "Layanan Rujukan Terpadu")])
+    assert groups(df) == [["1", "2", "3", "4"], ["5"], ["6"], ["7", "8"]]

@@ -42,9 +42,10 @@ def test_directory_mode_reads_nested_fields_and_quarantines(sample_dir, tmp_path
          "nama_pemda": "Kab. Banyuwangi"}, "urusan": ["kesehatan"], "usr_asn": {"nama_lengkap": "A", "no_hp": "08"}},
         {"id": "IND2022040126", "tahun": 2022, "pemda": {"nama_pemda": "Kota Bandung"}},
         {"id": "IND2022040127", "nama": "X", "tahun": 20019, "pemda": None},
+        {"id": "IND2022040128", "nama": "Tanpa tahun", "pemda": {"nama_pemda": "Kota Bandung"}},
     ]
     (root / "2022" / "page-1.json").write_text(json.dumps(
-        {"data": recs, "meta": {"current_page": 1, "last_page": 1, "per_page": 10, "total": 3}}))
+        {"data": recs, "meta": {"current_page": 1, "last_page": 1, "per_page": 10, "total": 4}}))
     result = read_iga(str(root))
     rec = result.records.iloc[0]
     assert (rec["pemda_kode_wilayah"], rec["pemda_nama"], rec["tahun"]) == ("35.10", "Kab. Banyuwangi", 2022)
@@ -52,6 +53,8 @@ def test_directory_mode_reads_nested_fields_and_quarantines(sample_dir, tmp_path
     reasons = dict(zip(result.rejected["source_record_id"], result.rejected["reason"]))
     assert reasons["IND2022040126"].endswith("record 2, field 'nama': title is empty")
     assert "page-1.json, record 3, field 'tahun'" in reasons["IND2022040127"]
+    # a record without a year takes the year its page was published under
+    assert result.records.set_index("id").loc["IND2022040128", "tahun"] == 2022
 
 
 def test_directory_mode_missing_page_is_a_clear_error(tmp_path):

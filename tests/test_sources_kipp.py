@@ -43,7 +43,7 @@ def test_header_found_below_title_lines_and_spelling_variants(tmp_path):
 def test_numeric_kode_nri_gets_its_leading_zeros_back(tmp_path):
     path = write_book(tmp_path / "a.xlsx", [row(12345), row(609805.0)])
     assert list(read_kipp(path).records["kode_nri"]) == ["012345", "609805"]
-    assert kode_nri(" 000042 ") == "000042"
+    assert kode_nri(" 000042 ") == "000042" and kode_nri("609805.0") == "609805" and kode_nri("12345") == "012345"
 
 
 def test_blank_rows_and_total_row_are_not_records(tmp_path):

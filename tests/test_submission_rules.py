@@ -41,6 +41,13 @@ def test_bad_changes_are_named(changes, where):
     assert errors(doc(changes=changes)).startswith(where)
 
 
+def test_unknown_top_level_keys_are_ignored_but_unknown_changes_are_not():
+    d = doc(innovation={"innovation_id": "JIP-1", "title": "for people"})
+    d["channel"] = "portal"
+    assert Submission.model_validate(d).innovation.innovation_id == "JIP-1"
+    assert errors(doc(changes={"statuss": "berhenti"})).startswith("changes.statuss")
+
+
 def test_submitted_at_not_in_the_future_and_innovation_reference_forms():
     future = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
     assert "submitted_at: is in the future" in errors(doc(submitted_at=future))
