@@ -98,3 +98,10 @@ def test_workbook_rows_match_the_pending_innovations(report):
         assert by_id[p.innovation_id][header.index("Kode Instansi")] == p.agency_id
     summary = list(wb[AGENCY_SHEET].iter_rows(values_only=True))[1:]
     assert len(summary) == 30 and sum(r[5] for r in summary) == 130
+
+
+def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
+    pdf = artifacts_dir / "data-quality-report.pdf"
+    chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report[2].as_uri()], tmp_path)
+    boxes = set(re.findall(rb"MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
+    assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes)  # A4 in points
