@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
+from .vocab import PROGRAMMES
+
 # field -> what it means to the innovator filling in the form
 REQUIRED_FIELDS = {
     "title": "judul inovasi",
@@ -111,7 +113,7 @@ def national_summary(harmonized: pd.DataFrame) -> pd.DataFrame:
 
     add("all", "all", harmonized)
     sources = harmonized["sources"].fillna("")
-    for programme in ("KIPP", "IGA", "INOLAN"):
+    for programme in PROGRAMMES:
         add("programme", programme, harmonized[sources.str.split(",").map(lambda s: programme in s)])
     for agency_type, part in harmonized.groupby("agency_type", sort=True):
         add("agency_type", agency_type, part)

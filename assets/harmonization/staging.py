@@ -1,6 +1,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from jippnas_orchestration.harmonize.pipeline import build_staged
+from jippnas_orchestration.vocab import PROGRAMMES
 from resources import WarehouseResource
 
 
@@ -14,7 +15,7 @@ def staged_source_records(context: AssetExecutionContext, warehouse: WarehouseRe
                                            wh.read_table("raw_inolan"))
     with wh.begin() as conn:
         wh.replace_table("staged_source_records", staged, conn=conn)
-        for source in ("KIPP", "IGA", "INOLAN"):
+        for source in PROGRAMMES:
             wh.replace_rows("rejected_source_rows", rejected[rejected["source"] == source],
                             {"source": source, "stage": "resolve"}, conn=conn)
     methods = staged["agency_method"].value_counts().to_dict()

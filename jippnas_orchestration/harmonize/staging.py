@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from ..agencies.resolve import norm, resolve_agency
 from ..sources.common import REJECT_COLUMNS, to_json
-from ..vocab import CATEGORIES, CATEGORY_VARIANTS, URUSAN_CATEGORY
+from ..vocab import CATEGORIES, CATEGORY_VARIANTS, PROGRAMMES, URUSAN_CATEGORY
 
 STAGED_COLUMNS = [
     "source", "source_record_id", "source_location", "title", "agency_name", "agency_type_hint", "code_hint",
@@ -207,7 +207,7 @@ def stage_all(raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.Data
 
 def resolution_rates(staged_ok: pd.DataFrame, rejected: pd.DataFrame) -> dict[str, float]:
     out = {}
-    for source in ("KIPP", "IGA", "INOLAN"):
+    for source in PROGRAMMES:
         ok = int((staged_ok["source"] == source).sum())
         bad = int((rejected["source"] == source).sum())
         out[source] = round(ok / (ok + bad), 4) if ok + bad else 1.0

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
-
 import pandas as pd
 
 
@@ -38,7 +36,3 @@ def new_pending(rows: pd.DataFrame, cursor: str | None) -> tuple[list[str], str 
 def run_key_for(submission_ids: list[str]) -> str:
     digest = hashlib.sha1("\n".join(sorted(submission_ids)).encode()).hexdigest()[:16]
     return f"submissions-{len(submission_ids)}-{digest}"
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
