@@ -55,6 +55,9 @@ def test_offices_belong_to_their_government_or_ministry():
     assert resolve_agency("Dinas Pendidikan Provinsi Jawa Barat").agency_id == "32"
     assert resolve_agency("Kantor Imigrasi Kelas I Jakarta Selatan").agency_id == "KEMENIMIPAS"
     assert resolve_agency("Kantor Pertanahan Kota Bandung").agency_id == "ATRBPN"
+    # the most specific government mentioned owns it
+    assert resolve_agency("Puskesmas Sobo Kecamatan Banyuwangi Kabupaten Banyuwangi Provinsi Jawa Timur").agency_id == "35.10"
+    assert resolve_agency("Kab Banyuwangi Prov Jatim").agency_id == "35.10"
 
 
 def test_provinces_and_special_regions():

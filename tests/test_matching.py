@@ -90,3 +90,9 @@ def test_a_title_naming_its_own_agency_still_matches():
                ("KIPP", "7", "KEMENKES", "Layanan Rujukan Terpadu Kemenkes"),
                ("KIPP", "8", "KEMENKES", "Layanan Rujukan Terpadu")])
     assert groups(df) == [["1", "2", "3", "4"], ["5"], ["6"], ["7", "8"]]
+
+
+def test_a_year_in_the_title_does_not_make_another_innovation():
+    df = recs([("IGA", "1", "35.10", "Festival Literasi Desa 2022"), ("IGA", "2", "35.10", "Festival Literasi Desa"),
+               ("IGA", "3", "35.10", "Festival Literasi Desa Tahun 2023"), ("IGA", "4", "35.10", "Festival Kopi Desa")])
+    assert groups(df) == [["1", "2", "3"], ["4"]]

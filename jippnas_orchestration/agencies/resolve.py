@@ -166,10 +166,12 @@ def current_code(code: str | None) -> str | None:
 
 
 def _region_in_text(n: str) -> str | None:
-    """Find '<type word> <region>' inside a longer name, the last mention first."""
+    """Find '<type word> <region>' inside a longer name. The most specific mention wins (a kabupaten
+    or kota over its province: 'Puskesmas X Kabupaten Y Provinsi Z' belongs to Y), then the last one."""
     idx = _index()
     tokens = n.split()
-    for i in range(len(tokens) - 1, -1, -1):
+    found: list[tuple[int, int, str]] = []
+    for i in range(len(tokens)):
         for prefix, rtype in _PREFIXES:
             ptoks = prefix.split()
             if tokens[i:i + len(ptoks)] != ptoks:
@@ -178,8 +180,10 @@ def _region_in_text(n: str) -> str | None:
             for j in range(len(rest), 0, -1):  # longest region name first
                 code = idx.by_type[rtype].get("".join(rest[:j]))
                 if code:
-                    return code
-    return None
+                    found.append((0 if rtype == "provinsi" else 1, i, code))
+                    break
+            break
+    return max(found)[2] if found else None
 
 
 def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | None = None) -> Resolution:

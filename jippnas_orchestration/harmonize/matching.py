@@ -55,6 +55,15 @@ def title_parts(title: object) -> TitleParts:
     return TitleParts(None, n)
 
 
+_YEAR = re.compile(r"(?:\s(?:tahun|th|thn))?\s(?:19|20)\d{2}\b")
+
+
+def without_years(expansion: str) -> str:
+    """'Festival Literasi 2022' is the same innovation reported again: years say nothing of identity."""
+    stripped = _YEAR.sub("", f" {expansion}").strip()
+    return stripped if len(stripped.split()) >= 2 else expansion
+
+
 def _same(pa: TitleParts, pb: TitleParts, score: float) -> bool:
     if pa.acronym and pb.acronym:
         acr = fuzz.ratio(pa.acronym, pb.acronym)
@@ -165,7 +174,8 @@ def cluster_records(records: pd.DataFrame) -> pd.Series:
     recs = records.loc[order]
     parts = []
     for t, a in zip(recs["title"], recs["agency_id"]):
-        parts.append(title_parts(strip_own_agency(strip_own_agency_tail(str(t or ""), a), a)))
+        p = title_parts(strip_own_agency(strip_own_agency_tail(str(t or ""), a), a))
+        parts.append(TitleParts(p.acronym, without_years(p.expansion)))
     uf = _UnionFind(len(recs))
     agencies = recs["agency_id"].to_numpy()
     start = 0
