@@ -125,10 +125,7 @@ class Warehouse:
         cols = ", ".join(f'"{_check_ident(c)}"' for c in columns) if columns else "*"
         return self.read_sql(f'SELECT {cols} FROM "{_check_ident(name)}"')
 
-    def read_sql(self, query: str, params: Mapping | None = None, conn: Connection | None = None) -> pd.DataFrame:
-        if conn is not None:
-            result = conn.execute(sa.text(query), dict(params or {}))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    def read_sql(self, query: str, params: Mapping | None = None) -> pd.DataFrame:
         with self.read_engine.connect() as c:
             result = c.execute(sa.text(query), dict(params or {}))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

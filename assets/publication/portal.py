@@ -3,7 +3,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from jippnas_orchestration import settings
 from jippnas_orchestration.publication.public import portal_frame
 from jippnas_orchestration.publication.publish import publish
-from jippnas_orchestration.quality.gate import read_result
+from jippnas_orchestration.quality.gate import GATE_SUITES, read_result
 from resources import WarehouseResource
 
 
@@ -24,8 +24,7 @@ def portal_candidate(warehouse: WarehouseResource) -> MaterializeResult:
 def portal_innovations(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     out = settings.output_dir()
-    gate = {name: (read_result(name, out) or {}).get("success") for name in
-            ("harmonized_innovations", "portal_candidate")}
+    gate = {name: (read_result(name, out) or {}).get("success") for name in GATE_SUITES}
     manifest = publish(wh, wh.read_table("portal_candidate"), out, gate=gate)
     context.log.info(f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}")
     return MaterializeResult(metadata={

@@ -331,7 +331,7 @@ def _write_inolan(rows: list[list[str]], path: Path, encoding: str) -> None:
 
 
 # ---- submissions -----------------------------------------------------------------------------
-def _submissions(world: World, rng: random.Random, kipp_rows: list[dict], truth: Truth) -> dict[str, list]:
+def _submissions(world: World, rng: random.Random, truth: Truth) -> dict[str, list]:
     nri_of: dict[str, list[str]] = {}
     for t in truth.rows:
         if t["source"] == "KIPP" and t["innovation_key"]:
@@ -414,7 +414,7 @@ def generate(outdir: Path | str, scale: int = 1, seed: int = 2024) -> dict:
     _write_iga(iga, outdir / "iga", per_page=100 if scale < 5 else 1000)
     inolan = _inolan_rows(world, rng, truth)
     _write_inolan(inolan, outdir / "inolan.csv", "cp1252")
-    subs = _submissions(world, rng, kipp_rows, truth)
+    subs = _submissions(world, rng, truth)
     (outdir / "submissions").mkdir(exist_ok=True)
     for name, docs in subs.items():
         (outdir / "submissions" / name).write_text(json.dumps(docs, ensure_ascii=False, indent=1))

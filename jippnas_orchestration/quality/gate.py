@@ -18,6 +18,7 @@ import pandas as pd
 from ..settings import PROJECT_ROOT
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
+GATE_SUITES = ("harmonized_innovations", "portal_candidate")  # the suites that gate publication
 
 
 @dataclass

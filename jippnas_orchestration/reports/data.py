@@ -11,10 +11,9 @@ import pandas as pd
 
 from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
-from ..quality.gate import read_result
+from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
 
-GATE_SUITES = ("harmonized_innovations", "portal_candidate")
 
 
 @dataclass

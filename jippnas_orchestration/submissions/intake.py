@@ -55,19 +55,14 @@ def store_document(warehouse: Warehouse, doc: object, where: str, conn=None, pro
         "processed_at": datetime.now(timezone.utc) if problem else None,
     }
     stmt = _insert(warehouse).values(**row).on_conflict_do_nothing(index_elements=["submission_id"])
-
-    def run(c):
-        return c.execute(stmt).rowcount
-
-    inserted = run(conn) if conn is not None else _in_tx(warehouse, run)
+    if conn is None:
+        with warehouse.begin() as own:
+            inserted = own.execute(stmt).rowcount
+    else:
+        inserted = conn.execute(stmt).rowcount
     if problem:
         return Outcome(where, sid, "rejected", problem)
     return Outcome(where, sid, "stored" if inserted else "duplicate")
-
-
-def _in_tx(warehouse: Warehouse, fn):
-    with warehouse.begin() as conn:
-        return fn(conn)
 
 
 def read_documents(path: Path) -> list[tuple[str, object]]:
