@@ -41,8 +41,15 @@ PROVINCE_ALIASES = {
     "sumbar": "13", "sumsel": "16", "babel": "19", "bangka belitung": "19", "kepri": "21",
     "ntb": "52", "ntt": "53", "kalbar": "61", "kalteng": "62", "kalsel": "63", "kaltim": "64",
     "kaltara": "65", "sulut": "71", "sulteng": "72", "sulsel": "73", "sultra": "74",
-    "sulbar": "76", "malut": "82", "nad": "11", "nanggroe aceh darussalam": "11",
+    "sulbar": "76", "malut": "82", "nad": "11", "nanggroe aceh darussalam": "11", "dki": "31",
+    "daerah khusus ibukota jakarta": "31", "d i yogyakarta": "34", "daerah istimewa yogyakarta": "34",
+    "kepulauan babel": "19", "kep babel": "19", "bangka belitung": "19", "kep riau": "21",
+    "papua barat daya": "96", "pbd": "96",
 }
+# Names that mean the province only when the province type is written ("Pemprov Yogyakarta"): bare,
+# they are also a kota.
+PROVINCE_TYPED_ALIASES = {"yogyakarta": "34", "jogjakarta": "34", "jogja": "34", "istimewa yogyakarta": "34",
+                          "ibukota jakarta": "31", "khusus jakarta": "31"}
 
 
 @dataclass(frozen=True)

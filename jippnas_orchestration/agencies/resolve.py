@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from .registry import OLD_PAPUA_CODES, PROVINCE_ALIASES, central_agencies, regions
+from .registry import OLD_PAPUA_CODES, PROVINCE_ALIASES, PROVINCE_TYPED_ALIASES, central_agencies, regions
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
@@ -80,6 +81,8 @@ class Resolution:
     agency_id: str | None
     method: str          # how it was decided; "unresolved" when agency_id is None
     note: str = ""
+    # for a person when unresolved: (agency_id, score 0-1, evidence), best first
+    candidates: tuple[tuple[str, float, str], ...] = ()
 
 
 @dataclass
@@ -89,27 +92,59 @@ class _Index:
     by_type: dict[str, dict[str, str]]            # type -> base key -> code
     any_type: dict[str, list[str]]                # base key -> codes of every type
     by_code: dict[str, str]                       # code -> type
+    names: dict[str, str]                         # agency_id -> canonical name
+
+
+_MINISTRY_PREFIXES = ("kementerian", "kemen", "kem")
+_INITIAL_SKIP = {"dan", "bidang", "republik", "indonesia", "ri", "di", "serta", "untuk"}
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w not in _INITIAL_SKIP)
+
+
+def _generated_aliases(name: str) -> list[str]:
+    """Short forms people write for a ministry or lembaga from its full name: 'Kementerian LHK',
+    'KemenPPPA', 'Kemenko PMK' from the subject's initials, 'BNPB' from a lembaga's name."""
+    n = norm(name.split("/")[0])
+    words = n.split()
+    out: list[str] = []
+    if words[:1] == ["kementerian"]:
+        coordinating = words[1:2] == ["koordinator"]
+        subject = words[2:] if coordinating else words[1:]
+        ini = _initials(subject)
+        if len(ini) >= 2:
+            heads = ("kemenko", "kementerian koordinator") if coordinating else _MINISTRY_PREFIXES
+            out += [f"{h} {ini}" for h in heads]
+    elif words and words[0] in ("badan", "lembaga", "komisi", "arsip", "perpustakaan") and len(words) >= 3:
+        ini = _initials(words)
+        if len(ini) >= 3:
+            out.append(ini)
+    return out
 
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     central: dict[str, str] = {}
     phrases: list[tuple[str, str]] = []
+    names: dict[str, str] = {}
+    generated: dict[str, set[str]] = {}
     for c in central_agencies():
+        names[c["agency_id"]] = c["agency_name"]
         for alias in [c["agency_name"], *c["aliases"]]:
             n = norm(alias)
             central.setdefault(_key(n), c["agency_id"])
             # single short tokens (KAI, BRI, ORI) are too ambiguous to search for inside text
             if " " in n or len(n) >= 6:
                 phrases.append((n, c["agency_id"]))
-    for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
-        phrases.append((phrase, agency_id))
-    phrases.sort(key=lambda p: -len(p[0]))
+            for g in _generated_aliases(alias):
+                generated.setdefault(_key(g), set()).add(c["agency_id"])
     by_type: dict[str, dict[str, str]] = {"provinsi": {}, "kabupaten": {}, "kota": {}}
     any_type: dict[str, list[str]] = {}
     by_code: dict[str, str] = {}
     for r in regions():
         by_code[r.code] = r.type
+        names[r.code] = r.name
         keys = {_key(norm(r.base))}
         if r.type == "provinsi":
             keys.add(_key(norm(r.name)))
@@ -120,7 +155,16 @@ def _index() -> _Index:
         by_type["provinsi"].setdefault(_key(alias), code)
         if code not in any_type.setdefault(_key(alias), []):
             any_type[_key(alias)].append(code)
-    return _Index(central, phrases, by_type, any_type, by_code)
+    for alias, code in PROVINCE_TYPED_ALIASES.items():
+        by_type["provinsi"].setdefault(_key(alias), code)
+    # a generated short form counts only when it names one agency and clashes with nothing written
+    for key, owners in generated.items():
+        if len(owners) == 1 and key not in central and key not in any_type:
+            central[key] = next(iter(owners))
+    for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
+        phrases.append((phrase, agency_id))
+    phrases.sort(key=lambda p: -len(p[0]))
+    return _Index(central, phrases, by_type, any_type, by_code, names)
 
 
 def _strip_central_suffix(n: str) -> str:
@@ -140,6 +184,34 @@ def _fuzzy_unique(query: str, choices: dict[str, str], cutoff: float = 90.0) -> 
     if len(hits) > 1 and hits[0][1] - hits[1][1] < 4 and choices[hits[0][0]] != choices[hits[1][0]]:
         return None
     return choices[hits[0][0]]
+
+
+def _typo_candidates(query: str, choices: dict[str, str]) -> list[tuple[str, int]]:
+    """Codes whose name is within a typo of `query` (one edit from 5 letters on, two from 9), nearest
+    first: (code, edits)."""
+    if len(query) < 5 or not choices:
+        return []
+    hits = process.extract(query, list(choices), scorer=OSA.distance, score_cutoff=2, limit=None)
+    out: dict[str, int] = {}
+    for key, dist, _ in hits:
+        allowed = 1 if min(len(key), len(query)) < 9 else 2
+        if dist <= allowed and (choices[key] not in out or dist < out[choices[key]]):
+            out[choices[key]] = int(dist)
+    return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+def _typo_unique(query: str, choices: dict[str, str], code: str | None) -> tuple[str | None, list[tuple[str, int]]]:
+    """The one region a typo'd name can mean: the unique nearest, or among equally near ones the one
+    the Kemendagri code names. Otherwise None, and the candidates for a person."""
+    cands = _typo_candidates(query, choices)
+    if not cands:
+        return None, []
+    best = [c for c, d in cands if d == cands[0][1]]
+    if len(best) == 1:
+        return best[0], cands
+    if code in best:
+        return code, cands
+    return None, cands
 
 
 def _split_prefix(n: str) -> tuple[str | None, str]:
@@ -165,9 +237,10 @@ def current_code(code: str | None) -> str | None:
     return c if c in _index().by_code else None
 
 
-def _region_in_text(n: str) -> str | None:
+def _region_in_text(n: str, code: str | None = None) -> str | None:
     """Find '<type word> <region>' inside a longer name. The most specific mention wins (a kabupaten
-    or kota over its province: 'Puskesmas X Kabupaten Y Provinsi Z' belongs to Y), then the last one."""
+    or kota over its province: 'Puskesmas X Kabupaten Y Provinsi Z' belongs to Y), then the last one.
+    A region name with a typo counts when it can mean one region only."""
     idx = _index()
     tokens = n.split()
     found: list[tuple[int, int, str]] = []
@@ -177,20 +250,38 @@ def _region_in_text(n: str) -> str | None:
             if tokens[i:i + len(ptoks)] != ptoks:
                 continue
             rest = tokens[i + len(ptoks):]
+            hit = None
             for j in range(len(rest), 0, -1):  # longest region name first
-                code = idx.by_type[rtype].get("".join(rest[:j]))
-                if code:
-                    found.append((0 if rtype == "provinsi" else 1, i, code))
+                hit = idx.by_type[rtype].get("".join(rest[:j]))
+                if hit:
                     break
+            if not hit:
+                for j in range(min(len(rest), 4), 0, -1):
+                    hit, _ = _typo_unique("".join(rest[:j]), idx.by_type[rtype], code)
+                    if hit:
+                        break
+            if hit:
+                found.append((0 if rtype == "provinsi" else 1, i, hit))
             break
     return max(found)[2] if found else None
+
+
+def _name_forms(n: str) -> list[str]:
+    """The name as written, and without a leading 'Pemerintah'/'Pemda' that only says 'government of'
+    ('Pemerintah Daerah Istimewa Yogyakarta', 'Pemda DIY')."""
+    forms = [n]
+    for noise in ("pemerintah daerah ", "pemerintah ", "pemda "):
+        if n.startswith(noise) and n[len(noise):]:
+            forms.append(n[len(noise):])
+    return forms
 
 
 def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | None = None) -> Resolution:
     """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code."""
     idx = _index()
-    n = norm(name)
+    n = norm(name).replace("kementrian", "kementerian")
     hint = (type_hint or "").strip().lower() or None
+    regional_hint = hint in ("provinsi", "kabupaten", "kota")
     code = current_code(code_hint)
     if not n:
         if code:
@@ -198,22 +289,34 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
         return Resolution(None, "unresolved", "agency name is empty")
 
     central_key = _key(_strip_central_suffix(n))
-    if central_key in idx.central and hint not in ("provinsi", "kabupaten", "kota"):
+    if central_key in idx.central and not regional_hint:
         return Resolution(idx.central[central_key], "central alias")
 
+    typo_cands: list[tuple[str, int]] = []
     rtype, rest = _split_prefix(n)
     if rtype:
         rest = " ".join(_NAME_ABBREVIATIONS.get(t, t) if i == 0 else t for i, t in enumerate(rest.split()))
-        found = idx.by_type[rtype].get(_key(rest)) or _fuzzy_unique(_key(rest), idx.by_type[rtype])
+        found = idx.by_type[rtype].get(_key(rest))
         if found:
             return _with_code_note(found, "region name", code)
+        found, typo_cands = _typo_unique(_key(rest), idx.by_type[rtype], code)
+        found = found or _fuzzy_unique(_key(rest), idx.by_type[rtype])
+        if found:
+            return _with_code_note(found, "region name (typo)", code)
+    for form in _name_forms(n)[1:]:
+        found = idx.by_type["provinsi"].get(_key(form))
+        if found and len(idx.any_type.get(_key(form), [found])) == 1:
+            return _with_code_note(found, "province name", code)
 
-    if hint in ("provinsi", "kabupaten", "kota") or hint is None:
-        candidates = idx.any_type.get(_key(n), [])
-        if hint in ("provinsi", "kabupaten", "kota"):
+    if regional_hint or hint is None:
+        key = _key(_split_prefix(n)[1]) if not rtype else _key(n)
+        candidates = idx.any_type.get(key, [])
+        if regional_hint:
             candidates = [c for c in candidates if idx.by_code[c] == hint]
             if not candidates:
-                fuzzy = _fuzzy_unique(_key(n), idx.by_type[hint])
+                fuzzy, more = _typo_unique(key, idx.by_type[hint], code)
+                typo_cands = typo_cands or more
+                fuzzy = fuzzy or _fuzzy_unique(key, idx.by_type[hint])
                 candidates = [fuzzy] if fuzzy else []
         if len(candidates) == 1:
             return _with_code_note(candidates[0], "bare region name", code)
@@ -221,19 +324,40 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
             if code in candidates:
                 return Resolution(code, "bare region name + code")
             return Resolution(None, "unresolved", f"ambiguous region name {name!r}: "
-                              + " or ".join(sorted(candidates)))
+                              + " or ".join(sorted(candidates)),
+                              tuple((c, 0.5, "same name, other type (kabupaten/kota twin)")
+                                    for c in sorted(candidates)))
 
     for phrase, agency_id in idx.central_phrases:
         if f" {phrase} " in f" {n} ":
             return Resolution(agency_id, "central office")
-    found = _region_in_text(n)
+    found = _region_in_text(n, code)
     if found:
         return _with_code_note(found, "regional office", code)
-    if hint not in ("provinsi", "kabupaten", "kota"):
+    if not regional_hint:
         fuzzy = _fuzzy_unique(central_key, idx.central, cutoff=92.0)
         if fuzzy:
             return Resolution(fuzzy, "central alias (fuzzy)")
-    return Resolution(None, "unresolved", f"no agency matches {str(name)!r}")
+    if typo_cands:
+        return Resolution(None, "unresolved", f"{str(name)!r} is a typo away from several regions",
+                          tuple((c, round(1 - d / 10, 2), f"{d} edit(s) from {idx.names[c]}") for c, d in typo_cands))
+    return Resolution(None, "unresolved", f"no agency matches {str(name)!r}", _closest(central_key, code))
+
+
+def _closest(key: str, code: str | None) -> tuple[tuple[str, float, str], ...]:
+    """A few nearest names, for the person who will decide."""
+    idx = _index()
+    choices = {**{k: v for k, v in idx.central.items()},
+               **{k: c for t in idx.by_type.values() for k, c in t.items()}}
+    hits = process.extract(key, list(choices), scorer=fuzz.ratio, limit=8, score_cutoff=60)
+    out: dict[str, tuple[str, float, str]] = {}
+    if code:
+        out[code] = (code, 0.6, f"Kemendagri code in the record ({idx.names.get(code, code)})")
+    for k, s, _ in hits:
+        aid = choices[k]
+        if aid not in out:
+            out[aid] = (aid, round(s / 100, 2), f"name similar to {idx.names.get(aid, aid)}")
+    return tuple(list(out.values())[:3])
 
 
 def _with_code_note(agency_id: str, method: str, code: str | None) -> Resolution:

@@ -1,155 +1,162 @@
 """Entity resolution: which source records are the same innovation.
 
-Candidate pairs are blocked by resolved agency (never all pairs of the whole set). Titles are
-split into an acronym and its expansion, so 'SIPADU (Sistem Pelayanan Terpadu)' and 'Sistem
-Pelayanan Terpadu - SIPADU' compare equal; the expansions are compared with rapidfuzz's
-the better of token_sort_ratio and ratio, which survives word order, case, punctuation and small
-typos but, unlike a token-set measure, does not call 'Puskesmas Keliling' a match of
-'Puskesmas Keliling Terapung'.
+Records are compared only within their resolved agency, and each distinct title key
+(`titles.identity_parts`) only once. Two keys are one innovation when:
+- their acronyms agree (or differ by one typo) and either side has no expansion, or the
+  expansions agree as below; or neither side carries an acronym that contradicts the other;
+- their expansions hold the same words, in any order, up to typos: every word left over on one side
+  pairs with one on the other side at one edit (two for long words), unless both are words in
+  their own right ('kelahiran'/'kematian', 'data'/'dana', 'mobil'/'motor': a word of the shipped
+  lexicon, or one several agencies use). A word more or less is another innovation
+  ('Puskesmas Keliling' / 'Puskesmas Keliling Terapung').
+An acronym written alone ('SIPADU') joins the innovation with that acronym only when exactly one
+such innovation exists in the agency; a pair the rules cannot decide (an acronym alone that fits an
+expansion's words, one acronym with two different expansions) goes to review (`match_review`).
+People's decisions win: an accepted pair is joined, a rejected pair is never joined again.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from ..agencies.registry import central_agencies, regions
-from ..agencies.resolve import norm
+from .titles import TitleParts, identity_parts, title_parts  # noqa: F401  (title_parts re-exported)
 
-MATCH_THRESHOLD = 90.0          # expansions alike enough on their own
-ACRONYM_THRESHOLD = 85.0        # when both titles carry the same acronym
-ACRONYM_ALIKE = 80.0            # acronyms this close are one acronym with a typo
-_SPLIT = re.compile(r"^(.+?)\s*(?:\(([^()]+)\)|\s[-–—:]\s|:\s)\s*(.*)$")
-_FILLER = re.compile(r"^(?:inovasi|program inovasi)\s*[:\-–]?\s+(?=\S)", re.I)
+PREFILTER = 70                 # token_sort_ratio below which two expansions are not even compared
+SAME_ACRONYM_CLOSE = 85.0      # one acronym, expansions this close: one innovation (legacy tolerance)
+COMMON_WORD_AGENCIES = 3       # a word several agencies use in their titles is a word, not a typo
 
-
-@dataclass(frozen=True)
-class TitleParts:
-    acronym: str | None
-    expansion: str
-
-
-def title_parts(title: object) -> TitleParts:
-    """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
-    text = str(title or "").strip().strip("\"'“”‘’ .").strip()
-    text = re.sub(r"\s+", " ", text)
-    text = _FILLER.sub("", text)
-    m = _SPLIT.match(text)
-    parts: list[str] = []
-    if m:
-        parts = [p for p in (m.group(1), m.group(2), m.group(3)) if p and p.strip()]
-    if len(parts) == 2:
-        a, b = (norm(p) for p in parts)
-        if len(a.split()) == 1 and len(b.split()) >= 2:
-            return TitleParts(a, b)
-        if len(b.split()) == 1 and len(a.split()) >= 2:
-            return TitleParts(b, a)
-    n = norm(text)
-    if len(n.split()) == 1:
-        return TitleParts(n, "")
-    return TitleParts(None, n)
-
-
-_YEAR = re.compile(r"(?:\s(?:tahun|th|thn))?\s(?:19|20)\d{2}\b")
-
-
-def without_years(expansion: str) -> str:
-    """'Festival Literasi 2022' is the same innovation reported again: years say nothing of identity."""
-    stripped = _YEAR.sub("", f" {expansion}").strip()
-    return stripped if len(stripped.split()) >= 2 else expansion
-
-
-def _same(pa: TitleParts, pb: TitleParts, score: float) -> bool:
-    if pa.acronym and pb.acronym:
-        acr = fuzz.ratio(pa.acronym, pb.acronym)
-        if acr >= 100:
-            return score >= ACRONYM_THRESHOLD or not pa.expansion or not pb.expansion
-        if acr < ACRONYM_ALIKE:
-            return False
-    if not pa.expansion or not pb.expansion:  # an acronym alone against an expansion: too little
-        return False
-    return score >= MATCH_THRESHOLD
-
-
-_TRAILING_SEPARATORS = re.compile(r"[\s\-–—:,.]+$")
-_TYPE_WORDS = r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
+RULE_FOUNDING = "founding record"
+RULE_SAME_TITLE = "same title"
+RULE_TITLE_TYPOS = "title within typos"
+RULE_ACRONYM = "same acronym"
+RULE_ACRONYM_TITLE = "same acronym and title"
+RULE_REVIEW = "review decision"
 
 
 @lru_cache(maxsize=1)
-def _agency_names() -> dict[str, list[str]]:
-    names: dict[str, list[str]] = {r.code: [r.base] for r in regions()}
-    names["11"].append("Nanggroe Aceh Darussalam")
-    for c in central_agencies():
-        names[c["agency_id"]] = [a for a in [c["agency_name"], *c["aliases"]] if len(a) >= 3]
-    return names
+def lexicon() -> frozenset[str]:
+    text = resources.files(__package__).joinpath("lexicon_id.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
-def _name_regex(name: str) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", name)
-    return r"[\s\-.,/&]*".join(re.escape(w) for w in words)
+@dataclass(frozen=True)
+class Verdict:
+    match: bool
+    rule: str = ""
+    score: float = 0.0
+    review: str = ""           # why a person should look, when the rules cannot decide
 
 
-@lru_cache(maxsize=4096)
-def _own_name_pattern(agency_id: str) -> re.Pattern | None:
-    """Titles often carry their own agency ('SIPADU - Kabupaten Banyuwangi', 'X di Kab. Sleman'); that
-    says nothing about which innovation it is. A typed mention goes wherever it stands, a bare name
-    only at the end."""
-    names = _agency_names().get(agency_id)
-    if not names:
-        return None
-    alt = "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s\-–—:,(]))\s*(?:(?:di|pada)\s+)?"
-                      rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)", re.IGNORECASE)
+NO = Verdict(False)
 
 
-def strip_own_agency(title: str, agency_id: str) -> str:
-    """The title without mentions of its own agency (and the separators they leave behind)."""
-    pattern = _own_name_pattern(agency_id)
-    if pattern is None or not title:
-        return title
-    stripped = _TRAILING_SEPARATORS.sub("", re.sub(r"\s+", " ", pattern.sub(" ", title))).strip(" -–—:,")
-    if not re.search(r"\w", stripped) or (len(stripped.split()) < 2 and not stripped.isupper()):
-        return title  # 'Kota Bandung Juara' is a name in itself, not 'Juara' of Kota Bandung
-    return stripped
+@dataclass
+class Vocabulary:
+    """Which words are words: the shipped lexicon, and words several agencies use in their titles.
+    A typo can recur (a generator's or a keyboard's habit), but it stays far rarer than its word."""
+    agencies_using: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, keys: list[TitleParts], agencies: list[str]) -> Vocabulary:
+        users: dict[str, set[str]] = defaultdict(set)
+        for k, a in zip(keys, agencies):
+            for t in set(k.tokens):
+                users[t].add(a)
+        return cls({t: len(a) for t, a in users.items()})
+
+    def is_word(self, token: str, partner: str) -> bool:
+        if token in lexicon():
+            return True
+        mine, theirs = self.agencies_using.get(token, 0), self.agencies_using.get(partner, 0)
+        return mine >= COMMON_WORD_AGENCIES and mine * 2 >= theirs
 
 
-_TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "pemkab", "pemkot", "pemprov",
-                "administrasi")
+def _typo_pair(a: str, b: str, vocab: Vocabulary) -> bool:
+    if a.isdigit() or b.isdigit():
+        return False
+    d = OSA.distance(a, b)
+    swapped = d == 1 and len(a) == len(b) and sorted(a) == sorted(b)  # 'Kmapung': a slip, not a word
+    if (a in lexicon() and b in lexicon()) or (not swapped and vocab.is_word(a, b) and vocab.is_word(b, a)):
+        return False  # two words in their own right: the difference carries meaning
+    shortest = min(len(a), len(b))
+    return (d == 1 and shortest >= 3) or (d == 2 and shortest >= 7)
 
 
-@lru_cache(maxsize=65536)
-def _is_type_token(token: str) -> bool:
-    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS))
+def same_words(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> tuple[bool, bool]:
+    """(same words up to typos, exactly the same words)."""
+    if a.compact == b.compact or Counter(a.tokens) == Counter(b.tokens):
+        return True, True
+    ca, cb = Counter(a.tokens), Counter(b.tokens)
+    left, right = list((ca - cb).elements()), list((cb - ca).elements())
+    if len(left) != len(right) or OSA.distance(a.compact, b.compact) > max(2, len(a.compact) // 6):
+        return False, False
+    for w in sorted(left, key=len, reverse=True):
+        partner = min(right, key=lambda r: OSA.distance(w, r))
+        if not _typo_pair(w, partner, vocab):
+            return False, False
+        right.remove(partner)
+    return True, False
 
 
-@lru_cache(maxsize=65536)
-def _norm_token(token: str) -> str:
-    return norm(token)
+def acronym_fits(acronym: str, tokens: tuple[str, ...]) -> bool:
+    """Can `acronym` be read off the words: prefixes of words in order, the first word always used
+    and at least half of them ('sahlante' <- SAHabat LANsia TErlantar ramah anak)?"""
+    acr = acronym[1:] if acronym[:1] in ("e", "m", "i") and tokens and not tokens[0].startswith(acronym[0]) \
+        else acronym
+    if len(acr) < 3 or not tokens:
+        return False
+
+    @lru_cache(maxsize=None)
+    def fit(i: int, j: int, used: int) -> bool:
+        if i == len(acr):
+            return used * 2 >= len(tokens)
+        if j == len(tokens):
+            return False
+        word = tokens[j]
+        for k in range(min(len(word), len(acr) - i), 0, -1):
+            if acr[i:i + k] == word[:k] and fit(i + k, j + 1, used + 1):
+                return True
+        return j > 0 and fit(i, j + 1, used)
+
+    return fit(0, 0, 0)
 
 
-def strip_own_agency_tail(title: str, agency_id: str) -> str:
-    """Like strip_own_agency, for a mention with a typo ('... di PEMEIRNTAH KABUPATEN SOLOK SELATAN'):
-    from a type word on, the rest of the title must be the agency's own name, within small typos."""
-    names = [norm(n) for n in _agency_names().get(agency_id, [])]
-    tokens = title.split()
-    normed = [_norm_token(t) for t in tokens]
-    for i in range(1, len(tokens)):
-        if not _is_type_token(normed[i]):
-            continue
-        j = i
-        while j < len(tokens) and _is_type_token(normed[j]):
-            j += 1
-        rest = " ".join(n for n in normed[j:] if n)
-        if rest and any(fuzz.ratio(rest, n) >= 85 for n in names):
-            cut = i - 1 if normed[i - 1] in ("di", "pada") else i
-            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:cut]))
-            return head if len(head.split()) >= 2 or head.isupper() else title
-    return title
+def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
+    """Are two title keys of one agency the same innovation?"""
+    score = fuzz.token_sort_ratio(a.expansion, b.expansion) / 100 if a.expansion and b.expansion else 0.0
+    if a.acronym and b.acronym:
+        exact = a.acronym == b.acronym
+        if not exact and not (OSA.distance(a.acronym, b.acronym) == 1 and min(len(a.acronym), len(b.acronym)) >= 5):
+            return NO
+        if not a.expansion or not b.expansion:
+            return Verdict(True, RULE_ACRONYM, 1.0 if exact else 0.9)
+        words, identical = same_words(a, b, vocab)
+        if words:
+            return Verdict(True, RULE_ACRONYM_TITLE, 1.0 if identical and exact else max(score, 0.9))
+        if exact and score * 100 >= SAME_ACRONYM_CLOSE:
+            return Verdict(True, RULE_ACRONYM_TITLE, score)
+        if exact:
+            return Verdict(False, score=score, review="one acronym, two different expansions")
+        return NO
+    if a.expansion and b.expansion:
+        words, identical = same_words(a, b, vocab)
+        if words:
+            return Verdict(True, RULE_SAME_TITLE if identical else RULE_TITLE_TYPOS, 1.0 if identical else score)
+        return NO
+    acronym, words = (a, b) if a.acronym else (b, a)
+    if acronym.acronym == words.compact:
+        return Verdict(True, RULE_ACRONYM, 1.0)
+    if acronym_fits(acronym.acronym, words.tokens):
+        return Verdict(False, score=0.5, review="an acronym alone that fits the other title's words")
+    return NO
 
 
 class _UnionFind:
@@ -168,50 +175,170 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def cluster_records(records: pd.DataFrame) -> pd.Series:
-    """A cluster number per record (index-aligned); records are compared only within an agency."""
+@dataclass
+class MatchResult:
+    clusters: pd.Series                       # cluster number per record, index-aligned with the input
+    rule: pd.Series                           # why each record joined its cluster
+    score: pd.Series                          # how strongly (1.0 = identical key)
+    review_pairs: pd.DataFrame                # record pairs for a person: a_key, b_key, score, evidence
+    candidate_pairs: int = 0
+
+
+REVIEW_PAIR_COLUMNS = ["agency_id", "a_source", "a_source_record_id", "a_title", "b_source", "b_source_record_id",
+                       "b_title", "score", "evidence"]
+
+
+def _pair_key(s1: str, r1: str, s2: str, r2: str) -> tuple[str, str]:
+    return tuple(sorted((f"{s1}:{r1}", f"{s2}:{r2}")))  # type: ignore[return-value]
+
+
+def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | None = None,
+                  rejected_pairs: set[tuple[str, str]] | None = None) -> MatchResult:
+    """Cluster records (source, source_record_id, agency_id, title) into innovations.
+
+    `accepted_pairs` / `rejected_pairs` are people's decisions on record pairs, as sorted
+    ('SOURCE:id', 'SOURCE:id') tuples.
+    """
+    accepted_pairs, rejected_pairs = accepted_pairs or set(), rejected_pairs or set()
     order = records.sort_values(["agency_id", "source", "source_record_id"]).index
     recs = records.loc[order]
-    parts = []
-    for t, a in zip(recs["title"], recs["agency_id"]):
-        p = title_parts(strip_own_agency(strip_own_agency_tail(str(t or ""), a), a))
-        parts.append(TitleParts(p.acronym, without_years(p.expansion)))
-    uf = _UnionFind(len(recs))
-    agencies = recs["agency_id"].to_numpy()
-    start = 0
+    agencies = recs["agency_id"].astype(str).to_numpy()
+    rkeys = [f"{s}:{r}" for s, r in zip(recs["source"], recs["source_record_id"])]
+    parts = [identity_parts(t, a) for t, a in zip(recs["title"], agencies)]
+    vocab = Vocabulary.from_records(parts, list(agencies))
+    n = len(recs)
+    uf = _UnionFind(n)
+    rule = [RULE_FOUNDING] * n
+    score = [1.0] * n
+    reviews: list[dict] = []
+    pos_of = {k: i for i, k in enumerate(rkeys)}
+    cannot = [(pos_of[a], pos_of[b]) for a, b in rejected_pairs if a in pos_of and b in pos_of]
     n_pairs = 0
-    while start < len(recs):
+
+    def link(i: int, j: int, why: str, how: float) -> bool:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            return True
+        for x, y in cannot:  # a person said these two are different innovations
+            rx, ry = uf.find(x), uf.find(y)
+            if {rx, ry} == {ri, rj}:
+                return False
+        later = max(i, j)
+        if rule[later] == RULE_FOUNDING or score[later] < how:
+            rule[later], score[later] = why, how
+        uf.union(i, j)
+        return True
+
+    start = 0
+    while start < n:
         end = start
-        while end < len(recs) and agencies[end] == agencies[start]:
+        while end < n and agencies[end] == agencies[start]:
             end += 1
-        block = parts[start:end]
-        if len(block) > 1:
-            exps = [p.expansion for p in block]
-            # token_sort_ratio survives word order; plain ratio survives a typo that re-sorts a word
-            # (the cutoff lets rapidfuzz skip hopeless pairs early; scores below it come back as 0)
-            scores = np.maximum(
-                process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
-                              score_cutoff=ACRONYM_THRESHOLD),
-                process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1,
-                              score_cutoff=ACRONYM_THRESHOLD))
-            n_pairs += len(block) * (len(block) - 1) // 2
-            # only pairs that could match: expansions alike, or both carrying an acronym
-            ii, jj = np.nonzero(np.triu(scores >= ACRONYM_THRESHOLD, k=1))
-            for i, j in zip(ii.tolist(), jj.tolist()):
-                if _same(block[i], block[j], float(scores[i, j])):
-                    uf.union(start + i, start + j)
-            # an acronym alone ('SIPADU') scores low against its expansion: pair equal acronyms directly
-            acr_idx = [k for k, p in enumerate(block) if p.acronym]
-            if len(acr_idx) > 1:
-                by_acr: dict[str, list[int]] = {}
-                for k in acr_idx:
-                    by_acr.setdefault(block[k].acronym, []).append(k)
-                for ks in by_acr.values():
-                    for k in ks[1:]:
-                        if _same(block[ks[0]], block[k], float(scores[ks[0], k])):
-                            uf.union(start + ks[0], start + k)
+        # distinct keys of this agency; records with one key are one innovation
+        by_key: dict[TitleParts, list[int]] = {}
+        for i in range(start, end):
+            by_key.setdefault(parts[i], []).append(i)
+        keys = list(by_key)
+        for members in by_key.values():
+            for i in members[1:]:
+                link(members[0], i, RULE_SAME_TITLE, 1.0)
+        weak: list[tuple[int, int, Verdict]] = []
+        for ki, kj in _candidates(keys):
+            n_pairs += 1
+            v = decide(keys[ki], keys[kj], vocab)
+            i, j = by_key[keys[ki]][0], by_key[keys[kj]][0]
+            if v.match and (keys[ki].expansion and keys[kj].expansion):
+                link(i, j, v.rule, v.score)
+            elif v.match:
+                weak.append((i, j, v))
+            elif v.review:
+                reviews.append(_review_row(recs, i, j, v))
+        # an acronym alone joins only an unambiguous innovation
+        alone: dict[int, list[tuple[int, Verdict]]] = defaultdict(list)
+        for i, j, v in weak:
+            lone, other = (i, j) if not parts[i].expansion else (j, i)
+            alone[lone].append((other, v))
+        for lone, targets in alone.items():
+            roots = {uf.find(o) for o, _ in targets if parts[o].expansion}
+            if len(roots) <= 1:
+                for o, v in targets:
+                    link(lone, o, v.rule, v.score)
+            else:
+                for o, v in targets:
+                    reviews.append(_review_row(recs, lone, o, Verdict(False, score=v.score,
+                                                                      review="an acronym alone, several innovations")))
         start = end
-    roots = [uf.find(i) for i in range(len(recs))]
-    out = pd.Series(roots, index=order, name="cluster")
-    out.attrs["candidate_pairs"] = n_pairs
-    return out.loc[records.index]
+    for a, b in accepted_pairs:
+        if a in pos_of and b in pos_of:
+            link(pos_of[a], pos_of[b], RULE_REVIEW, 1.0)
+    roots = [uf.find(i) for i in range(n)]
+    review_df = pd.DataFrame(reviews, columns=REVIEW_PAIR_COLUMNS)
+    if len(review_df):
+        decided = accepted_pairs | rejected_pairs
+        same_cluster = [roots[pos_of[f"{r.a_source}:{r.a_source_record_id}"]]
+                        == roots[pos_of[f"{r.b_source}:{r.b_source_record_id}"]] for r in review_df.itertuples()]
+        keep = [not same and _pair_key(r.a_source, r.a_source_record_id, r.b_source, r.b_source_record_id)
+                not in decided for r, same in zip(review_df.itertuples(), same_cluster)]
+        review_df = review_df[keep].drop_duplicates(["a_source", "a_source_record_id", "b_source",
+                                                     "b_source_record_id"]).reset_index(drop=True)
+    idx = recs.index
+    return MatchResult(
+        clusters=pd.Series(roots, index=idx, name="cluster").loc[records.index],
+        rule=pd.Series(rule, index=idx, name="match_rule").loc[records.index],
+        score=pd.Series(score, index=idx, name="match_score").loc[records.index],
+        review_pairs=review_df, candidate_pairs=n_pairs)
+
+
+def _review_row(recs: pd.DataFrame, i: int, j: int, v: Verdict) -> dict:
+    a, b = recs.iloc[i], recs.iloc[j]
+    if (a["source"], a["source_record_id"]) > (b["source"], b["source_record_id"]):
+        a, b = b, a
+    return {"agency_id": a["agency_id"], "a_source": a["source"], "a_source_record_id": a["source_record_id"],
+            "a_title": a["title"], "b_source": b["source"], "b_source_record_id": b["source_record_id"],
+            "b_title": b["title"], "score": round(v.score, 3), "evidence": v.review}
+
+
+def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
+    """Key pairs worth deciding: expansions alike (rapidfuzz prefilter), one acronym, or an
+    acronym alone beside an expansion."""
+    n = len(keys)
+    if n < 2:
+        return []
+    pairs: set[tuple[int, int]] = set()
+    with_exp = [k for k in range(n) if keys[k].expansion]
+    if len(with_exp) > 1:
+        exps = [keys[k].expansion for k in with_exp]
+        # token_sort_ratio survives word order; plain ratio a typo in a first letter that re-sorts the words
+        scores = np.maximum(
+            process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
+                          score_cutoff=PREFILTER),
+            process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER))
+        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
+            pairs.add((with_exp[int(x)], with_exp[int(y)]))
+    by_acr: dict[str, list[int]] = defaultdict(list)
+    for k in range(n):
+        if keys[k].acronym:
+            by_acr[keys[k].acronym].append(k)
+    acronyms = list(by_acr)
+    for x, acr in enumerate(acronyms):   # one acronym, or one typo apart
+        group = by_acr[acr]
+        near = [acr] + [o for o in acronyms[x + 1:] if abs(len(o) - len(acr)) <= 1 and OSA.distance(o, acr) <= 1]
+        members = sorted({k for a in near for k in by_acr[a]})
+        for p in range(len(members)):
+            for q in range(p + 1, len(members)):
+                if members[p] in group or members[q] in group:
+                    pairs.add((members[p], members[q]))
+    alone = [k for k in range(n) if keys[k].acronym and not keys[k].expansion]
+    for k in alone:
+        for o in with_exp:
+            if not keys[o].acronym:
+                pairs.add((min(k, o), max(k, o)))
+    return sorted(pairs)
+
+
+def cluster_records(records: pd.DataFrame) -> pd.Series:
+    """A cluster number per record (index-aligned); records are compared only within an agency."""
+    result = match_records(records)
+    out = result.clusters
+    out.attrs["candidate_pairs"] = result.candidate_pairs
+    return out

@@ -1,0 +1,198 @@
+"""What an innovation title says about identity: its acronym and the words of its expansion.
+
+Everything that does not tell two innovations apart is removed first: quotes and trailing
+punctuation, a leading "Inovasi", the agency's own name ('... Kabupaten Banyuwangi'), version
+marks ('2.0', 'Versi 2', 'PLUS', 'Jilid II') and years ('Festival Literasi 2022'). What is left is
+split into an acronym ('SIPADU', 'SIPADU-DESA', 'e-SaPupBeMas', compared in compact lower-case
+form) and the words of its expansion, so 'SIPADU (Sistem Pelayanan Terpadu)',
+'Sistem Pelayanan Terpadu - SIPADU' and 'SIPADU: SISTEM PELAYANAN TERPADU' are one key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from ..agencies.registry import central_agencies, regions
+from ..agencies.resolve import norm
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    acronym: str | None      # compact lower case: 'sipadudesa'
+    expansion: str           # normalised words: 'sistem pelayanan terpadu desa'
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(self.expansion.split())
+
+    @property
+    def compact(self) -> str:
+        return self.expansion.replace(" ", "")
+
+
+_QUOTES = "\"'“”‘’`"
+_FILLER = re.compile(r"^(?:program\s+)?([a-z]{6,8})\s*[:\-–]?\s+(?=\S)", re.I)
+_SPLIT = re.compile(r"^(.+?)\s*(?:\(([^()]+)\)|\s[-–—:]\s|:\s)\s*(.*)$")
+# Marks of a newer version of the same innovation, at the end of a title.
+_VERSION = re.compile(
+    r"(?:\s*[(\[]\s*(?:versi|ver\.?|v)\s*\d+(?:\.\d+)*\s*[)\]]"
+    r"|\s+(?:versi|ver\.?|v\.?)\s*\d+(?:\.\d+)*"
+    r"|\s+\d+\.\d+"
+    r"|\s+(?:jilid|edisi|generasi|gen|seri|season)\s+(?:\d+|[ivx]+)"
+    r"|\s+(?:ii|iii|iv)"
+    r"|\s*\+|\s+plus|\s+reborn|\s+[2-9])\s*[.]?$", re.I)
+_YEAR = re.compile(r"(?:\s(?:tahun|th|thn))?\s(?:19|20)\d{2}\b")
+_TRAILING_SEPARATORS = re.compile(r"[\s\-–—:,.]+$")
+_TYPE_WORDS = r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
+_TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "pemkab", "pemkot", "pemprov",
+                "administrasi")
+
+
+def strip_versions(text: str) -> str:
+    """'SIPADU (Sistem Pelayanan Terpadu) Versi 2.0' -> 'SIPADU (Sistem Pelayanan Terpadu)'."""
+    while True:
+        shorter = _VERSION.sub("", text).strip()
+        if shorter == text or not re.search(r"\w", shorter):
+            return text
+        text = shorter
+
+
+def _without_filler(text: str) -> str:
+    """A leading 'Inovasi' (also 'Program Inovasi', also misspelt 'Inoavsi') names no innovation."""
+    m = _FILLER.match(text)
+    if m and OSA.distance(m.group(1).lower(), "inovasi") <= 1:
+        rest = text[m.end():]
+        return rest if len(rest.split()) >= 2 or rest.isupper() else text
+    return text
+
+
+def without_years(expansion: str) -> str:
+    """'Festival Literasi 2022' is the same innovation reported again: years say nothing of identity."""
+    stripped = _YEAR.sub("", f" {expansion}").strip()
+    return stripped if len(stripped.split()) >= 2 else expansion
+
+
+def _looks_like_acronym(part: str, other: str) -> bool:
+    """'SIPADU', 'SIPADU-DESA', 'SIPADU DESA', 'e-SaPupBeMas', 'Gerpeber' beside a longer expansion."""
+    words, other_words = part.split(), norm(other).split()
+    if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 2:
+        return False
+    compact = re.sub(r"[^0-9A-Za-z]", "", part)
+    if not 2 <= len(compact) <= 20:
+        return False
+    return len(words) == 1 or part.upper() == part
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _expansion(text: str) -> str:
+    """Normalised words; a one-letter prefix ('e-Retribusi', 'm Banking') joins its word."""
+    words = norm(text).split()
+    out: list[str] = []
+    for w in words:
+        if out and len(out[-1]) == 1 and out[-1].isalpha():
+            out[-1] += w
+        else:
+            out.append(w)
+    return without_years(" ".join(out))
+
+
+def title_parts(title: object) -> TitleParts:
+    """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
+    text = re.sub(r"\s+", " ", str(title or "")).strip().strip(_QUOTES + " .").strip()
+    text = strip_versions(_without_filler(text)).strip(_QUOTES + " .")
+    m = _SPLIT.match(text)
+    if m:
+        parts = [p.strip() for p in (m.group(1), m.group(2), m.group(3)) if p and p.strip()]
+        if len(parts) == 2:
+            a, b = (strip_versions(p).strip(_QUOTES + " .") for p in parts)
+            if _looks_like_acronym(a, b):
+                return TitleParts(_compact(a), _expansion(b))
+            if _looks_like_acronym(b, a):
+                return TitleParts(_compact(b), _expansion(a))
+    if " " not in text.strip() and _compact(text):
+        return TitleParts(_compact(text), "")
+    return TitleParts(None, _expansion(text))
+
+
+# --- the agency's own name inside a title ------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _agency_names() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {r.code: [r.base] for r in regions()}
+    names["11"].append("Nanggroe Aceh Darussalam")
+    for c in central_agencies():
+        names[c["agency_id"]] = [a for a in [c["agency_name"], *c["aliases"]] if len(a) >= 3]
+    return names
+
+
+def _name_regex(name: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return r"[\s\-.,/&]*".join(re.escape(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _own_name_pattern(agency_id: str) -> re.Pattern | None:
+    """Titles often carry their own agency ('SIPADU - Kabupaten Banyuwangi', 'X di Kab. Sleman'); that
+    says nothing about which innovation it is. A typed mention goes wherever it stands, a bare name
+    only at the end."""
+    names = _agency_names().get(agency_id)
+    if not names:
+        return None
+    alt = "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[\s\-–—:,(]))\s*(?:(?:di|pada)\s+)?"
+                      rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)", re.IGNORECASE)
+
+
+def strip_own_agency(title: str, agency_id: str) -> str:
+    """The title without mentions of its own agency (and the separators they leave behind)."""
+    pattern = _own_name_pattern(agency_id)
+    if pattern is None or not title:
+        return title
+    stripped = _TRAILING_SEPARATORS.sub("", re.sub(r"\s+", " ", pattern.sub(" ", title))).strip(" -–—:,")
+    if not re.search(r"\w", stripped) or (len(stripped.split()) < 2 and not stripped.isupper()):
+        return title  # 'Kota Bandung Juara' is a name in itself, not 'Juara' of Kota Bandung
+    return stripped
+
+
+@lru_cache(maxsize=65536)
+def _is_type_token(token: str) -> bool:
+    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS))
+
+
+@lru_cache(maxsize=65536)
+def _norm_token(token: str) -> str:
+    return norm(token)
+
+
+def strip_own_agency_tail(title: str, agency_id: str) -> str:
+    """Like strip_own_agency, for a mention with a typo ('... di PEMEIRNTAH KABUPATEN SOLOK SELATAN'):
+    from a type word on, the rest of the title must be the agency's own name, within small typos."""
+    names = [norm(n) for n in _agency_names().get(agency_id, [])]
+    tokens = title.split()
+    normed = [_norm_token(t) for t in tokens]
+    for i in range(1, len(tokens)):
+        if not _is_type_token(normed[i]):
+            continue
+        j = i
+        while j < len(tokens) and _is_type_token(normed[j]):
+            j += 1
+        rest = " ".join(n for n in normed[j:] if n)
+        if rest and any(fuzz.ratio(rest, n) >= 85 for n in names):
+            cut = i - 1 if normed[i - 1] in ("di", "pada") else i
+            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:cut]))
+            return head if len(head.split()) >= 2 or head.isupper() else title
+    return title
+
+
+def identity_parts(title: object, agency_id: str) -> TitleParts:
+    """The parts of a title that identify an innovation within its agency."""
+    text = strip_versions(re.sub(r"\s+", " ", str(title or "")).strip().strip(_QUOTES + " ."))
+    return title_parts(strip_own_agency(strip_own_agency_tail(text, agency_id), agency_id))
