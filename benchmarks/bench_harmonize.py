@@ -25,11 +25,11 @@ def main(url: str) -> None:
             agencies = agencies_frame()
             wh.replace_table("agencies", agencies, primary_key=["agency_id"])
         with timed(t, "staging_s"):
-            staged, rejected, rates = build_staged(wh.read_table("raw_kipp"), wh.read_table("raw_iga"),
+            staged, rejected, rates, _ = build_staged(wh.read_table("raw_kipp"), wh.read_table("raw_iga"),
                                                    wh.read_table("raw_inolan"))
             wh.replace_table("staged_source_records", staged)
         with timed(t, "matching_and_ids_s"):
-            mapped, stats = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
+            mapped, stats, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
             wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"])
         with timed(t, "merge_s"):
             h = build_harmonized(staged, mapped, agencies, wh.read_table("innovation_change_log"),

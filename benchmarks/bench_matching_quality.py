@@ -20,9 +20,9 @@ SEEDS = [2024, 11, 99, 512, 4242]
 
 
 def score(d: Path) -> dict:
-    staged, rejected, _ = build_staged(read_kipp(d / "kipp").records, read_iga(str(d / "iga")).records,
+    staged, rejected, _, _ = build_staged(read_kipp(d / "kipp").records, read_iga(str(d / "iga")).records,
                                        read_inolan(d / "inolan.csv").records)
-    mapped, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
+    mapped, _, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
     s = evaluate(mapped, staged, load_truth(d / "ground_truth.csv"), rejected)
     s["kipp_innovations"] = int(mapped.loc[mapped["source"] == "KIPP", "innovation_id"].nunique())
     return s

@@ -42,6 +42,26 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from . import settings
+    from .review.decide import ReviewError, decide, list_reviews, show_review
+    from .warehouse import Warehouse
+
+    wh = Warehouse(settings.warehouse_url())
+    try:
+        if args.action == "list":
+            return list_reviews(wh, sys.stdout, status=args.status, kind=args.kind)
+        if args.action == "show":
+            return show_review(wh, args.review_id, sys.stdout)
+        row = decide(wh, args.review_id, args.action, getattr(args, "target", None), by=args.by, note=args.note)
+    except ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    chosen = row["agency_id"] or row["innovation_id"] or ""
+    print(f"{row['review_id']}: {row['decision']} {chosen} by {row['decided_by']} (applies from the next run)".rstrip())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jippnas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +78,23 @@ def main(argv: list[str] | None = None) -> int:
     rs = sub.add_parser("portal-restore", help="put an archived portal version back in place")
     rs.add_argument("version")
     rs.set_defaults(func=_restore)
+    rv = sub.add_parser("review", help="see and decide what the resolver and the matcher could not")
+    rv_sub = rv.add_subparsers(dest="action", required=True)
+    ls = rv_sub.add_parser("list", help="the review queue (open items by default)")
+    ls.add_argument("--status", choices=["open", "decided", "all"], default="open")
+    ls.add_argument("--kind", choices=["agency", "pair"])
+    show = rv_sub.add_parser("show", help="one review with its records, candidates and evidence")
+    show.add_argument("review_id")
+    for action, text in (("accept", "agency: take the best candidate; pair: one innovation"),
+                         ("reject", "agency: no agency fits; pair: two innovations, never merged"),
+                         ("assign", "agency: this AGENCY_ID; pair: both records to this INNOVATION_ID")):
+        p = rv_sub.add_parser(action, help=text)
+        p.add_argument("review_id")
+        if action == "assign":
+            p.add_argument("target", help="agency_id or innovation_id")
+        p.add_argument("--by", help="who decides (default: the login name)")
+        p.add_argument("--note", help="why, for the record")
+    rv.set_defaults(func=_review)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -49,6 +49,22 @@ innovation_change_log = sa.Table(
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Written only by `jippnas review` (a person); read by every run, which honours the last decision per review.
+review_decisions = sa.Table(
+    "review_decisions", metadata,
+    sa.Column("decision_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("review_id", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),            # agency | pair
+    sa.Column("subject", sa.Text, nullable=False),         # 'name|type_hint' or 'SRC:id|SRC:id'
+    sa.Column("decision", sa.Text, nullable=False),        # accept | reject | assign
+    sa.Column("agency_id", sa.Text),                       # the agency chosen (kind agency)
+    sa.Column("innovation_id", sa.Text),                   # the innovation chosen (kind pair, assign)
+    sa.Column("note", sa.Text),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sa.Index("ix_review_decisions", review_decisions.c.review_id, review_decisions.c.decided_at)
 sa.Index("ix_submissions_state", innovation_submissions.c.state, innovation_submissions.c.received_at)
 sa.Index("ix_rejected_source", rejected_source_rows.c.source, rejected_source_rows.c.stage)
 sa.Index("ix_change_log_innovation", innovation_change_log.c.innovation_id)

@@ -38,7 +38,7 @@ def test_unresolved_agency_is_rejected_with_the_contract_reason():
                          "instansi": ["Kab. Banyuwangi", "Instansi Entah"], "jenis_instansi": ["Kabupaten", "Lembaga"],
                          "tahun": [2020, 2021]})
     empty = pd.DataFrame(columns=["source_record_id", "source_location", "nama", "tahun", "judul_inovasi"])
-    ok, rejected = resolve_agencies(stage_all(kipp, empty, empty))
+    ok, rejected, _ = resolve_agencies(stage_all(kipp, empty, empty))
     assert ok["agency_id"].tolist() == ["35.10"]
     assert rejected[["source", "source_record_id", "reason", "stage"]].values.tolist() == [
         ["KIPP", "2", "unresolved agency", "resolve"]]

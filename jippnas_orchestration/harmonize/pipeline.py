@@ -8,24 +8,43 @@ import pandas as pd
 
 from ..completeness import score
 from .ids import assign_ids
-from .matching import cluster_records
+from ..review.model import agency_overrides, pair_decisions
+from ..review.queue import pair_candidates
+from .matching import RULE_FOUNDING, RULE_REVIEW, match_records
 from .merge import apply_overlay, merge_innovations
 from .staging import resolution_rates, resolve_agencies, stage_all
 
 
-def build_staged(raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.DataFrame):
+def build_staged(raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.DataFrame,
+                 decisions: pd.DataFrame | None = None):
+    """(staged records, unresolved rejections, resolution rates, agency review questions)."""
     staged = stage_all(raw_kipp, raw_iga, raw_inolan)
-    ok, rejected = resolve_agencies(staged)
-    return ok, rejected, resolution_rates(ok, rejected)
+    ok, rejected, questions = resolve_agencies(staged, agency_overrides(decisions))
+    return ok, rejected, resolution_rates(ok, rejected), questions
 
 
-def build_source_map(staged: pd.DataFrame, previous: pd.DataFrame, relinks: pd.DataFrame | None = None):
-    clusters = cluster_records(staged)
-    mapped = assign_ids(staged, clusters, previous, relinks)
+def build_source_map(staged: pd.DataFrame, previous: pd.DataFrame, relinks: pd.DataFrame | None = None,
+                     decisions: pd.DataFrame | None = None):
+    """(crosswalk with match evidence, stats, pair review questions)."""
+    accepted, rejected, assigned = pair_decisions(decisions)
+    result = match_records(staged, accepted, rejected)
+    if assigned:  # a person put both records of a pair on one innovation: a re-link
+        extra = pd.DataFrame([{"source": k.split(":", 1)[0], "source_record_id": k.split(":", 1)[1],
+                               "innovation_id": v} for k, v in assigned.items()])
+        relinks = extra if relinks is None else pd.concat([relinks, extra], ignore_index=True) \
+            .drop_duplicates(["source", "source_record_id"], keep="last")
+    mapped = assign_ids(staged, result.clusters, previous, relinks)
     mapped["agency_id"] = staged["agency_id"].to_numpy()
+    mapped["match_rule"] = result.rule.to_numpy()
+    mapped["match_score"] = result.score.to_numpy().astype(float)
+    founding = mapped["assignment"].eq("new") & ~mapped.duplicated("innovation_id")
+    mapped.loc[founding, ["match_rule", "match_score"]] = [RULE_FOUNDING, 1.0]
+    mapped.loc[mapped["assignment"].eq("relinked"), ["match_rule", "match_score"]] = [RULE_REVIEW, 1.0]
     mapped["mapped_at"] = datetime.now(timezone.utc)
-    stats = {"candidate_pairs": clusters.attrs.get("candidate_pairs", 0), "clusters": int(clusters.nunique())}
-    return mapped.sort_values(["source", "source_record_id"]).reset_index(drop=True), stats
+    innovation_of = dict(zip(mapped["source"] + ":" + mapped["source_record_id"].astype(str), mapped["innovation_id"]))
+    questions = pair_candidates(result.review_pairs, innovation_of)
+    stats = {"candidate_pairs": result.candidate_pairs, "clusters": int(result.clusters.nunique())}
+    return mapped.sort_values(["source", "source_record_id"]).reset_index(drop=True), stats, questions
 
 
 def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame,

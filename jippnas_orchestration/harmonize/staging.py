@@ -14,7 +14,9 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ..agencies.resolve import norm, resolve_agency
+from ..agencies.resolve import Resolution, norm, resolve_agency
+from ..review.model import agency_subject
+from ..review.queue import agency_candidates
 from ..sources.common import REJECT_COLUMNS, to_json
 from ..vocab import CATEGORIES, CATEGORY_VARIANTS, PROGRAMMES, URUSAN_CATEGORY
 
@@ -168,21 +170,38 @@ def stage_inolan(raw: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def resolve_agencies(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Attach agency_id to every staged record; unresolved records come back as rejections."""
+def _resolve_with_decisions(name, hint, code, overrides: dict[str, str | None]) -> Resolution:
+    subject = agency_subject(name, hint)
+    if subject in overrides:
+        decided = overrides[subject]
+        if decided:
+            return Resolution(decided, "review decision")
+        return Resolution(None, "unresolved", "a person decided no agency fits this name")
+    return resolve_agency(name, hint, code)
+
+
+def resolve_agencies(staged: pd.DataFrame, overrides: dict[str, str | None] | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Attach agency_id to every staged record; unresolved records come back as rejections and as
+    the review questions about their names. `overrides`: people's decisions (review.model)."""
+    overrides = overrides or {}
     keys = staged[["agency_name", "agency_type_hint", "code_hint"]].astype(object).where(
         staged[["agency_name", "agency_type_hint", "code_hint"]].notna(), None)
-    cache: dict[tuple, object] = {}
+    cache: dict[tuple, Resolution] = {}
     results = []
     for row in keys.itertuples(index=False, name=None):
         if row not in cache:
-            cache[row] = resolve_agency(*row)
+            cache[row] = _resolve_with_decisions(*row, overrides)
         results.append(cache[row])
     staged = staged.copy()
     staged["agency_id"] = [r.agency_id for r in results]
     staged["agency_method"] = [r.method for r in results]
     staged["agency_note"] = [r.note or None for r in results]
     bad = staged["agency_id"].isna()
+    decided_none = [r.note.startswith("a person decided") for r in results]
+    ask = bad & ~pd.Series(decided_none, index=staged.index, dtype=bool)
+    questions = agency_candidates(staged.loc[ask].assign(
+        agency_candidates=[to_json([list(c) for c in r.candidates]) for r, a in zip(results, ask) if a]))
     now = datetime.now(timezone.utc)
     rejected = pd.DataFrame({
         "source": staged.loc[bad, "source"], "source_record_id": staged.loc[bad, "source_record_id"],
@@ -193,7 +212,7 @@ def resolve_agencies(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "location": staged.loc[bad, "source_location"], "stage": "resolve",
         "detail": staged.loc[bad, "agency_note"], "rejected_at": now,
     }, columns=REJECT_COLUMNS)
-    return staged.loc[~bad, STAGED_COLUMNS].reset_index(drop=True), rejected.reset_index(drop=True)
+    return staged.loc[~bad, STAGED_COLUMNS].reset_index(drop=True), rejected.reset_index(drop=True), questions
 
 
 def stage_all(raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.DataFrame) -> pd.DataFrame:
