@@ -76,3 +76,66 @@ def test_unresolvable_names_go_to_review(name):
 def test_every_region_resolves_from_its_own_name():
     for region in regions():
         assert resolve_agency(region.name).agency_id == region.code, region
+
+
+@pytest.mark.parametrize("name,hint,code,expected", [
+    ("Kab. Sleamn", None, None, "34.04"),                           # swapped letters, type written
+    ("KOTA SURABYA", None, None, "35.78"),                          # a letter dropped
+    ("Pemkab Bnayuwangi", None, None, "35.10"),
+    ("Pemerintah Kabupaten Gunungkidul", None, None, "34.03"),      # written as one word
+    ("Dinas Sosial Kabupaten Sleamn", None, None, "34.04"),         # an office, with a typo in its government
+    ("Slemna", "kabupaten", None, "34.04"),                         # bare name, type from the record
+    ("KOTA SURABYA", None, "35.78", "35.78"),
+])
+def test_typos_resolve_when_one_region_is_that_close(name, hint, code, expected):
+    assert resolve_agency(name, hint, code).agency_id == expected
+
+
+def test_a_typo_between_two_regions_is_not_guessed_but_the_code_can_decide():
+    from rapidfuzz.distance import OSA
+
+    kab = [r for r in regions() if r.type == "kabupaten" and 5 <= len(r.base) <= 8 and " " not in r.base]
+    a, b = next((x, y) for x in kab for y in kab if x.code < y.code and len(x.base) == len(y.base)
+                and OSA.distance(x.base.lower(), y.base.lower()) == 2)
+    # one letter of a taken from b: now one edit from both
+    i = next(k for k in range(len(a.base)) if a.base[k].lower() != b.base[k].lower())
+    typo = a.base[:i] + b.base[i] + a.base[i + 1:]
+    r = resolve_agency(f"Kabupaten {typo}")
+    assert r.agency_id is None and {c[0] for c in r.candidates} >= {a.code, b.code}
+    assert resolve_agency(f"Kabupaten {typo}", code_hint=b.code).agency_id == b.code
+
+
+def test_typo_never_picks_a_kabupaten_kota_twin_without_the_type():
+    r = resolve_agency("Bandnug")
+    assert r.agency_id is None
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Pemerintah Daerah Istimewa Yogyakarta", "34"), ("Pemda DIY", "34"), ("Pemprov DIY", "34"),
+    ("Pemerintah Provinsi D.I. Yogyakarta", "34"), ("Pemprov DKI", "31"), ("Provinsi Yogyakarta", "34"),
+    ("Pemprov Jatim", "35"), ("Pemerintah Provinsi Kep. Bangka Belitung", "19"),
+])
+def test_provinces_by_their_everyday_names(name, expected):
+    assert resolve_agency(name).agency_id == expected
+
+
+def test_a_bare_city_name_that_is_also_a_province_form_is_not_guessed():
+    assert resolve_agency("Yogyakarta").agency_id is None
+    assert resolve_agency("Yogyakarta", "kota").agency_id == "34.71"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Kementerian LHK", "KLHK"), ("Kemen LHK", "KLHK"), ("Kemen PAN-RB", "KEMENPANRB"),
+    ("KemenPPPA", "KEMENPPPA"), ("Kementerian ESDM RI", "KESDM"), ("Kemenko PMK", "KEMENKOPMK"),
+    ("Kementerian KP", "KKP"), ("Kementerian ATR/BPN", "ATRBPN"), ("BNPB", "BNPB"),
+    ("Kementrian Pertanian Republik Indonesia", "KEMENTAN"),
+])
+def test_ministries_and_agencies_by_their_short_forms(name, expected):
+    assert resolve_agency(name).agency_id == expected
+
+
+def test_unresolved_names_carry_candidates_for_a_person():
+    r = resolve_agency("Kab. Antah Berantah")
+    assert r.agency_id is None and r.method == "unresolved"
+    twins = resolve_agency("Malang")
+    assert {c[0] for c in twins.candidates} == {"35.07", "35.73"}

@@ -157,6 +157,8 @@ def _index() -> _Index:
             any_type[_key(alias)].append(code)
     for alias, code in PROVINCE_TYPED_ALIASES.items():
         by_type["provinsi"].setdefault(_key(alias), code)
+        if _key(alias) in any_type and code not in any_type[_key(alias)]:
+            any_type[_key(alias)].append(code)  # bare 'Yogyakarta': the kota or the province, never guessed
     # a generated short form counts only when it names one agency and clashes with nothing written
     for key, owners in generated.items():
         if len(owners) == 1 and key not in central and key not in any_type:

@@ -274,11 +274,11 @@ def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | 
     roots = [uf.find(i) for i in range(n)]
     review_df = pd.DataFrame(reviews, columns=REVIEW_PAIR_COLUMNS)
     if len(review_df):
-        decided = accepted_pairs | rejected_pairs
-        same_cluster = [roots[pos_of[f"{r.a_source}:{r.a_source_record_id}"]]
-                        == roots[pos_of[f"{r.b_source}:{r.b_source_record_id}"]] for r in review_df.itertuples()]
-        keep = [not same and _pair_key(r.a_source, r.a_source_record_id, r.b_source, r.b_source_record_id)
-                not in decided for r, same in zip(review_df.itertuples(), same_cluster)]
+        # nothing to ask when the pair is already one innovation, or a person kept their innovations apart
+        apart = {frozenset((roots[x], roots[y])) for x, y in cannot}
+        pair_roots = [frozenset((roots[pos_of[f"{r.a_source}:{r.a_source_record_id}"]],
+                                 roots[pos_of[f"{r.b_source}:{r.b_source_record_id}"]])) for r in review_df.itertuples()]
+        keep = [len(pr) == 2 and pr not in apart for pr in pair_roots]
         review_df = review_df[keep].drop_duplicates(["a_source", "a_source_record_id", "b_source",
                                                      "b_source_record_id"]).reset_index(drop=True)
     idx = recs.index

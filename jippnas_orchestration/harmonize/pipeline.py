@@ -33,6 +33,7 @@ def build_source_map(staged: pd.DataFrame, previous: pd.DataFrame, relinks: pd.D
                                "innovation_id": v} for k, v in assigned.items()])
         relinks = extra if relinks is None else pd.concat([relinks, extra], ignore_index=True) \
             .drop_duplicates(["source", "source_record_id"], keep="last")
+    previous = _apply_pair_decisions(previous, staged, result.clusters, accepted, rejected)
     mapped = assign_ids(staged, result.clusters, previous, relinks)
     mapped["agency_id"] = staged["agency_id"].to_numpy()
     mapped["match_rule"] = result.rule.to_numpy()
@@ -45,6 +46,32 @@ def build_source_map(staged: pd.DataFrame, previous: pd.DataFrame, relinks: pd.D
     questions = pair_candidates(result.review_pairs, innovation_of)
     stats = {"candidate_pairs": result.candidate_pairs, "clusters": int(result.clusters.nunique())}
     return mapped.sort_values(["source", "source_record_id"]).reset_index(drop=True), stats, questions
+
+
+def _apply_pair_decisions(previous: pd.DataFrame, staged: pd.DataFrame, clusters: pd.Series,
+                          accepted: set[tuple[str, str]], rejected: set[tuple[str, str]]) -> pd.DataFrame:
+    """A person's pair decision re-links records that already had ids: an accepted pair of two
+    innovations becomes one (the larger keeps its id), a rejected pair that shared an innovation
+    splits (the second record's cluster of this run gets its own id)."""
+    if not len(previous) or not (accepted or rejected):
+        return previous
+    previous = previous.copy()
+    keys = previous["source"] + ":" + previous["source_record_id"].astype(str)
+    for a, b in sorted(accepted):
+        ids = previous.loc[keys.isin([a, b]), "innovation_id"].unique()
+        if len(ids) == 2:
+            sizes = previous["innovation_id"].value_counts()
+            keep = min(ids, key=lambda i: (-sizes[i], i))
+            previous.loc[previous["innovation_id"].isin(ids), "innovation_id"] = keep
+    staged_keys = staged["source"] + ":" + staged["source_record_id"].astype(str)
+    cluster_of = dict(zip(staged_keys, clusters.loc[staged.index]))
+    for a, b in sorted(rejected):
+        ia, ib = (previous.loc[keys == k, "innovation_id"] for k in (a, b))
+        if len(ia) and len(ib) and ia.iloc[0] == ib.iloc[0] and b in cluster_of:
+            members = {k for k, c in cluster_of.items() if c == cluster_of[b]}
+            previous = previous[~(keys.isin(members) & (previous["innovation_id"] == ia.iloc[0]))]
+            keys = previous["source"] + ":" + previous["source_record_id"].astype(str)
+    return previous
 
 
 def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame,
