@@ -84,7 +84,10 @@ def _typo_pair(a: str, b: str, vocab: Vocabulary) -> bool:
         return False
     d = OSA.distance(a, b)
     swapped = d == 1 and len(a) == len(b) and sorted(a) == sorted(b)  # 'Kmapung': a slip, not a word
-    if (a in lexicon() and b in lexicon()) or (not swapped and vocab.is_word(a, b) and vocab.is_word(b, a)):
+    # a letter dropped from a longer word ('darah' for 'daerah') is a slip even when it spells a word
+    dropped = d == 1 and len(a) != len(b) and min(len(a), len(b)) >= 5
+    if (a in lexicon() and b in lexicon() and not dropped) or \
+            (not swapped and not dropped and vocab.is_word(a, b) and vocab.is_word(b, a)):
         return False  # two words in their own right: the difference carries meaning
     shortest = min(len(a), len(b))
     return (d == 1 and shortest >= 3) or (d == 2 and shortest >= 7)
@@ -186,10 +189,6 @@ class MatchResult:
 
 REVIEW_PAIR_COLUMNS = ["agency_id", "a_source", "a_source_record_id", "a_title", "b_source", "b_source_record_id",
                        "b_title", "score", "evidence"]
-
-
-def _pair_key(s1: str, r1: str, s2: str, r2: str) -> tuple[str, str]:
-    return tuple(sorted((f"{s1}:{r1}", f"{s2}:{r2}")))  # type: ignore[return-value]
 
 
 def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | None = None,

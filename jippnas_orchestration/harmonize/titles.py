@@ -178,6 +178,11 @@ def strip_own_agency_tail(title: str, agency_id: str) -> str:
     names = [norm(n) for n in _agency_names().get(agency_id, [])]
     tokens = title.split()
     normed = [_norm_token(t) for t in tokens]
+    for i in range(2, len(tokens)):  # '... di Kementeian HAM': a mention of the agency itself, misspelt
+        if normed[i - 1] in ("di", "pada") and any(fuzz.ratio(" ".join(normed[i:]), n) >= 88 for n in names):
+            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:i - 1]))
+            if len(head.split()) >= 2:
+                return head
     for i in range(1, len(tokens)):
         if not _is_type_token(normed[i]):
             continue
