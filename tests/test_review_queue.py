@@ -61,6 +61,12 @@ def test_decisions_made_with_jippnas_review_survive_full_reruns(warehouse_url, s
     unresolved = wh.read_sql("SELECT source_record_id FROM rejected_source_rows WHERE reason = 'unresolved agency'")
     assert sorted(unresolved["source_record_id"]) == ["T4", "T5"]
 
+    from jippnas_orchestration.reports.data import gather
+    from jippnas_orchestration.reports.html import render
+
+    page = render(gather(wh, sources))  # the report shows the open queue and the rules that joined records
+    assert agency_review in page and simpel_pair in page and "founding record" in page
+
     assert jippnas(["review", "list"]) == 0
     assert agency_review in capsys.readouterr().out
     assert jippnas(["review", "assign", agency_review, "NOT-AN-AGENCY"]) == 1   # refused, nothing stored

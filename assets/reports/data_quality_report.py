@@ -6,7 +6,7 @@ from resources import WarehouseResource
 
 
 @asset(group_name="reports", kinds={"python", "html"},
-       deps=["agency_completeness", "national_summary", "portal_innovations"],
+       deps=["agency_completeness", "national_summary", "portal_innovations", "match_review"],
        description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
                    "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
                    "gate failed (report_after_failure_sensor), so a failure is reported, never hidden.")

@@ -27,6 +27,9 @@ class ReportData:
     rejected_submissions: pd.DataFrame
     gates: dict = field(default_factory=dict)
     manifest: dict | None = None
+    match_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["match_rule", "records"]))
+    reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["review_id", "kind", "record_count", "description", "evidence", "created_at"]))
 
     def headline(self) -> dict:
         kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
@@ -90,11 +93,17 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     subs["kind"] = subs["reason"].fillna("").map(lambda r: r.split(":", 1)[0] or "lainnya")
     rej_subs = (subs.groupby("kind", as_index=False).agg(count=("reason", "size"), example=("reason", "first"))
                 .sort_values("count", ascending=False))
+    rules = wh.read_sql("SELECT match_rule, COUNT(*) AS records FROM innovation_source_map GROUP BY match_rule "
+                        "ORDER BY records DESC") if wh.has_table("innovation_source_map") else None
+    reviews = wh.read_sql("SELECT review_id, kind, record_count, description, evidence, created_at FROM match_review "
+                          "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id") \
+        if wh.has_table("match_review") else None
     return ReportData(
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), national=national, agencies=agencies,
         pending=kipp_pending, completeness=h["completeness"].astype(float), rejected_rows=rej_rows,
         rejected_submissions=rej_subs, gates={s: read_result(s, output_dir) for s in GATE_SUITES},
-        manifest=current_manifest(output_dir))
+        manifest=current_manifest(output_dir),
+        **({"match_rules": rules} if rules is not None else {}), **({"reviews": reviews} if reviews is not None else {}))
 
 
 def to_json(data: ReportData) -> str:

@@ -222,6 +222,17 @@ def render(data: ReportData) -> str:
 {"".join(pending_blocks) or "<p>Semua inovasi sudah dimutakhirkan.</p>"}</section>
 <section><h2>Baris sumber yang dikarantina</h2>
 {_table(["Sumber", "Masalah", "Jumlah", "Contoh"], rej_rows, "sortable") if rej_rows else "<p>Tidak ada.</p>"}</section>
+<section><h2>Pencocokan rekaman sumber</h2>
+<p class="muted">Alasan setiap rekaman sumber tergabung ke inovasinya (aturan pencocokan).</p>
+{_table(["Aturan", "Rekaman"], [[esc(r.match_rule), angka(r.records)] for r in data.match_rules.itertuples()])
+ if len(data.match_rules) else "<p>Belum ada.</p>"}
+<h3>Antrean tinjauan ({angka(len(data.reviews))} terbuka)</h3>
+<p class="muted">Nama instansi dan pasangan rekaman yang tidak dapat diputuskan otomatis.
+Putuskan dengan <code>jippnas review list|accept|reject|assign</code>.</p>
+{_table(["ID", "Jenis", "Rekaman", "Pertanyaan", "Bukti"],
+        [[esc(r.review_id), esc(r.kind), angka(r.record_count), esc(r.description), esc(r.evidence)]
+         for r in data.reviews.head(100).itertuples()], "sortable") if len(data.reviews) else "<p>Kosong.</p>"}
+</section>
 <section><h2>Pengajuan pemutakhiran yang ditolak</h2>
 {_table(["Alasan", "Jumlah", "Contoh"], sub_rows, "sortable") if sub_rows else "<p>Tidak ada.</p>"}</section>
 <section class="pagebreak"><h2>Gerbang mutu (Great Expectations)</h2>
