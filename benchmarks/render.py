@@ -57,6 +57,14 @@ def render() -> Path:
             lines.append(f"| {seed} | {q['precision']} | {q['recall']} | {q['regional_agency_accuracy']} | "
                          f"{q['kipp_innovations']} |")
         lines.append("")
+        dev = mq.get("devset")
+        if dev:
+            lines += ["Independent development set (another generator, the real Kemendagri list; bar: precision >= "
+                      "0.995, recall >= 0.985, regional accuracy >= 0.995, every central agency on one id):", "",
+                      "| records | precision | recall | regional agency accuracy | central agencies on one id | "
+                      "records in review |", "|---:|---:|---:|---:|---:|---:|",
+                      f"| {dev['records']} | {dev['precision']} | {dev['recall']} | {dev['regional_agency_accuracy']} | "
+                      f"{dev['central_agencies_on_one_id']} | {dev['records_in_review']} |", ""]
     g = _load("gate_publish")
     if g:
         lines += ["## Quality gate and publication on the scaled set", "",

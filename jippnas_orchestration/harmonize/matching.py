@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from .titles import TitleParts, identity_parts, title_parts  # noqa: F401  (title_parts re-exported)
 
@@ -82,7 +82,7 @@ class Vocabulary:
 def _typo_pair(a: str, b: str, vocab: Vocabulary) -> bool:
     if a.isdigit() or b.isdigit():
         return False
-    d = OSA.distance(a, b)
+    d = DamerauLevenshtein.distance(a, b)
     swapped = d == 1 and len(a) == len(b) and sorted(a) == sorted(b)  # 'Kmapung': a slip, not a word
     # a letter dropped from a longer word ('darah' for 'daerah') is a slip even when it spells a word
     dropped = d == 1 and len(a) != len(b) and min(len(a), len(b)) >= 5
@@ -90,7 +90,16 @@ def _typo_pair(a: str, b: str, vocab: Vocabulary) -> bool:
             (not swapped and not dropped and vocab.is_word(a, b) and vocab.is_word(b, a)):
         return False  # two words in their own right: the difference carries meaning
     shortest = min(len(a), len(b))
-    return (d == 1 and shortest >= 3) or (d == 2 and shortest >= 7)
+    return (d == 1 and shortest >= 3) or (d == 2 and shortest >= 6) or _letters_dropped(a, b)
+
+
+def _letters_dropped(a: str, b: str) -> bool:
+    """'Swdya' for 'Swadaya', 'Kapng' for 'Kampung': up to two letters left out, the first kept."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4 or not 0 < len(long_) - len(short) <= 2 or short[0] != long_[0]:
+        return False
+    it = iter(long_)
+    return all(ch in it for ch in short)
 
 
 def same_words(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> tuple[bool, bool]:
@@ -99,10 +108,10 @@ def same_words(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> tuple[bool, b
         return True, True
     ca, cb = Counter(a.tokens), Counter(b.tokens)
     left, right = list((ca - cb).elements()), list((cb - ca).elements())
-    if len(left) != len(right) or OSA.distance(a.compact, b.compact) > max(2, len(a.compact) // 6):
+    if len(left) != len(right) or DamerauLevenshtein.distance(a.compact, b.compact) > max(2, len(a.compact) // 6):
         return False, False
     for w in sorted(left, key=len, reverse=True):
-        partner = min(right, key=lambda r: OSA.distance(w, r))
+        partner = min(right, key=lambda r: DamerauLevenshtein.distance(w, r))
         if not _typo_pair(w, partner, vocab):
             return False, False
         right.remove(partner)

@@ -179,7 +179,8 @@ def strip_own_agency_tail(title: str, agency_id: str) -> str:
     tokens = title.split()
     normed = [_norm_token(t) for t in tokens]
     for i in range(2, len(tokens)):  # '... di Kementeian HAM': a mention of the agency itself, misspelt
-        if normed[i - 1] in ("di", "pada") and any(fuzz.ratio(" ".join(normed[i:]), n) >= 88 for n in names):
+        rest = " ".join(n for n in normed[i:] if n)
+        if normed[i - 1] in ("di", "pada") and any(OSA.distance(rest, n) <= max(1, len(n) // 8) for n in names):
             head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:i - 1]))
             if len(head.split()) >= 2:
                 return head
