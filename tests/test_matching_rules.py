@@ -105,3 +105,13 @@ def test_acronym_fits_its_words():
     assert acronym_fits("sahlante", ("sahabat", "lansia", "terlantar", "ramah", "anak"))
     assert acronym_fits("esimone", ("sistem", "monitoring", "nelayan"))
     assert not acronym_fits("kbr", ("sistem", "monitoring", "nelayan"))
+
+
+def test_joining_words_and_common_abbreviations_do_not_make_another_innovation():
+    df = recs([("KIPP", "1", "18.71", "Klinik Kesehatan Ibu dan Anak Terapung"),
+               ("IGA", "2", "18.71", "Klinik Kesehatan Ibu Anak Terapung"),
+               ("IGA", "3", "18.71", "Klinik KIA Terapung"),
+               ("INOLAN", "4", "18.71", "Gerai Adminduk di Pasar"), ("IGA", "5", "18.71", "Gerai Administrasi Kependudukan Pasar"),
+               ("IGA", "6", "18.71", "Gerai Admindk Pasar"),
+               ("IGA", "7", "18.71", "Gerai Adminduk ke Pasar"), ("IGA", "8", "18.71", "Gerai Adminduk dari Pasar")])
+    assert groups(df) == [["1", "2", "3"], ["4", "5", "6"], ["7"], ["8"]]

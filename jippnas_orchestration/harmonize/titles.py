@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from ..agencies.registry import central_agencies, regions
 from ..agencies.resolve import norm
@@ -92,8 +92,38 @@ def _compact(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
+# Words that only join others ('Kesehatan Ibu dan Anak' = 'Kesehatan Ibu Anak'); 'ke', 'dari', 'untuk'
+# and 'bagi' stay: they say where to or for whom.
+_JOINERS = frozenset({"dan", "serta", "yang", "di", "pada"})
+# Abbreviations every Indonesian public-service title uses, read as the words they stand for.
+_ABBREVIATIONS = {
+    "adminduk": "administrasi kependudukan", "dukcapil": "kependudukan pencatatan sipil",
+    "disdukcapil": "dinas kependudukan pencatatan sipil", "ptsp": "pelayanan terpadu satu pintu",
+    "kia": "kesehatan ibu anak", "paud": "pendidikan anak usia dini", "umkm": "usaha mikro kecil menengah",
+    "ukm": "usaha kecil menengah", "ikm": "industri kecil menengah", "bumdes": "badan usaha milik desa",
+    "ktp": "kartu tanda penduduk", "ektp": "kartu tanda penduduk elektronik", "pbb": "pajak bumi bangunan",
+    "imb": "izin mendirikan bangunan", "pbg": "persetujuan bangunan gedung", "rsud": "rumah sakit umum daerah",
+    "rs": "rumah sakit", "tbc": "tuberkulosis", "dbd": "demam berdarah dengue", "asi": "air susu ibu",
+    "bumil": "ibu hamil", "kb": "keluarga berencana", "sdm": "sumber daya manusia", "ibu2": "ibu ibu",
+    "rtlh": "rumah tidak layak huni", "odgj": "orang dengan gangguan jiwa", "pmt": "pemberian makanan tambahan",
+}
+
+
+@lru_cache(maxsize=65536)
+def _read_out(word: str) -> str:
+    """An abbreviation as its words, also when misspelt ('Adminudk'); any other word as it is."""
+    if word in _ABBREVIATIONS:
+        return _ABBREVIATIONS[word]
+    if len(word) >= 6:
+        for abbr, words in _ABBREVIATIONS.items():
+            if len(abbr) >= 6 and DamerauLevenshtein.distance(word, abbr) == 1:
+                return words
+    return word
+
+
 def _expansion(text: str) -> str:
-    """Normalised words; a one-letter prefix ('e-Retribusi', 'm Banking') joins its word."""
+    """Normalised words; a one-letter prefix ('e-Retribusi', 'm Banking') joins its word; common
+    abbreviations are read out; joining words go when enough words remain."""
     words = norm(text).split()
     out: list[str] = []
     for w in words:
@@ -101,7 +131,9 @@ def _expansion(text: str) -> str:
             out[-1] += w
         else:
             out.append(w)
-    return without_years(" ".join(out))
+    out = " ".join(_read_out(w) for w in out).split()
+    content = [w for w in out if w not in _JOINERS]
+    return without_years(" ".join(content if len(content) >= 2 else out))
 
 
 def title_parts(title: object) -> TitleParts:
