@@ -139,3 +139,19 @@ def test_unresolved_names_carry_candidates_for_a_person():
     assert r.agency_id is None and r.method == "unresolved"
     twins = resolve_agency("Malang")
     assert {c[0] for c in twins.candidates} == {"35.07", "35.73"}
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Kabupaten Toba Samosir", "12.12"), ("Pemkab Mamuju Utara", "76.01"), ("Pemkot Ujung Pandang", "73.71"),
+    ("Provinsi Irian Jaya Barat", "92"), ("Pemkab Kukar", "64.02"), ("Kukar", "64.02"), ("Kota Solo", "33.72"),
+    ("Dinas Pendidikan Kabupaten Toba Samosir", "12.12"),
+])
+def test_former_names_and_short_forms_of_regions(name, expected):
+    assert resolve_agency(name).agency_id == expected
+
+
+def test_a_short_form_one_letter_from_another_region_is_not_read_as_its_typo():
+    # 'Barut' (Barito Utara) and 'Garut' are one letter apart: the short form decides, never the typo rule
+    assert resolve_agency("Kabupaten Barut").agency_id == "62.05"
+    assert resolve_agency("Kabupaten Garut").agency_id == "32.05"
+    assert resolve_agency("Kabupaten Xarut").agency_id is None  # a first letter changed in a short name

@@ -93,11 +93,30 @@ def central_agencies() -> tuple[dict, ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=1)
+def region_aliases() -> tuple[dict, ...]:
+    """Former names (renamed regions, with the regulation) and common short forms of regions, curated
+    in `region_aliases.csv`: alias, code (current), type, kind, bare_ok (the alias alone means that
+    region only), note."""
+    path = Path(__file__).with_name("region_aliases.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    codes = {r.code: r.type for r in regions()}
+    for row in rows:
+        if codes.get(row["code"]) != row["type"]:
+            raise ValueError(f"region_aliases.csv: {row['alias']!r} -> {row['code']} is not a current {row['type']}")
+        row["bare_ok"] = row["bare_ok"] == "1"
+    return tuple(rows)
+
+
 def agencies_frame() -> pd.DataFrame:
     """The `agencies` table: one row per canonical agency."""
+    aliases: dict[str, list[str]] = {}
+    for a in region_aliases():
+        aliases.setdefault(a["code"], []).append(a["alias"])
     rows = [
         {"agency_id": r.code, "agency_name": r.name, "agency_type": r.type,
-         "province_code": r.code[:2], "aliases": "", "provenance": PROVENANCE}
+         "province_code": r.code[:2], "aliases": "|".join(aliases.get(r.code, [])), "provenance": PROVENANCE}
         for r in regions()
     ]
     rows += [

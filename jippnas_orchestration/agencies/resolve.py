@@ -20,7 +20,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .registry import OLD_PAPUA_CODES, PROVINCE_ALIASES, PROVINCE_TYPED_ALIASES, central_agencies, regions
+from .registry import (OLD_PAPUA_CODES, PROVINCE_ALIASES, PROVINCE_TYPED_ALIASES, central_agencies,
+                       region_aliases, regions)
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")
@@ -155,6 +156,11 @@ def _index() -> _Index:
         by_type["provinsi"].setdefault(_key(alias), code)
         if code not in any_type.setdefault(_key(alias), []):
             any_type[_key(alias)].append(code)
+    for a in region_aliases():  # former names and short forms: exact only (Kobar/Kubar are one letter apart)
+        key = _key(norm(a["alias"]))
+        by_type[a["type"]].setdefault(key, a["code"])
+        if a["bare_ok"] and a["code"] not in any_type.setdefault(key, []):
+            any_type[key].append(a["code"])
     for alias, code in PROVINCE_TYPED_ALIASES.items():
         by_type["provinsi"].setdefault(_key(alias), code)
         if _key(alias) in any_type and code not in any_type[_key(alias)]:
@@ -197,6 +203,8 @@ def _typo_candidates(query: str, choices: dict[str, str]) -> list[tuple[str, int
     out: dict[str, int] = {}
     for key, dist, _ in hits:
         allowed = 1 if min(len(key), len(query)) < 9 else 2
+        if min(len(key), len(query)) < 8 and key[0] != query[0]:
+            continue  # 'Barut' is a short form, not 'Garut' mistyped: short names keep their first letter
         if dist <= allowed and (choices[key] not in out or dist < out[choices[key]]):
             out[choices[key]] = int(dist)
     return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))
