@@ -212,7 +212,13 @@ def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | 
     recs = records.loc[order]
     agencies = recs["agency_id"].astype(str).to_numpy()
     rkeys = [f"{s}:{r}" for s, r in zip(recs["source"], recs["source_record_id"])]
-    parts = [identity_parts(t, a) for t, a in zip(recs["title"], agencies)]
+    cache: dict[tuple[object, str], TitleParts] = {}  # titles repeat across years and programmes
+    parts = []
+    for t, a in zip(recs["title"], agencies):
+        key = (t, a)
+        if key not in cache:
+            cache[key] = identity_parts(t, a)
+        parts.append(cache[key])
     vocab = Vocabulary.from_records(parts, list(agencies))
     n = len(recs)
     uf = _UnionFind(n)
@@ -306,16 +312,23 @@ def _review_row(recs: pd.DataFrame, i: int, j: int, v: Verdict) -> dict:
             "b_title": b["title"], "score": round(v.score, 3), "evidence": v.review}
 
 
-def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
-    """Key pairs worth deciding: expansions alike (rapidfuzz prefilter), one acronym, or an
-    acronym alone beside an expansion."""
-    n = len(keys)
-    if n < 2:
-        return []
+BIG_BLOCK = 400     # distinct titles in one agency above which all-pairs scoring gives way to blocking
+COMMON_BLOCK_KEY = 150  # a blocking key shared by more titles than this says too little to pair them all
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every form with one letter removed: two words within one edit (also a swap)
+    share one of these (symmetric-deletion index)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[int, int]]:
+    """Pairs of expansions alike enough to decide (rapidfuzz prefilter). Small blocks score all pairs
+    in C++; large ones first pair titles that share a word or a word's beginning (typos rarely touch
+    the first letters), leaving out keys so common they would pair everything with everything."""
     pairs: set[tuple[int, int]] = set()
-    with_exp = [k for k in range(n) if keys[k].expansion]
-    if len(with_exp) > 1:
-        exps = [keys[k].expansion for k in with_exp]
+    exps = [keys[k].expansion for k in with_exp]
+    if len(with_exp) <= BIG_BLOCK:
         # token_sort_ratio survives word order; plain ratio a typo in a first letter that re-sorts the words
         scores = np.maximum(
             process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
@@ -323,23 +336,58 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
             process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER))
         for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
             pairs.add((with_exp[int(x)], with_exp[int(y)]))
+        return pairs
+    postings: dict[str, list[int]] = defaultdict(list)
+    for x, k in enumerate(with_exp):
+        toks = keys[k].tokens
+        for b in {t for t in toks if len(t) >= 3} | {t[:4] for t in toks if len(t) >= 5}:
+            postings[b].append(x)
+    for members in postings.values():
+        if not 2 <= len(members) <= COMMON_BLOCK_KEY:
+            continue
+        sub = [exps[x] for x in members]
+        scores = np.maximum(
+            process.cdist(sub, sub, scorer=fuzz.token_sort_ratio, dtype=np.uint8, score_cutoff=PREFILTER),
+            process.cdist(sub, sub, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=PREFILTER))
+        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
+            a, b = with_exp[members[int(x)]], with_exp[members[int(y)]]
+            pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
+    """Key pairs worth deciding: expansions alike, one acronym (or one typo apart), or an acronym
+    alone beside an expansion it could stand for."""
+    n = len(keys)
+    if n < 2:
+        return []
+    with_exp = [k for k in range(n) if keys[k].expansion]
+    pairs = _expansion_pairs(keys, with_exp) if len(with_exp) > 1 else set()
     by_acr: dict[str, list[int]] = defaultdict(list)
     for k in range(n):
         if keys[k].acronym:
             by_acr[keys[k].acronym].append(k)
-    acronyms = list(by_acr)
-    for x, acr in enumerate(acronyms):   # one acronym, or one typo apart
-        group = by_acr[acr]
-        near = [acr] + [o for o in acronyms[x + 1:] if abs(len(o) - len(acr)) <= 1 and OSA.distance(o, acr) <= 1]
-        members = sorted({k for a in near for k in by_acr[a]})
+    near: dict[str, set[str]] = defaultdict(set)      # deletion form -> acronyms
+    for acr in by_acr:
+        for d in _deletions(acr):
+            near[d].add(acr)
+    for acr, group in by_acr.items():                  # one acronym, or one typo apart
+        others = {o for d in _deletions(acr) for o in near[d]
+                  if o != acr and abs(len(o) - len(acr)) <= 1 and OSA.distance(o, acr) <= 1}
+        members = sorted(set(group) | {k for o in others for k in by_acr[o]})
         for p in range(len(members)):
             for q in range(p + 1, len(members)):
                 if members[p] in group or members[q] in group:
                     pairs.add((members[p], members[q]))
     alone = [k for k in range(n) if keys[k].acronym and not keys[k].expansion]
-    for k in alone:
+    if alone:
+        by_initial: dict[str, list[int]] = defaultdict(list)
         for o in with_exp:
             if not keys[o].acronym:
+                by_initial[keys[o].expansion[0]].append(o)
+        for k in alone:
+            acr = keys[k].acronym
+            for o in by_initial.get(acr[0], []) + (by_initial.get(acr[1], []) if acr[0] in "emi" else []):
                 pairs.add((min(k, o), max(k, o)))
     return sorted(pairs)
 

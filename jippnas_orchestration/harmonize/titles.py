@@ -53,8 +53,14 @@ _TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "p
                 "administrasi")
 
 
+_VERSION_ENDINGS = ("plus", "reborn", "ii", "iii", "iv", "x", "+")
+
+
 def strip_versions(text: str) -> str:
     """'SIPADU (Sistem Pelayanan Terpadu) Versi 2.0' -> 'SIPADU (Sistem Pelayanan Terpadu)'."""
+    tail = text.rstrip(" .").lower()
+    if not tail or not (tail[-1].isdigit() or tail[-1] in ")]+" or tail.endswith(_VERSION_ENDINGS)):
+        return text  # most titles end in a plain word: skip the regular expression
     while True:
         shorter = _VERSION.sub("", text).strip()
         if shorter == text or not re.search(r"\w", shorter):
