@@ -11,17 +11,20 @@ import base64
 import itertools
 import json
 import shutil
-import socket
 import socketserver
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from websockets.sync.client import connect
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Chromium's own background calls (component updater, account check), made with or without a page open and
+# despite --disable-component-update: the proxy refuses them too, but they say nothing about the page.
+CHROMIUM_OWN_HOSTS = {"update.googleapis.com", "accounts.google.com", "clients2.google.com"}
 
 
 class RefusingProxy(socketserver.ThreadingTCPServer):
@@ -47,6 +50,16 @@ class RefusingProxy(socketserver.ThreadingTCPServer):
     def port(self) -> int:
         return self.server_address[1]
 
+    def hosts(self) -> list[str]:
+        """The host of each request line: `CONNECT host:443 ...` or `GET http://host/... ...`."""
+        return [urlsplit(target if "://" in target else f"//{target}").hostname
+                for target in (line.split()[1] for line in self.requests if len(line.split()) > 1)]
+
+    def leaks(self, since: int = 0) -> list[str]:
+        """Requests (from the `since`-th on) that tried to leave the machine, less Chromium's own background calls."""
+        return [line for line, host in list(zip(self.requests, self.hosts()))[since:]
+                if host not in CHROMIUM_OWN_HOSTS]
+
 
 @dataclass
 class PageLoad:
@@ -66,7 +79,10 @@ class OfflineChromium:
         self.proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-domain-reliability", "--no-pings", "--dns-prefetch-disable",
+             "--disable-domain-reliability", "--no-pings", "--dns-prefetch-disable", "--disable-extensions",
+             "--disable-default-apps", "--disable-client-side-phishing-detection", "--no-service-autorun",
+             "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter,"
+             "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
              f"--proxy-server=http://127.0.0.1:{proxy.port}",  # loopback bypasses it: nothing else does
              "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
              "--remote-debugging-port=0", f"--user-data-dir={profile_dir}", "about:blank"],
@@ -166,9 +182,3 @@ class OfflineChromium:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -22,7 +22,7 @@ import re
 import shutil
 import urllib.parse
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -242,7 +242,8 @@ def page_for(output_dir: Path, suite: str, evaluated_at: str | None = None) -> s
     URL path relative to output_dir (works under file:// and when the folder is served over HTTP); None if none.
     Reads only the site's folders, so the report does not import great_expectations."""
     base = output_dir / "data_docs" / "validations" / Path(*suite.split("."))
-    limit = datetime.fromisoformat(evaluated_at) if evaluated_at else None
+    # evaluated_at is written to the second, after the run started: allow that second
+    limit = datetime.fromisoformat(evaluated_at) + timedelta(seconds=1) if evaluated_at else None
     best = None
     for page in base.glob("*/*/*.html"):  # run_name/run_time/batch.html
         when = _run_time(page.parent.name)
