@@ -47,8 +47,8 @@ MISSING_LICENSE_NOTE = {
     "popper.js": ("The npm tarball has no licence file; package.json says MIT and popper.min.js's header says "
                   "\"Copyright (C) Federico Zivolo 2017. Distributed under the MIT License\". The MIT text:", POPPER_MIT),
     "vega": ("The npm tarball has no licence file; package.json says BSD-3-Clause, author \"UW Interactive Data Lab\". "
-             "The BSD-3-Clause text as the same lab ships it with vega-lite (below). vega.min.js also bundles d3 "
-             "modules (ISC, Mike Bostock) and other small dependencies under permissive licences.", None),
+             "The BSD-3-Clause text below is the one the same lab ships in vega-lite's LICENSE. vega.min.js also "
+             "bundles its dependencies, among them d3 modules (ISC).", None),
 }
 
 
