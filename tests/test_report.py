@@ -4,10 +4,13 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import datetime, timedelta, timezone
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urljoin
 
 import pytest
+import requests
 from openpyxl import load_workbook
 
 from jippnas_orchestration.reports import build_report
@@ -105,3 +108,25 @@ def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report[2].as_uri()], tmp_path)
     boxes = set(re.findall(rb"MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
     assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes)  # A4 in points
+
+
+def test_gate_results_link_to_their_data_docs_pages(report):
+    """Each gate result links to the Data Docs page of that run, relatively: on disk and served over HTTP."""
+    from jippnas_orchestration.quality.gate import GATE_SUITES, read_result
+
+    from .test_data_docs import serve
+
+    _, out, page, _, _ = report
+    links = dict(re.findall(r'<a class="data-docs" data-suite="([^"]+)" href="([^"]+)"', page.read_text()))
+    assert sorted(links) == sorted(GATE_SUITES)
+    with serve(out) as base:
+        for suite, href in links.items():
+            href = unescape(href)
+            assert not re.match(r"^[a-z]+:|^/", href), href  # relative, so any host or folder serves it
+            target = (page.parent / unquote(href)).resolve()
+            assert target.is_file() and target.is_relative_to((out / "data_docs" / "validations" / suite).resolve())
+            run_time = datetime.strptime(target.parent.name, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=timezone.utc)
+            evaluated = datetime.fromisoformat(read_result(suite, out)["evaluated_at"])
+            assert evaluated - timedelta(minutes=5) < run_time <= evaluated + timedelta(seconds=1)
+            served = requests.get(urljoin(base + "reports/index.html", href), timeout=10)
+            assert served.status_code == 200 and f"Validations / {suite} /" in served.text

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
+from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
 
@@ -26,6 +27,7 @@ class ReportData:
     rejected_rows: pd.DataFrame      # source, kind, count, example
     rejected_submissions: pd.DataFrame
     gates: dict = field(default_factory=dict)
+    docs_pages: dict = field(default_factory=dict)  # suite -> its result's Data Docs page, relative to output_dir
     manifest: dict | None = None
     match_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["match_rule", "records"]))
     reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
@@ -98,10 +100,12 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     reviews = wh.read_sql("SELECT review_id, kind, record_count, description, evidence, created_at FROM match_review "
                           "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id") \
         if wh.has_table("match_review") else None
+    gates = {s: read_result(s, output_dir) for s in GATE_SUITES}
     return ReportData(
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), national=national, agencies=agencies,
         pending=kipp_pending, completeness=h["completeness"].astype(float), rejected_rows=rej_rows,
-        rejected_submissions=rej_subs, gates={s: read_result(s, output_dir) for s in GATE_SUITES},
+        rejected_submissions=rej_subs, gates=gates,
+        docs_pages={s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()},
         manifest=current_manifest(output_dir),
         **({"match_rules": rules} if rules is not None else {}), **({"reviews": reviews} if reviews is not None else {}))
 

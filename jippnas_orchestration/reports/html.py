@@ -111,9 +111,12 @@ def _gate_section(data: ReportData) -> str:
                  angka(o["unexpected_count"]) if o.get("unexpected_count") is not None else esc(o.get("observed")),
                  esc(", ".join(map(str, (o.get("sample_keys") or [])[:5]))), esc(o.get("note"))]
                 for o in result["outcomes"]]
+        page = data.docs_pages.get(suite)  # relative to the output folder: works on file:// and over HTTP
+        docs = f' <a class="data-docs" data-suite="{esc(suite)}" href="../{esc(page)}">Rincian di Data Docs</a>' \
+            if page else ""
         parts.append(
             f'<h3>{esc(suite)} — <span class="{"ok" if ok else "bad"}">{"LULUS" if ok else "GAGAL"}</span></h3>'
-            f'<p>Diperiksa {esc(tanggal(result.get("evaluated_at")))} atas {angka(result.get("rows"))} baris.</p>'
+            f'<p>Diperiksa {esc(tanggal(result.get("evaluated_at")))} atas {angka(result.get("rows"))} baris.{docs}</p>'
             + _table(["Pemeriksaan", "Kolom", "Hasil", "Tidak sesuai", "Contoh kunci", "Keterangan"], rows, "gate"))
     return "".join(parts)
 
