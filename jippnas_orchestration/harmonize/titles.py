@@ -202,7 +202,8 @@ def strip_own_agency(title: str, agency_id: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _is_type_token(token: str) -> bool:
-    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS))
+    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS)) \
+        or (len(token) >= 5 and any(len(t) >= 5 and DamerauLevenshtein.distance(token, t) <= 1 for t in _TYPE_TOKENS))
 
 
 @lru_cache(maxsize=65536)
