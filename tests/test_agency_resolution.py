@@ -155,3 +155,12 @@ def test_a_short_form_one_letter_from_another_region_is_not_read_as_its_typo():
     assert resolve_agency("Kabupaten Barut").agency_id == "62.05"
     assert resolve_agency("Kabupaten Garut").agency_id == "32.05"
     assert resolve_agency("Kabupaten Xarut").agency_id is None  # a first letter changed in a short name
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Direktorat Jenderal Pajak", "KEMENKEU"), ("Kantor Wilayah DJP Jawa Timur I", "KEMENKEU"),
+    ("Ditjen Dukcapil", "KEMENDAGRI"), ("Direktorat Jenderal Perhubungan Darat", "KEMENHUB"),
+    ("Kantor Urusan Agama Kecamatan Sukajadi", "KEMENAG"),
+])
+def test_a_unit_that_names_only_itself_belongs_to_its_ministry(name, expected):
+    assert resolve_agency(name).agency_id == expected
