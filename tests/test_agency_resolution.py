@@ -164,3 +164,10 @@ def test_a_short_form_one_letter_from_another_region_is_not_read_as_its_typo():
 ])
 def test_a_unit_that_names_only_itself_belongs_to_its_ministry(name, expected):
     assert resolve_agency(name).agency_id == expected
+
+
+def test_an_office_with_a_bare_region_name_belongs_to_that_region_unless_it_is_a_twin():
+    assert resolve_agency("Dinas Kesehatan Banyuwangi").agency_id == "35.10"
+    assert resolve_agency("RSUD Sleman").agency_id == "34.04"
+    assert resolve_agency("Dinas Kesehatan Malang").agency_id is None
+    assert resolve_agency("Dinas Kesehatan Malang", code_hint="35.73").agency_id == "35.73"

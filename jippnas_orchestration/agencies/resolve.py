@@ -323,6 +323,30 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
     return max(found)[2] if found else None
 
 
+# Words that open the name of a regional government's office ('Dinas Kesehatan Banyuwangi').
+_OFFICE_WORDS = frozenset("""dinas badan bappeda bapenda bappenda rsud puskesmas kecamatan kelurahan desa sekretariat
+setda sekda satpol bpbd disdukcapil dukcapil inspektorat bagian upt uptd dprd bkpsdm bkd dpmptsp bpkad diskominfo
+dispendukcapil bapeda kantor unit""".split())
+
+
+def _region_after_office(n: str, hint: str | None, code: str | None) -> str | None:
+    """'Dinas Kesehatan Banyuwangi': an office followed by a bare region name that can mean one region
+    only (a twin needs the type or the code)."""
+    tokens = n.split()
+    if len(tokens) < 2 or tokens[0] not in _OFFICE_WORDS:
+        return None
+    idx = _index()
+    for j in range(max(1, len(tokens) - 3), len(tokens)):
+        candidates = idx.any_type.get("".join(tokens[j:]), [])
+        if hint in ("provinsi", "kabupaten", "kota"):
+            candidates = [c for c in candidates if idx.by_code[c] == hint]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1 and code in candidates:
+            return code
+    return None
+
+
 def _name_forms(n: str) -> list[str]:
     """The name as written, and without a leading 'Pemerintah'/'Pemda' that only says 'government of'
     ('Pemerintah Daerah Istimewa Yogyakarta', 'Pemda DIY')."""
@@ -391,6 +415,9 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
     found = _region_in_text(n, code)
     if found:
         return _with_code_note(found, "regional office", code)
+    found = _region_after_office(n, hint, code)
+    if found:
+        return _with_code_note(found, "regional office (bare region name)", code)
     if not regional_hint:
         fuzzy = _fuzzy_unique(central_key, idx.central, cutoff=92.0)
         if fuzzy:
