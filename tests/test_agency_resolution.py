@@ -171,3 +171,10 @@ def test_an_office_with_a_bare_region_name_belongs_to_that_region_unless_it_is_a
     assert resolve_agency("RSUD Sleman").agency_id == "34.04"
     assert resolve_agency("Dinas Kesehatan Malang").agency_id is None
     assert resolve_agency("Dinas Kesehatan Malang", code_hint="35.73").agency_id == "35.73"
+
+
+def test_a_typo_without_a_type_resolves_only_away_from_twins():
+    assert resolve_agency("Banywangi").agency_id == "35.10"            # one region that close, no twin
+    near_twin = resolve_agency("Bnadung")                              # Badung, and the Bandung twins
+    assert near_twin.agency_id is None and {"32.04", "32.73", "51.03"} <= {c[0] for c in near_twin.candidates}
+    assert resolve_agency("Bnadung", code_hint="32.73").agency_id == "32.73"

@@ -329,6 +329,13 @@ setda sekda satpol bpbd disdukcapil dukcapil inspektorat bagian upt uptd dprd bk
 dispendukcapil bapeda kantor unit""".split())
 
 
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, str]:
+    """Every region name key -> itself, for typo matching without a type (twins stay one name with
+    two regions, so a typo near a twin is never guessed)."""
+    return {k: k for k in _index().any_type}
+
+
 def _region_after_office(n: str, hint: str | None, code: str | None) -> str | None:
     """'Dinas Kesehatan Banyuwangi': an office followed by a bare region name that can mean one region
     only (a twin needs the type or the code)."""
@@ -399,6 +406,14 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
                 typo_cands = typo_cands or more
                 fuzzy = fuzzy or _fuzzy_unique(key, idx.by_type[hint])
                 candidates = [fuzzy] if fuzzy else []
+        elif not candidates and not rtype:
+            # no type written: a typo'd name counts when it is near one region that has no twin, or
+            # when the record's Kemendagri code is among the nearest
+            near = _typo_candidates(key, _by_name())
+            best = [name for name, d in near if d == near[0][1]] if near else []
+            codes = [c for name in best for c in idx.any_type[name]]
+            typo_cands = typo_cands or [(c, near[0][1]) for c in codes]
+            candidates = [code] if code in codes else codes if len(codes) == 1 else []
         if len(candidates) == 1:
             return _with_code_note(candidates[0], "bare region name", code)
         if len(candidates) > 1:
