@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, in_process_executor, load_assets_from_modules
+import os
+
+from dagster import Definitions, EnvVar, in_process_executor, load_assets_from_modules
 
 import assets.harmonization
 import assets.metrics
@@ -10,12 +12,22 @@ import assets.publication
 import assets.reports
 import assets.sources
 import assets.updates
-from resources import ExpectationsResource, SourcesResource, WarehouseResource
+from resources import (
+    CampaignResource, ExpectationsResource, OutputResource, SourcesResource, WarehouseResource,
+)
 
 from .jobs import refresh_all_job, report_job, submission_job
 from .schedules import daily_refresh_schedule
 from .sensors import report_after_failure_sensor, submission_sensor
 
+
+def from_env(name: str) -> EnvVar | None:
+    """EnvVar when the variable is set where the code location loads: resolved in each run, shown in the
+    UI by name, never by value (the warehouse URL carries a password). Unset: the project default."""
+    return EnvVar(name) if os.environ.get(name, "").strip() else None
+
+
+output_dir = from_env("JIPPNAS_OUTPUT_DIR")
 defs = Definitions(
     assets=load_assets_from_modules([assets.sources, assets.harmonization, assets.updates, assets.metrics,
                                       assets.publication, assets.reports]),
@@ -26,6 +38,12 @@ defs = Definitions(
     schedules=[daily_refresh_schedule],
     # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
     executor=in_process_executor,
-    resources={"warehouse": WarehouseResource(), "sources": SourcesResource(),
-               "expectations": ExpectationsResource()},
+    resources={
+        "warehouse": WarehouseResource(url=from_env("JIPPNAS_WAREHOUSE_URL")),
+        "sources": SourcesResource(kipp=from_env("JIPPNAS_KIPP_SOURCE"), iga=from_env("JIPPNAS_IGA_SOURCE"),
+                                   inolan=from_env("JIPPNAS_INOLAN_SOURCE")),
+        "expectations": ExpectationsResource(output_dir=output_dir),
+        "output": OutputResource(output_dir=output_dir, public_base_url=from_env("JIPPNAS_PUBLIC_BASE_URL")),
+        "campaign": CampaignResource(start=from_env("JIPPNAS_CAMPAIGN_START")),
+    },
 )

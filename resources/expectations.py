@@ -12,12 +12,15 @@ from jippnas_orchestration import settings
 
 
 class ExpectationsResource(ConfigurableResource):
-    """`suites_dir` defaults to the project's expectations/; results go to $JIPPNAS_OUTPUT_DIR."""
+    """`suites_dir` defaults to the project's expectations/; results and Data Docs go to `output_dir`
+    ($JIPPNAS_OUTPUT_DIR)."""
 
     suites_dir: Optional[str] = None
+    output_dir: Optional[str] = None
 
     def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id"):
         from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
 
-        return run_suite(suite, df, parameters, key_column, settings.output_dir(),
+        output = Path(self.output_dir) if self.output_dir else settings.output_dir()
+        return run_suite(suite, df, parameters, key_column, output,
                          Path(self.suites_dir) if self.suites_dir else None)

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Optional
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 
 from jippnas_orchestration import settings
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.warehouse import Warehouse
+
+_schema_ready: set[str] = set()   # warehouse URLs whose schema this process has already ensured
+_lock = threading.Lock()
+
+
+def open_warehouse(url: str) -> Warehouse:
+    """The warehouse at `url`, its schema created the first time this process opens it (not per sensor tick)."""
+    warehouse = Warehouse(url)
+    if url not in _schema_ready:
+        with _lock:
+            if url not in _schema_ready:
+                ensure_schema(warehouse.engine)
+                _schema_ready.add(url)
+    return warehouse
 
 
 class WarehouseResource(ConfigurableResource):
@@ -16,7 +31,11 @@ class WarehouseResource(ConfigurableResource):
 
     url: Optional[str] = None
 
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        open_warehouse(self._url())
+
+    def _url(self) -> str:
+        return self.url or settings.warehouse_url()
+
     def get(self) -> Warehouse:
-        warehouse = Warehouse(self.url or settings.warehouse_url())
-        ensure_schema(warehouse.engine)
-        return warehouse
+        return open_warehouse(self._url())

@@ -5,9 +5,9 @@ from datetime import date
 
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from jippnas_orchestration import settings
+from jippnas_orchestration.links import DATA_DOCS_PAGE
 from jippnas_orchestration.publication.publish import current_manifest
-from resources import ExpectationsResource, WarehouseResource
+from resources import ExpectationsResource, OutputResource, WarehouseResource
 
 HARMONIZED_GATE = "harmonized_innovations_gate"
 PORTAL_GATE = "portal_candidate_gate"
@@ -20,7 +20,7 @@ def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
     return math.floor(previous_rows * (1 - MAX_SHRINK)), math.ceil(previous_rows * (1 + MAX_GROWTH)) + 100
 
 
-def _result(gate) -> AssetCheckResult:
+def _result(gate, output: OutputResource) -> AssetCheckResult:
     failed = gate.failed
     table = "\n".join(
         f"| {o.expectation} | {o.column or ''} | {o.unexpected_count if o.unexpected_count is not None else ''} "
@@ -34,7 +34,7 @@ def _result(gate) -> AssetCheckResult:
                 "| expectation | column | unexpected | observed | sample keys |\n|---|---|---|---|---|\n" + table
                 if failed else "all expectations met"),
             "results_json": MetadataValue.path(gate.results_path or ""),
-            "data_docs": MetadataValue.url("file://" + (gate.data_docs_index or "")),
+            "data_docs": MetadataValue.url(output.url(DATA_DOCS_PAGE)),
         })
 
 
@@ -46,20 +46,22 @@ def _parameters(wh) -> dict:
 @asset_check(asset="harmonized_innovations", name=HARMONIZED_GATE, blocking=True,
              description="Great Expectations suite expectations/harmonized_innovations.json; blocks everything "
                          "downstream, publication included, when it fails.")
-def harmonized_innovations_gate(warehouse: WarehouseResource, expectations: ExpectationsResource) -> AssetCheckResult:
+def harmonized_innovations_gate(warehouse: WarehouseResource, expectations: ExpectationsResource,
+                                output: OutputResource) -> AssetCheckResult:
     wh = warehouse.get()
     gate = expectations.validate("harmonized_innovations", wh.read_table("harmonized_innovations"), _parameters(wh))
-    return _result(gate)
+    return _result(gate, output)
 
 
 @asset_check(asset="portal_candidate", name=PORTAL_GATE, blocking=True,
              description="Great Expectations suite expectations/portal_candidate.json: public columns only, no "
                          "e-mail or phone, vocabularies, and a bounded row-count change against the published "
                          "version. Blocks publication when it fails.")
-def portal_candidate_gate(warehouse: WarehouseResource, expectations: ExpectationsResource) -> AssetCheckResult:
+def portal_candidate_gate(warehouse: WarehouseResource, expectations: ExpectationsResource,
+                          output: OutputResource) -> AssetCheckResult:
     wh = warehouse.get()
-    manifest = current_manifest(settings.output_dir())
+    manifest = current_manifest(output.path())
     lo, hi = row_bounds(manifest["row_count"] if manifest else None)
     gate = expectations.validate("portal_candidate", wh.read_table("portal_candidate"),
                                  {**_parameters(wh), "min_rows": lo, "max_rows": hi})
-    return _result(gate)
+    return _result(gate, output)

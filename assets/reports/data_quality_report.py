@@ -1,8 +1,8 @@
 from dagster import MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration import settings
+from jippnas_orchestration.links import DATA_DOCS_PAGE, REPORT_PAGE
 from jippnas_orchestration.reports import build_report
-from resources import WarehouseResource
+from resources import OutputResource, WarehouseResource
 
 
 @asset(group_name="reports", kinds={"python", "html"},
@@ -10,13 +10,14 @@ from resources import WarehouseResource
        description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
                    "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
                    "gate failed (report_after_failure_sensor), so a failure is reported, never hidden.")
-def data_quality_report(warehouse: WarehouseResource) -> MaterializeResult:
-    output = settings.output_dir()
-    page, data = build_report(warehouse.get(), output)
+def data_quality_report(warehouse: WarehouseResource, output: OutputResource) -> MaterializeResult:
+    page, data = build_report(warehouse.get(), output.path(), output.base_url())
     hl = data.headline()
     gates = {k: (v or {}).get("success") for k, v in data.gates.items()}
     return MaterializeResult(metadata={
-        "report": MetadataValue.url(page.resolve().as_uri()),
+        # over HTTP when $JIPPNAS_PUBLIC_BASE_URL says where the output folder is served, else file://
+        "report": MetadataValue.url(output.url(REPORT_PAGE)),
+        "data_docs": MetadataValue.url(output.url(DATA_DOCS_PAGE)),
         "report_path": MetadataValue.path(str(page)),
         "workbook": MetadataValue.path(str(page.parent / "tindak-lanjut.xlsx")),
         "headline": f"{hl['innovations']} inovasi; {hl['updated']} sudah dimutakhirkan; {hl['pending']} dari "

@@ -11,13 +11,14 @@ from .html import render
 from .workbook import write_workbook
 
 
-def build_report(wh: Warehouse, output_dir: Path) -> tuple[Path, ReportData]:
+def build_report(wh: Warehouse, output_dir: Path, public_base_url: str | None = None) -> tuple[Path, ReportData]:
+    """`public_base_url`: where output_dir is served over HTTP (JIPPNAS_PUBLIC_BASE_URL), for the page's links."""
     out = output_dir / "reports"
     out.mkdir(parents=True, exist_ok=True)
     data = gather(wh, output_dir)
     page = out / "index.html"
     tmp = out / ".index.html.incoming"
-    tmp.write_text(render(data), encoding="utf-8")
+    tmp.write_text(render(data, public_base_url), encoding="utf-8")
     os.replace(tmp, page)
     write_workbook(data, out / "tindak-lanjut.xlsx")
     (out / "summary.json").write_text(to_json(data), encoding="utf-8")

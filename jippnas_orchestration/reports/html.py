@@ -10,6 +10,7 @@ from html import escape
 
 import pandas as pd
 
+from ..links import DATA_DOCS_PAGE, report_href
 from .data import ReportData
 
 BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -165,7 +166,7 @@ window.addEventListener('beforeprint',function(){document.querySelectorAll('deta
 """
 
 
-def render(data: ReportData) -> str:
+def render(data: ReportData, public_base_url: str | None = None) -> str:
     hl = data.headline()
     nat = data.national
     by_type = nat[nat["dimension"] == "agency_type"]
@@ -192,8 +193,11 @@ def render(data: ReportData) -> str:
     rej_rows = [[esc(r.source), esc(r.kind), angka(r.count), esc(r.example)] for r in data.rejected_rows.itertuples()]
     sub_rows = [[esc(r.kind), angka(r.count), esc(r.example)] for r in data.rejected_submissions.itertuples()]
     m = data.manifest
+    downloads = ", ".join(f'<a href="{esc(report_href(f"portal/innovations.{ext}", public_base_url))}">{ext.upper()}</a>'
+                          for ext in ("csv", "json", "parquet"))
     version = (f"Versi <b>{esc(m['version'])}</b>, {angka(m['row_count'])} inovasi, terbit {esc(tanggal(m['published_at']))}"
-               f" <span class='muted'>(checksum {esc(m['checksum'][:16])}…)</span>" if m else "Belum ada versi yang terbit.")
+               f" <span class='muted'>(checksum {esc(m['checksum'][:16])}…)</span> — unduh {downloads}"
+               if m else "Belum ada versi yang terbit.")
     gates_ok = all((g or {}).get("success") for g in data.gates.values()) and all(data.gates.values())
     gate_line = ('<span class="ok">Gerbang mutu LULUS: data terbit.</span>' if gates_ok else
                  '<span class="bad">Gerbang mutu GAGAL atau belum dijalankan: versi terbit sebelumnya tetap '
@@ -239,5 +243,5 @@ Putuskan dengan <code>jippnas review list|accept|reject|assign</code>.</p>
 <section><h2>Pengajuan pemutakhiran yang ditolak</h2>
 {_table(["Alasan", "Jumlah", "Contoh"], sub_rows, "sortable") if sub_rows else "<p>Tidak ada.</p>"}</section>
 <section class="pagebreak"><h2>Gerbang mutu (Great Expectations)</h2>
-<p><a href="../data_docs/index.html">Buka Data Docs</a></p>{_gate_section(data)}</section>
+<p><a id="data-docs-link" href="{esc(report_href(DATA_DOCS_PAGE, public_base_url))}">Buka Data Docs</a></p>{_gate_section(data)}</section>
 </main><script>{JS}</script></body></html>"""
