@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev sample bench clean
+.PHONY: install run test dev stack sample bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: install
 dev: install
 	mkdir -p "$(DAGSTER_HOME)"
 	$(BIN)/dagster dev -w workspace.yaml
+
+# The production topology as processes: PostgreSQL, gRPC code server, webserver, daemon (run queue),
+# static server for the outputs (deploy/stack/). Without DAGSTER_PG_* and JIPPNAS_WAREHOUSE_URL set,
+# a throwaway PostgreSQL is started. Ctrl-C stops everything.
+stack: install
+	$(BIN)/python -m jippnas_orchestration.testing.stack
 
 sample: install
 	$(BIN)/jippnas generate data/sample --seed 2024
