@@ -206,6 +206,7 @@ def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
         page.keyboard.press("Alt+e")   # the graph's "Expand all groups"
         page.get_by_text("portal_innovations").first.wait_for(timeout=30_000)
         assert {"raw_kipp", "innovation_updates", "portal_candidate"} <= set(page.inner_text("body").split())
+        page.wait_for_timeout(4000)   # the nodes' materialization status loads after the layout
         page.screenshot(path=artifacts_dir / "ui-asset-graph.png")
         shots["graph"] = artifacts_dir / "ui-asset-graph.png"
 
@@ -222,7 +223,8 @@ def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
         assert "Running" in body and "submission_job" in body
         page.get_by_text("All ticks").first.click()
         page.get_by_text("Requested", exact=True).last.click()   # the ticks that requested a run
-        page.get_by_text("1 run requested").first.wait_for(timeout=30_000)
+        page.keyboard.press("Escape")
+        page.get_by_role("cell", name="1 run requested").first.wait_for(timeout=30_000)
         page.screenshot(path=artifacts_dir / "ui-submission-sensor.png")
         shots["sensor"] = artifacts_dir / "ui-submission-sensor.png"
 

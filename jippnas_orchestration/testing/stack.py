@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -265,6 +266,10 @@ def start_stack(root: Path | None = None, *, sensor_interval_s: int = 30, ports:
     return stack
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def _http_ok(url: str) -> bool:
     try:
         return requests.get(url, timeout=5).status_code == 200
@@ -280,13 +285,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--code-port", type=int, default=4000)
     parser.add_argument("--sensor-interval", type=int, default=30, help="JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)   # `kill` stops the services too, as Ctrl-C does
     stack = start_stack(args.root, sensor_interval_s=args.sensor_interval,
                         ports={"webserver": args.webserver_port, "static": args.static_port, "code": args.code_port})
+    env_file = stack.root / "stack.env"   # for `jippnas submit|status|...` against this stack; holds passwords
+    env_file.touch(mode=0o600)
+    env_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(stack.code_env.items())
+                                if k.startswith(("JIPPNAS_", "DAGSTER_"))))
     print(f"Dagster UI       {stack.webserver_url}\n"
           f"reports, portal  {stack.static_url}/reports/index.html\n"
           f"code server      {HOST}:{stack.ports['code']} (gRPC)\n"
           f"DAGSTER_HOME     {stack.env['DAGSTER_HOME']}\n"
           f"logs             {stack.root / 'logs'}\n"
+          f"jippnas commands . {env_file} && .venv/bin/jippnas status\n"
           "Ctrl-C stops every service.", flush=True)
     try:
         while True:
