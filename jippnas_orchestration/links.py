@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 PUBLIC_BASE_URL_VAR = "JIPPNAS_PUBLIC_BASE_URL"
 
@@ -35,11 +35,12 @@ def public_base_url() -> str | None:
     return check_base_url(os.environ.get(PUBLIC_BASE_URL_VAR))
 
 
-def _relative(relative: str) -> PurePosixPath:
-    rel = PurePosixPath(relative)
+def _relative(relative: str) -> str:
+    """`relative`: a URL path under the output folder; %-escapes in it are kept, other unsafe characters quoted."""
+    rel = PurePosixPath(unquote(relative))
     if rel.is_absolute() or ".." in rel.parts:
         raise ValueError(f"not a path inside the output folder: {relative!r}")
-    return rel
+    return quote(relative, safe="/%")
 
 
 def output_url(relative: str, output_dir: Path, base_url: str | None) -> str:
@@ -47,8 +48,8 @@ def output_url(relative: str, output_dir: Path, base_url: str | None) -> str:
     rel = _relative(relative)
     base = check_base_url(base_url)
     if base:
-        return f"{base}/{quote(str(rel))}"
-    return (Path(output_dir) / rel).resolve().as_uri()
+        return f"{base}/{rel}"
+    return (Path(output_dir) / unquote(rel)).resolve().as_uri()
 
 
 def report_href(relative: str, base_url: str | None) -> str:
@@ -56,4 +57,4 @@ def report_href(relative: str, base_url: str | None) -> str:
     relative to reports/, so it opens from the local file as well as over HTTP."""
     rel = _relative(relative)
     base = check_base_url(base_url)
-    return f"{base}/{quote(str(rel))}" if base else f"../{quote(str(rel))}"
+    return f"{base}/{rel}" if base else f"../{rel}"

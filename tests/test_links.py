@@ -72,6 +72,8 @@ def test_link_helpers(tmp_path):
     assert output_url("portal/manifest.json", tmp_path, None) == (tmp_path / "portal" / "manifest.json").as_uri()
     assert report_href("portal/innovations.csv", None) == "../portal/innovations.csv"
     assert report_href("reports/tindak lanjut.xlsx", "http://h:8080") == "http://h:8080/reports/tindak%20lanjut.xlsx"
+    assert report_href("data_docs/a%20b.html", None) == "../data_docs/a%20b.html"   # an escaped path stays as is
+    assert output_url("data_docs/a%20b.html", tmp_path, None) == (tmp_path / "data_docs" / "a b.html").as_uri()
     with pytest.raises(ValueError, match="not a path inside the output folder"):
         output_url("../etc/passwd", tmp_path, "http://h")
     with pytest.raises(ValueError, match="must not carry a query"):

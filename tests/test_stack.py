@@ -2,11 +2,13 @@
 the daemon with a run queue, and a static server for the outputs, driven the way an operator drives it."""
 
 import json
+import re
 import subprocess
 import sys
 import time
 import uuid
 from datetime import datetime, timezone
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -100,6 +102,11 @@ def test_refresh_all_from_the_ui_is_queued_runs_and_publishes(stack):
     assert 'id="headline"' in page.text and "Gerbang mutu LULUS" in page.text
     docs = requests.get(report["data_docs"], timeout=10)
     assert docs.status_code == 200 and "<html" in docs.text.lower()
+    gate_pages = re.findall(r'<a class="data-docs" data-suite="[^"]+" href="([^"]+)"', page.text)
+    assert len(gate_pages) == 2
+    for href in gate_pages:
+        assert href.startswith(f"{stack.static_url}/data_docs/validations/")
+        assert requests.get(unescape(href), timeout=10).status_code == 200
 
 
 def test_the_run_queue_limit_holds_the_second_run_back(stack):

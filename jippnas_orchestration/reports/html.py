@@ -100,7 +100,7 @@ def _table(headers: list[str], rows: list[list[str]], cls: str = "", attrs: str 
     return f'<table class="{cls}" {attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _gate_section(data: ReportData) -> str:
+def _gate_section(data: ReportData, public_base_url: str | None = None) -> str:
     parts = []
     for suite, result in data.gates.items():
         if not result:
@@ -113,7 +113,8 @@ def _gate_section(data: ReportData) -> str:
                  esc(", ".join(map(str, (o.get("sample_keys") or [])[:5]))), esc(o.get("note"))]
                 for o in result["outcomes"]]
         page = data.docs_pages.get(suite)  # relative to the output folder: works on file:// and over HTTP
-        docs = f' <a class="data-docs" data-suite="{esc(suite)}" href="../{esc(page)}">Rincian di Data Docs</a>' \
+        docs = f' <a class="data-docs" data-suite="{esc(suite)}" href="{esc(report_href(page, public_base_url))}">' \
+            'Rincian di Data Docs</a>' \
             if page else ""
         parts.append(
             f'<h3>{esc(suite)} — <span class="{"ok" if ok else "bad"}">{"LULUS" if ok else "GAGAL"}</span></h3>'
@@ -243,5 +244,5 @@ Putuskan dengan <code>jippnas review list|accept|reject|assign</code>.</p>
 <section><h2>Pengajuan pemutakhiran yang ditolak</h2>
 {_table(["Alasan", "Jumlah", "Contoh"], sub_rows, "sortable") if sub_rows else "<p>Tidak ada.</p>"}</section>
 <section class="pagebreak"><h2>Gerbang mutu (Great Expectations)</h2>
-<p><a id="data-docs-link" href="{esc(report_href(DATA_DOCS_PAGE, public_base_url))}">Buka Data Docs</a></p>{_gate_section(data)}</section>
+<p><a id="data-docs-link" href="{esc(report_href(DATA_DOCS_PAGE, public_base_url))}">Buka Data Docs</a></p>{_gate_section(data, public_base_url)}</section>
 </main><script>{JS}</script></body></html>"""
