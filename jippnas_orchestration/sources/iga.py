@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
 
 from .common import Collector, IngestResult, to_json
 
@@ -28,6 +28,14 @@ class IgaFetchError(RuntimeError):
 
 class IgaPageError(ValueError):
     """A page arrived but is not usable (bad JSON, wrong shape, cut short)."""
+
+
+class _Retryable(Exception):
+    """A failure worth another try: 429/5xx, a dropped connection, a timeout, an unusable body."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -62,31 +70,43 @@ class IgaHttpPages:
         self.retries = 0
 
     def _get(self, url: str, page: int | None) -> dict:
+        """Bounded retries with exponential backoff (tenacity), honouring Retry-After; a body that
+        arrives unusable (bad JSON, wrong shape, cut short) is retried like a 5xx."""
         p = self.policy
-        last = ""
-        for attempt in range(1, p.max_tries + 1):
-            wait = min(p.max_backoff_s, p.backoff_s * 2 ** (attempt - 1))
-            try:
-                resp = self.session.get(url, timeout=p.timeout_s)
-                if resp.status_code in RETRY_STATUS:
-                    last = f"HTTP {resp.status_code}"
-                    retry_after = resp.headers.get("Retry-After", "")
-                    if retry_after.isdigit():
-                        wait = min(p.max_backoff_s, float(retry_after))
-                elif resp.status_code != 200:
-                    raise IgaFetchError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
-                else:
-                    body = _check_page(json.loads(resp.content), page)
-                    self.digest.update(resp.content)
-                    return body
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last = f"{type(exc).__name__}: {exc}"
-            except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
-                last = f"unusable body ({exc})"
-            if attempt < p.max_tries:
-                self.retries += 1
-                time.sleep(wait)
-        raise IgaFetchError(f"IGA: gave up on {url} after {p.max_tries} tries (last error: {last})")
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _Retryable) and exc.retry_after is not None:
+                return min(p.max_backoff_s, exc.retry_after)
+            return min(p.max_backoff_s, p.backoff_s * 2 ** (state.attempt_number - 1))
+
+        def count(_state: RetryCallState) -> None:
+            self.retries += 1
+
+        retrying = Retrying(stop=stop_after_attempt(p.max_tries), wait=wait,
+                            retry=retry_if_exception_type(_Retryable), before_sleep=count)
+        try:
+            return retrying(self._attempt, url, page)
+        except RetryError as err:
+            last = err.last_attempt.exception()
+            raise IgaFetchError(f"IGA: gave up on {url} after {p.max_tries} tries (last error: {last})") from None
+
+    def _attempt(self, url: str, page: int | None) -> dict:
+        try:
+            resp = self.session.get(url, timeout=self.policy.timeout_s)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+        if resp.status_code in RETRY_STATUS:
+            retry_after = resp.headers.get("Retry-After", "")
+            raise _Retryable(f"HTTP {resp.status_code}", float(retry_after) if retry_after.isdigit() else None)
+        if resp.status_code != 200:
+            raise IgaFetchError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
+        try:
+            body = _check_page(json.loads(resp.content), page)
+        except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
+            raise _Retryable(f"unusable body ({exc})") from exc
+        self.digest.update(resp.content)
+        return body
 
     def years(self) -> list[int]:
         return list(self._get(f"{self.base}/tahun", None)["data"])
