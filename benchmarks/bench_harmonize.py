@@ -32,8 +32,7 @@ def main(url: str) -> None:
             mapped, stats, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
             wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"])
         with timed(t, "merge_s"):
-            h = build_harmonized(staged, mapped, agencies, wh.read_table("innovation_change_log"),
-                                 pd.DataFrame(columns=["innovation_id", "submitted_at"]), date(2023, 1, 1))
+            h = build_harmonized(staged, mapped, agencies, wh.read_table("innovation_change_log"), date(2023, 1, 1))
             wh.replace_table("harmonized_innovations", h, primary_key=["innovation_id"])
     t.update(source_records=len(staged) + len(rejected), innovations=len(h), candidate_pairs=stats["candidate_pairs"],
              resolution_rates=rates)

@@ -13,12 +13,15 @@ import assets.reports
 import assets.sources
 import assets.updates
 from resources import (
-    CampaignResource, ExpectationsResource, OutputResource, SourcesResource, WarehouseResource,
+    AlertMailerResource, CampaignResource, ExpectationsResource, OutputResource, SourcesResource, WarehouseResource,
 )
 
 from .jobs import refresh_all_job, report_job, submission_job
 from .schedules import daily_refresh_schedule
-from .sensors import report_after_failure_sensor, submission_sensor
+from .sensors import (
+    alert_on_failed_check_sensor, alert_on_run_failure_sensor, publication_automation_sensor,
+    report_after_failure_sensor, submission_sensor,
+)
 
 
 def from_env(name: str) -> EnvVar | None:
@@ -29,12 +32,13 @@ def from_env(name: str) -> EnvVar | None:
 
 output_dir = from_env("JIPPNAS_OUTPUT_DIR")
 defs = Definitions(
-    assets=load_assets_from_modules([assets.sources, assets.harmonization, assets.updates, assets.metrics,
-                                      assets.publication, assets.reports]),
-    asset_checks=[assets.harmonization.entity_resolution_quality, assets.publication.harmonized_innovations_gate,
-                  assets.publication.portal_candidate_gate],
+    assets=[*load_assets_from_modules([assets.sources, assets.harmonization, assets.updates, assets.metrics,
+                                       assets.publication, assets.reports]),
+            assets.updates.innovation_submissions],
+    asset_checks=[assets.harmonization.entity_resolution_quality],
     jobs=[refresh_all_job, submission_job, report_job],
-    sensors=[submission_sensor, report_after_failure_sensor],
+    sensors=[submission_sensor, report_after_failure_sensor, alert_on_run_failure_sensor,
+             alert_on_failed_check_sensor, publication_automation_sensor],
     schedules=[daily_refresh_schedule],
     # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
     executor=in_process_executor,
@@ -45,5 +49,6 @@ defs = Definitions(
         "expectations": ExpectationsResource(output_dir=output_dir),
         "output": OutputResource(output_dir=output_dir, public_base_url=from_env("JIPPNAS_PUBLIC_BASE_URL")),
         "campaign": CampaignResource(start=from_env("JIPPNAS_CAMPAIGN_START")),
+        "alerts": AlertMailerResource(),  # JIPPNAS_ALERT_* read when an alert is sent: off while unset
     },
 )

@@ -7,8 +7,8 @@ refresh_all_job = define_asset_job(
     description="Read the three sources again and rebuild everything downstream of them.")
 
 submission_job = define_asset_job(
-    "submission_job", selection=AssetSelection.assets("innovation_updates").downstream(),
-    description="Apply pending update submissions and refresh everything downstream of them.")
+    "submission_job", selection=AssetSelection.assets("innovation_change_log").downstream(),
+    description="Decide pending update submissions and refresh everything downstream of them.")
 
 report_job = define_asset_job(
     "report_job", selection=AssetSelection.assets("data_quality_report"),

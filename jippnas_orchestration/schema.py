@@ -65,9 +65,38 @@ review_decisions = sa.Table(
 )
 
 sa.Index("ix_review_decisions", review_decisions.c.review_id, review_decisions.c.decided_at)
+
+quality_history = sa.Table(
+    "quality_history", metadata,                           # gate run x expectation, written by the gates
+    sa.Column("evaluation_id", sa.Text, nullable=False),   # one gate run
+    sa.Column("evaluated_at", sa.Text, nullable=False),    # ISO 8601, UTC
+    sa.Column("suite", sa.Text, nullable=False),
+    sa.Column("expectation", sa.Text, nullable=False),
+    sa.Column("column", sa.Text),
+    sa.Column("dimension", sa.Text, nullable=False),       # completeness | uniqueness | validity | ...
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Column("unexpected_count", sa.BigInteger),
+    sa.Column("checksum", sa.Text, nullable=False),        # sha256 of the data validated (content_checksum)
+    sa.Column("rows", sa.BigInteger),
+    sa.Column("suite_success", sa.Boolean, nullable=False),
+    sa.Column("run_id", sa.Text),
+)
+
+portal_publications = sa.Table(
+    "portal_publications", metadata,                       # every publication or restore, written by publish()
+    sa.Column("publication_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version", sa.Text, nullable=False),
+    sa.Column("checksum", sa.Text, nullable=False),
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("published_at", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),          # publish | restore
+    sa.Column("gate", sa.Text),                            # JSON: the passing evaluations it was published on
+)
+
 sa.Index("ix_submissions_state", innovation_submissions.c.state, innovation_submissions.c.received_at)
 sa.Index("ix_rejected_source", rejected_source_rows.c.source, rejected_source_rows.c.stage)
 sa.Index("ix_change_log_innovation", innovation_change_log.c.innovation_id)
+sa.Index("ix_quality_history_checksum", quality_history.c.suite, quality_history.c.checksum)
 
 
 def ensure_schema(engine: sa.Engine) -> None:

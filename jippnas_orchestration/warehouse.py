@@ -99,6 +99,10 @@ def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
                     copy.write(chunk)
 
 
+class WarehouseUnavailable(RuntimeError):
+    """The database went away in the middle of a transaction: nothing of it was committed."""
+
+
 class Warehouse:
     """Thin layer over one SQLAlchemy database; the contract's tables live here."""
 
@@ -113,8 +117,16 @@ class Warehouse:
 
     @contextmanager
     def begin(self):
-        with self.engine.begin() as conn:
-            yield conn
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            if exc.connection_invalidated:
+                where = self.engine.url.render_as_string(hide_password=True)
+                raise WarehouseUnavailable(
+                    f"warehouse {where} became unavailable during a write; the transaction was rolled back, "
+                    f"nothing of it was committed; run again once the database is back ({exc.orig})") from exc
+            raise
 
     # ---- reads -------------------------------------------------------------------------
     def has_table(self, name: str) -> bool:

@@ -18,9 +18,10 @@ class ExpectationsResource(ConfigurableResource):
     suites_dir: Optional[str] = None
     output_dir: Optional[str] = None
 
-    def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id"):
+    def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id",
+                 checksum: str | None = None):
         from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
 
         output = Path(self.output_dir) if self.output_dir else settings.output_dir()
         return run_suite(suite, df, parameters, key_column, output,
-                         Path(self.suites_dir) if self.suites_dir else None)
+                         Path(self.suites_dir) if self.suites_dir else None, checksum=checksum)

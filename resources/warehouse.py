@@ -26,6 +26,11 @@ def open_warehouse(url: str) -> Warehouse:
     return warehouse
 
 
+# Every asset that writes the warehouse runs in this Dagster concurrency pool (limit 1 in the
+# instance's dagster.yaml), so two runs never write at the same time.
+WAREHOUSE_POOL = "warehouse"
+
+
 class WarehouseResource(ConfigurableResource):
     """SQLAlchemy URL of the warehouse; unset means the environment's JIPPNAS_WAREHOUSE_URL."""
 

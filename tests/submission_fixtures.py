@@ -9,6 +9,7 @@ import pandas as pd
 
 from jippnas_orchestration.agencies.registry import agencies_frame
 from jippnas_orchestration.harmonize.merge import HARMONIZED_COLUMNS
+from jippnas_orchestration.harmonize.pipeline import SUBMISSION_ONLY, build_overlaid
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.warehouse import Warehouse
 
@@ -18,20 +19,18 @@ INNOVATIONS = [("JIP-000000000A", "35.10", "KIPP", "609805"), ("JIP-000000000B",
 
 
 def seed_warehouse(url: str) -> Warehouse:
+    """merged_innovations (what the sources say), the source map and the agencies."""
     wh = Warehouse(url)
     ensure_schema(wh.engine)
     rows = []
     for iid, agency, _, _ in INNOVATIONS:
-        row = {c: None for c in HARMONIZED_COLUMNS}
+        row = {c: None for c in HARMONIZED_COLUMNS if c not in SUBMISSION_ONLY}
         row.update(innovation_id=iid, title=f"Inovasi {iid}", agency_id=agency, year_first=2020,
-                   category="Kesehatan", sdgs="3", summary="Ringkasan", sources="KIPP",
-                   completeness=0.75, missing_fields="status,outcomes", update_status="pending")
+                   category="Kesehatan", sdgs="3", summary="Ringkasan", sources="KIPP")
         rows.append(row)
-    h = pd.DataFrame(rows)
-    h["replication_count"] = pd.array([None] * len(h), dtype="Int64")
-    h["year_first"] = h["year_first"].astype("Int64")
-    h["completeness"] = h["completeness"].astype(float)
-    wh.replace_table("harmonized_innovations", h, primary_key=["innovation_id"])
+    merged = pd.DataFrame(rows)
+    merged["year_first"] = merged["year_first"].astype("Int64")
+    wh.replace_table("merged_innovations", merged, primary_key=["innovation_id"])
     wh.replace_table("innovation_source_map", pd.DataFrame(
         [(s, r, i) for i, _, s, r in INNOVATIONS], columns=["source", "source_record_id", "innovation_id"]))
     wh.replace_table("agencies", agencies_frame())
@@ -49,3 +48,9 @@ def doc(innovation=None, agency_id="35.10", changes=None, submitted_at="2024-07-
             "status": "berlanjut_dengan_pengembangan", "outcomes": "Waktu layanan turun 80%.",
             "contact_email": "inovator@example.go.id"},
     }
+
+
+def harmonized(wh: Warehouse) -> pd.DataFrame:
+    """harmonized_innovations as its asset builds it: the change log laid over the merged sources."""
+    return build_overlaid(wh.read_table("merged_innovations"), wh.read_table("innovation_change_log"),
+                          CAMPAIGN).set_index("innovation_id")

@@ -7,7 +7,7 @@ from jippnas_orchestration.warehouse import Warehouse
 from .helpers import run_pipeline
 
 HARMONIZATION = ["raw_kipp", "raw_iga", "raw_inolan", "agencies", "staged_source_records",
-                 "innovation_source_map", "harmonized_innovations"]
+                 "innovation_source_map", "merged_innovations", "innovation_change_log", "harmonized_innovations"]
 
 
 def test_rerunning_leaves_the_crosswalk_unchanged(pg_url, sample_dir):

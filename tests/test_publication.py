@@ -135,12 +135,14 @@ def test_unchanged_candidate_is_not_republished_and_old_versions_restore(publish
     first = json.loads((out / "portal" / "manifest.json").read_text())
     run_pipeline(url, Path(__file__).parents[1] / "data" / "sample")
     assert json.loads((out / "portal" / "manifest.json").read_text())["version"] == first["version"]
-    wh.execute("UPDATE harmonized_innovations SET outcomes = 'diubah' WHERE innovation_id = "
-               "(SELECT MIN(innovation_id) FROM harmonized_innovations)")
+    # a source-side change (titles come only from the sources): the merged table, then everything after it
+    wh.execute("UPDATE merged_innovations SET title = 'diubah' WHERE innovation_id = "
+               "(SELECT MIN(innovation_id) FROM merged_innovations)")
     from dagster import AssetKey
 
-    run_pipeline(url, Path(__file__).parents[1] / "data" / "sample",
-                 selection=[AssetKey("portal_candidate"), AssetKey("portal_innovations")])
+    assert run_pipeline(url, Path(__file__).parents[1] / "data" / "sample",
+                        selection=[AssetKey("harmonized_innovations"), AssetKey("portal_candidate"),
+                                   AssetKey("portal_innovations")]).success
     second = json.loads((out / "portal" / "manifest.json").read_text())
     assert second["version"] != first["version"] and second["previous_version"] == first["version"]
     assert wh.count("portal_innovations_previous") == first["row_count"]
@@ -148,4 +150,5 @@ def test_unchanged_candidate_is_not_republished_and_old_versions_restore(publish
     assert restored["version"] == first["version"]
     assert (out / "portal" / "innovations.csv").read_bytes() == \
         (out / "portal_versions" / first["version"] / "innovations.csv").read_bytes()
-    assert "diubah" not in set(wh.read_table("portal_innovations")["outcomes"].dropna())
+    assert "diubah" not in set(wh.read_table("portal_innovations")["title"].dropna())
+    assert wh.read_table("portal_publications")["action"].tolist()[-2:] == ["publish", "restore"]

@@ -212,7 +212,7 @@ def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
         assert {"sources", "harmonization", "updates", "metrics", "publication", "reports"} <= set(body.split())
         page.keyboard.press("Alt+e")   # the graph's "Expand all groups"
         page.get_by_text("portal_innovations").first.wait_for(timeout=30_000)
-        assert {"raw_kipp", "innovation_updates", "portal_candidate"} <= set(page.inner_text("body").split())
+        assert {"raw_kipp", "innovation_change_log", "portal_candidate"} <= set(page.inner_text("body").split())
         page.wait_for_timeout(4000)   # the nodes' materialization status loads after the layout
         page.screenshot(path=artifacts_dir / "ui-asset-graph.png")
         shots["graph"] = artifacts_dir / "ui-asset-graph.png"

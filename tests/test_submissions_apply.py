@@ -11,7 +11,7 @@ import pandas as pd
 from jippnas_orchestration.submissions.apply import apply_pending
 from jippnas_orchestration.submissions.intake import store_document, submit_files
 
-from .submission_fixtures import CAMPAIGN, doc, seed_warehouse
+from .submission_fixtures import doc, harmonized, seed_warehouse
 
 
 def states(wh):
@@ -25,9 +25,9 @@ def test_accepted_changes_land_with_log_state_and_completeness(warehouse_url):
                      "replication_count": 3, "replicated_by": ["32.73"], "contact_email": "a@b.go.id",
                      "summary": "<script>alert(1)</script>"})
     assert store_document(wh, d, "t").status == "stored"
-    report = apply_pending(wh, CAMPAIGN, run_id="r1")
+    report = apply_pending(wh, run_id="r1")
     assert (report.accepted, report.rejected) == (1, 0)
-    row = wh.read_sql("SELECT * FROM harmonized_innovations WHERE innovation_id = 'JIP-000000000A'").iloc[0]
+    row = harmonized(wh).loc["JIP-000000000A"]
     assert row["status"] == "berlanjut_dengan_pengembangan" and row["outcomes"] == "Antrean turun 80%."
     assert row["sdgs"] == "3,10" and int(row["replication_count"]) == 3 and row["replicated_by"] == "32.73"
     assert row["summary"] == "<script>alert(1)</script>"  # stored as text; escaped where rendered
@@ -51,7 +51,7 @@ def test_rejections_carry_reasons_a_person_can_act_on(warehouse_url):
     }
     for d in docs.values():
         store_document(wh, d, "t")
-    report = apply_pending(wh, CAMPAIGN)
+    report = apply_pending(wh)
     assert (report.accepted, report.rejected) == (0, 5)
     got = states(wh)
     reason = {k: got[d["submission_id"]][1] for k, d in docs.items()}
@@ -61,7 +61,7 @@ def test_rejections_carry_reasons_a_person_can_act_on(warehouse_url):
     assert reason["unknown_record"] == "unknown innovation: KIPP record 999999 is not in JIPPNas"
     assert reason["bad_status"].startswith("invalid: changes.status: Input should be 'berlanjut_dengan_pengembangan'")
     assert reason["bad_replica"] == "invalid: changes.replicated_by: unknown agency id(s) 99.99"
-    h = wh.read_table("harmonized_innovations")
+    h = harmonized(wh)
     assert h["status"].isna().all() and wh.count("innovation_change_log") == 0
 
 
@@ -69,11 +69,11 @@ def test_same_submission_id_again_is_a_no_op(warehouse_url):
     wh = seed_warehouse(warehouse_url)
     d = doc(changes={"outcomes": "Pertama"})
     assert store_document(wh, d, "t").status == "stored"
-    apply_pending(wh, CAMPAIGN)
+    apply_pending(wh)
     again = dict(d, changes={"outcomes": "Kedua"})
     assert store_document(wh, again, "t").status == "duplicate"
-    assert apply_pending(wh, CAMPAIGN).accepted == 0
-    assert wh.read_table("harmonized_innovations").set_index("innovation_id").loc["JIP-000000000A", "outcomes"] == "Pertama"
+    assert apply_pending(wh).accepted == 0
+    assert harmonized(wh).loc["JIP-000000000A", "outcomes"] == "Pertama"
     assert wh.count("innovation_change_log") == 1 and wh.count("innovation_submissions") == 1
 
 
@@ -83,15 +83,15 @@ def test_latest_submitted_wins_whatever_the_application_order(warehouse_url):
     older = doc(changes={"outcomes": "lama", "video_url": "https://v.example.go.id/1"},
                 submitted_at="2024-08-01T08:00:00+05:00")  # 03:00 UTC, after 02:00 UTC: newer in fact
     store_document(wh, newer, "t")
-    apply_pending(wh, CAMPAIGN)
+    apply_pending(wh)
     store_document(wh, older, "t")
-    apply_pending(wh, CAMPAIGN)
-    row = wh.read_table("harmonized_innovations").set_index("innovation_id").loc["JIP-000000000A"]
+    apply_pending(wh)
+    row = harmonized(wh).loc["JIP-000000000A"]
     assert row["outcomes"] == "lama" and row["video_url"] == "https://v.example.go.id/1"
     stale = doc(changes={"outcomes": "usang"}, submitted_at="2023-05-01T08:00:00+07:00")
     store_document(wh, stale, "t")
-    apply_pending(wh, CAMPAIGN)
-    row = wh.read_table("harmonized_innovations").set_index("innovation_id").loc["JIP-000000000A"]
+    apply_pending(wh)
+    row = harmonized(wh).loc["JIP-000000000A"]
     assert row["outcomes"] == "lama"  # an older submission applied late never overwrites
 
 
@@ -100,8 +100,8 @@ def test_before_campaign_or_incomplete_stays_pending(warehouse_url):
     store_document(wh, doc(submitted_at="2022-06-01T10:00:00+07:00"), "t")
     store_document(wh, doc(innovation={"innovation_id": "JIP-000000000B"}, agency_id="32.73",
                            changes={"video_url": "https://v.example.go.id/b"}), "t")
-    apply_pending(wh, CAMPAIGN)
-    h = wh.read_table("harmonized_innovations").set_index("innovation_id")
+    apply_pending(wh)
+    h = harmonized(wh)
     assert h.loc["JIP-000000000A", "update_status"] == "pending" and h.loc["JIP-000000000A", "completeness"] == 1.0
     assert h.loc["JIP-000000000B", "update_status"] == "pending"
     assert h.loc["JIP-000000000B", "missing_fields"] == "status,outcomes"
@@ -120,7 +120,7 @@ def test_two_overlapping_runs_never_apply_a_submission_twice(warehouse_url):
 
     def worker(name):
         barrier.wait()
-        reports.append(apply_pending(wh, CAMPAIGN, run_id=name))
+        reports.append(apply_pending(wh, run_id=name))
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in ("run-a", "run-b")]
     for t in threads:
@@ -137,7 +137,7 @@ def test_two_overlapping_runs_never_apply_a_submission_twice(warehouse_url):
     expected = (pd.DataFrame([(d["innovation"]["innovation_id"], d["submitted_at"], d["changes"]["outcomes"])
                               for d in docs], columns=["iid", "at", "outcomes"])
                 .assign(ts=lambda x: pd.to_datetime(x["at"], utc=True)).sort_values("ts").groupby("iid").tail(1))
-    h = wh.read_table("harmonized_innovations").set_index("innovation_id")
+    h = harmonized(wh)
     for r in expected.itertuples():
         assert h.loc[r.iid, "outcomes"] == r.outcomes
 

@@ -54,7 +54,8 @@ def test_webserver_shows_assets_in_groups_with_descriptions(tmp_path):
         states = {s["name"]: s["sensorState"]["status"] for s in repo["sensors"]}
         states |= {s["name"]: s["scheduleState"]["status"] for s in repo["schedules"]}
         assert states == {"submission_sensor": "RUNNING", "report_after_failure_sensor": "RUNNING",
-                          "daily_refresh_schedule": "RUNNING"}
+                          "alert_on_run_failure_sensor": "RUNNING", "alert_on_failed_check_sensor": "RUNNING",
+                          "publication_automation_sensor": "RUNNING", "daily_refresh_schedule": "RUNNING"}
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)

@@ -1,9 +1,9 @@
 from .agencies import agencies
 from .checks import entity_resolution_quality
-from .harmonized import harmonized_innovations
+from .harmonized import harmonized_innovations, merged_innovations
 from .review import match_review
 from .source_map import innovation_source_map
 from .staging import staged_source_records
 
 __all__ = ["agencies", "entity_resolution_quality", "harmonized_innovations", "innovation_source_map", "match_review",
-           "staged_source_records"]
+           "merged_innovations", "staged_source_records"]

@@ -4,10 +4,11 @@ from dagster import MaterializeResult, MetadataValue, asset
 from jippnas_orchestration.review.decide import read_decisions
 from jippnas_orchestration.review.model import CANDIDATE_COLUMNS
 from jippnas_orchestration.review.queue import build_queue
-from resources import WarehouseResource
+from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, deps=["staged_source_records", "innovation_source_map"],
+@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+       deps=["staged_source_records", "innovation_source_map"],
        description="The review queue: agency names the resolver could not place and record pairs the matcher "
                    "could not decide, with candidates, scores and evidence; decided items stay as the record "
                    "of the decision. Decide with `jippnas review list|accept|reject|assign`.")

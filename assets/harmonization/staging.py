@@ -3,10 +3,10 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from jippnas_orchestration.harmonize.pipeline import build_staged
 from jippnas_orchestration.review.decide import read_decisions
 from jippnas_orchestration.vocab import PROGRAMMES
-from resources import WarehouseResource
+from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, deps=["raw_kipp", "raw_iga", "raw_inolan", "agencies"],
+@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["raw_kipp", "raw_iga", "raw_inolan", "agencies"],
        description="Every usable source record in one vocabulary (categories, SDGs 1-17, awards, stages, "
                    "dates) and resolved to one canonical agency (people's decisions in review_decisions first); "
                    "unresolved agencies go to rejected_source_rows with reason 'unresolved agency' and, one "

@@ -1,4 +1,4 @@
-from .checks import harmonized_innovations_gate, portal_candidate_gate
+from .checks import HARMONIZED_GATE, PORTAL_GATE
 from .portal import portal_candidate, portal_innovations
 
-__all__ = ["harmonized_innovations_gate", "portal_candidate", "portal_candidate_gate", "portal_innovations"]
+__all__ = ["HARMONIZED_GATE", "PORTAL_GATE", "portal_candidate", "portal_innovations"]

@@ -1,17 +1,37 @@
-"""The publication gate: Great Expectations suites as blocking asset checks."""
+"""The publication gate: Great Expectations suites run inside the asset that wrote the table.
+
+The gates are check specs of `harmonized_innovations` and `portal_candidate` (blocking), so a
+table is never materialized without its gate being evaluated on exactly what was stored. Each
+evaluation goes to quality_history with the checksum of the data validated; publication later
+demands a passing evaluation of that checksum (jippnas_orchestration.publication.gatekeeper).
+"""
 
 import math
-from datetime import date
+from datetime import date, datetime, timezone
 
-from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue
 
 from jippnas_orchestration.links import DATA_DOCS_PAGE
-from jippnas_orchestration.publication.publish import current_manifest
-from resources import ExpectationsResource, OutputResource, WarehouseResource
+from jippnas_orchestration.publication.publish import content_checksum, current_manifest
+from jippnas_orchestration.publication.retention import Retention
+from jippnas_orchestration.quality import history
+from jippnas_orchestration.quality.retention import prune_quality
+from resources import OutputResource
 
 HARMONIZED_GATE = "harmonized_innovations_gate"
 PORTAL_GATE = "portal_candidate_gate"
 MAX_SHRINK, MAX_GROWTH = 0.30, 1.00   # allowed change of the row count against the published version
+
+HARMONIZED_GATE_SPEC = AssetCheckSpec(
+    HARMONIZED_GATE, asset="harmonized_innovations", blocking=True,
+    description="Great Expectations suite expectations/harmonized_innovations.json on the table as stored; "
+                "blocks everything downstream, publication included, when it fails.")
+PORTAL_GATE_SPEC = AssetCheckSpec(
+    PORTAL_GATE, asset="portal_candidate", blocking=True,
+    description="Great Expectations suite expectations/portal_candidate.json: public columns only, no e-mail or "
+                "phone, vocabularies, and a bounded row-count change against the published version. Blocks "
+                "publication when it fails; portal_innovations also refuses any content without a passing result.")
 
 
 def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
@@ -20,15 +40,37 @@ def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
     return math.floor(previous_rows * (1 - MAX_SHRINK)), math.ceil(previous_rows * (1 + MAX_GROWTH)) + 100
 
 
-def _result(gate, output: OutputResource) -> AssetCheckResult:
+def stored(wh, table: str) -> pd.DataFrame:
+    """The table as stored, in key order: what the gate validates and the checksum is taken of."""
+    return wh.read_sql(f'SELECT * FROM "{table}" ORDER BY innovation_id')
+
+
+def parameters(wh, suite: str, output: OutputResource) -> dict:
+    params = {"agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
+              "max_year": date.today().year + 1}
+    if suite == "portal_candidate":
+        manifest = current_manifest(output.path())
+        lo, hi = row_bounds(manifest["row_count"] if manifest else None)
+        params |= {"min_rows": lo, "max_rows": hi}
+    return params
+
+
+def run_gate(wh, expectations, output: OutputResource, suite: str, check_name: str, df: pd.DataFrame,
+             run_id: str | None) -> AssetCheckResult:
+    """Validate `df`, record the verdict under its checksum, bound the history, and report it to Dagster."""
+    checksum = content_checksum(df)
+    gate = expectations.validate(suite, df, parameters(wh, suite, output), checksum=checksum)
+    evaluation_id = history.record(wh, gate, run_id)
+    prune_quality(wh, output.path(), suite, Retention.from_env(), datetime.now(timezone.utc))
     failed = gate.failed
     table = "\n".join(
         f"| {o.expectation} | {o.column or ''} | {o.unexpected_count if o.unexpected_count is not None else ''} "
         f"| {o.observed if o.observed is not None else ''} | {', '.join(map(str, o.sample_keys[:5]))} |"
         for o in failed)
     return AssetCheckResult(
-        passed=gate.success, severity=AssetCheckSeverity.ERROR,
+        check_name=check_name, passed=gate.success, severity=AssetCheckSeverity.ERROR,
         metadata={
+            "checksum": checksum, "evaluation_id": evaluation_id, "evaluated_at": gate.evaluated_at,
             "expectations": len(gate.outcomes), "failed_expectations": len(failed), "rows": gate.rows,
             "failures": MetadataValue.md(
                 "| expectation | column | unexpected | observed | sample keys |\n|---|---|---|---|---|\n" + table
@@ -36,32 +78,3 @@ def _result(gate, output: OutputResource) -> AssetCheckResult:
             "results_json": MetadataValue.path(gate.results_path or ""),
             "data_docs": MetadataValue.url(output.url(DATA_DOCS_PAGE)),
         })
-
-
-def _parameters(wh) -> dict:
-    return {"agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
-            "max_year": date.today().year + 1}
-
-
-@asset_check(asset="harmonized_innovations", name=HARMONIZED_GATE, blocking=True,
-             description="Great Expectations suite expectations/harmonized_innovations.json; blocks everything "
-                         "downstream, publication included, when it fails.")
-def harmonized_innovations_gate(warehouse: WarehouseResource, expectations: ExpectationsResource,
-                                output: OutputResource) -> AssetCheckResult:
-    wh = warehouse.get()
-    gate = expectations.validate("harmonized_innovations", wh.read_table("harmonized_innovations"), _parameters(wh))
-    return _result(gate, output)
-
-
-@asset_check(asset="portal_candidate", name=PORTAL_GATE, blocking=True,
-             description="Great Expectations suite expectations/portal_candidate.json: public columns only, no "
-                         "e-mail or phone, vocabularies, and a bounded row-count change against the published "
-                         "version. Blocks publication when it fails.")
-def portal_candidate_gate(warehouse: WarehouseResource, expectations: ExpectationsResource,
-                          output: OutputResource) -> AssetCheckResult:
-    wh = warehouse.get()
-    manifest = current_manifest(output.path())
-    lo, hi = row_bounds(manifest["row_count"] if manifest else None)
-    gate = expectations.validate("portal_candidate", wh.read_table("portal_candidate"),
-                                 {**_parameters(wh), "min_rows": lo, "max_rows": hi})
-    return _result(gate, output)

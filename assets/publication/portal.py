@@ -1,37 +1,59 @@
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from datetime import timedelta
+
+from dagster import (
+    AssetExecutionContext, AutomationCondition, FreshnessPolicy, MaterializeResult, MetadataValue, asset,
+)
 
 from jippnas_orchestration.links import PORTAL_MANIFEST
+from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
 from jippnas_orchestration.publication.public import portal_frame
-from jippnas_orchestration.publication.publish import publish
-from jippnas_orchestration.quality.gate import GATE_SUITES, read_result
-from resources import OutputResource, WarehouseResource
+from jippnas_orchestration.publication.publish import content_checksum, publish
+from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
+
+from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate, stored
+
+# daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
+PORTAL_FRESHNESS = FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_delta=timedelta(hours=4),
+                                        timezone="Asia/Jakarta")
 
 
-@asset(group_name="publication", kinds={"python", "sql"}, deps=["innovation_updates"],
+@asset(group_name="publication", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+       deps=["harmonized_innovations", "agencies"], check_specs=[PORTAL_GATE_SPEC],
        description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
-                   "from free text. The portal_candidate_gate check must pass before publication.")
-def portal_candidate(warehouse: WarehouseResource) -> MaterializeResult:
+                   "from free text, validated by portal_candidate_gate as stored. Records which "
+                   "harmonized_innovations content it was built from (portal_candidate_lineage).")
+def portal_candidate(context: AssetExecutionContext, warehouse: WarehouseResource,
+                     expectations: ExpectationsResource, output: OutputResource) -> MaterializeResult:
     wh = warehouse.get()
-    df = portal_frame(wh.read_table("harmonized_innovations"))
-    wh.replace_table("portal_candidate", df, primary_key=["innovation_id"])
-    return MaterializeResult(metadata={"dagster/row_count": len(df)})
+    harmonized = stored(wh, "harmonized_innovations")
+    wh.replace_table("portal_candidate", portal_frame(harmonized), primary_key=["innovation_id"])
+    candidate = stored(wh, "portal_candidate")
+    checksum = content_checksum(candidate)
+    wh.replace_table(LINEAGE_TABLE, lineage_row(checksum, content_checksum(harmonized), len(candidate), context.run_id))
+    check = run_gate(wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id)
+    return MaterializeResult(check_results=[check], metadata={"dagster/row_count": len(candidate),
+                                                              "checksum": checksum})
 
 
-@asset(group_name="publication", kinds={"python", "sql"}, deps=["portal_candidate"],
+@asset(group_name="publication", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["portal_candidate"],
+       automation_condition=AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed(),
+       freshness_policy=PORTAL_FRESHNESS,
        description="The published portal dataset (table portal_innovations and $JIPPNAS_OUTPUT_DIR/portal/ "
-                   "CSV, Parquet, JSON and manifest.json). Swapped in atomically, only after the gate passed; "
-                   "every version is archived under portal_versions/ and can be restored.")
+                   "CSV, Parquet, JSON and manifest.json). Publishes only a candidate whose exact content passed "
+                   "both gate suites (quality_history), however the run was started; otherwise fails and leaves "
+                   "table and files as they were. Older versions are kept under portal_versions/ within the "
+                   "retention (JIPPNAS_PORTAL_KEEP_VERSIONS, JIPPNAS_PORTAL_KEEP_DAYS).")
 def portal_innovations(context: AssetExecutionContext, warehouse: WarehouseResource,
                        output: OutputResource) -> MaterializeResult:
     wh = warehouse.get()
     out = output.path()
-    gate = {name: (read_result(name, out) or {}).get("success") for name in GATE_SUITES}
-    manifest = publish(wh, wh.read_table("portal_candidate"), out, gate=gate)
+    manifest = publish(wh, stored(wh, "portal_candidate"), out)
     context.log.info(f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}")
     return MaterializeResult(metadata={
         "dagster/row_count": manifest["row_count"], "version": manifest["version"],
         "checksum": manifest["checksum"], "unchanged": bool(manifest.get("unchanged")),
         "published_at": manifest["published_at"],
+        "gate": MetadataValue.json(manifest.get("gate") or {}),
         "portal_dir": MetadataValue.path(str(out / "portal")),
         "manifest": MetadataValue.url(output.url(PORTAL_MANIFEST)),
         "innovations_csv": MetadataValue.url(output.url("portal/innovations.csv")),

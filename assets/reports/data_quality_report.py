@@ -1,17 +1,23 @@
-from dagster import MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from jippnas_orchestration.links import DATA_DOCS_PAGE, REPORT_PAGE
 from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports.sources import source_status
 from resources import OutputResource, WarehouseResource
 
 
 @asset(group_name="reports", kinds={"python", "html"},
-       deps=["agency_completeness", "national_summary", "portal_innovations", "match_review"],
+       deps=["agency_completeness", "national_summary", "portal_innovations", "match_review", "harmonized_innovations",
+             "innovation_source_map", "raw_kipp", "raw_iga", "raw_inolan", "staged_source_records",
+             "innovation_change_log"],
        description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
                    "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
-                   "gate failed (report_after_failure_sensor), so a failure is reported, never hidden.")
-def data_quality_report(warehouse: WarehouseResource, output: OutputResource) -> MaterializeResult:
-    page, data = build_report(warehouse.get(), output.path(), output.base_url())
+                   "gate failed (report_after_failure_sensor), so a failure is reported, never hidden; says "
+                   "which source is stale when its latest read failed.")
+def data_quality_report(context: AssetExecutionContext, warehouse: WarehouseResource,
+                        output: OutputResource) -> MaterializeResult:
+    wh = warehouse.get()
+    page, data = build_report(wh, output.path(), output.base_url(), source_status(context.instance, wh))
     hl = data.headline()
     gates = {k: (v or {}).get("success") for k, v in data.gates.items()}
     return MaterializeResult(metadata={
@@ -24,4 +30,5 @@ def data_quality_report(warehouse: WarehouseResource, output: OutputResource) ->
                     f"{hl['agencies_with_pending']} instansi belum",
         "gates_passed": MetadataValue.json(gates),
         "portal_version": (data.manifest or {}).get("version") or "none",
+        "stale_sources": MetadataValue.json([s for s in data.sources if s.get("stale")]),
     })

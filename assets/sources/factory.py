@@ -1,21 +1,29 @@
 """One factory for the three ingestion assets: read, land, report the balance as metadata."""
 
 
+import os
 from collections.abc import Callable
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, Backoff, Jitter, MaterializeResult, MetadataValue, RetryPolicy, asset
 
 from jippnas_orchestration.sources.common import IngestResult
 from jippnas_orchestration.sources.landing import land, public_preview
-from resources import SourcesResource, WarehouseResource
+from resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
 GROUP = "sources"
+
+
+def source_retry_policy() -> RetryPolicy:
+    """A source that is down gets the whole read again, later: 3 more tries, 30 s, 60 s, 120 s (+-jitter)."""
+    delay = float(os.environ.get("JIPPNAS_SOURCE_RETRY_DELAY_S", "30"))
+    return RetryPolicy(max_retries=int(os.environ.get("JIPPNAS_SOURCE_RETRIES", "3")), delay=delay,
+                       backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 
 def build_source_asset(name: str, programme: str, read: "Callable[[SourcesResource], IngestResult]",
                        description: str):
     @asset(name=name, group_name=GROUP, description=description, kinds={"python", "sql"},
-           tags={"programme": programme})
+           tags={"programme": programme}, retry_policy=source_retry_policy(), pool=WAREHOUSE_POOL)
     def _source_asset(context: AssetExecutionContext, warehouse: WarehouseResource,
                       sources: SourcesResource) -> MaterializeResult:
         result = read(sources)

@@ -1,3 +1,3 @@
-from .innovation_updates import innovation_updates
+from .innovation_change_log import innovation_change_log, innovation_submissions
 
-__all__ = ["innovation_updates"]
+__all__ = ["innovation_change_log", "innovation_submissions"]

@@ -11,7 +11,7 @@ from .ids import assign_ids
 from ..review.model import agency_overrides, pair_decisions
 from ..review.queue import pair_candidates
 from .matching import RULE_FOUNDING, RULE_REVIEW, match_records
-from .merge import apply_overlay, merge_innovations
+from .merge import HARMONIZED_COLUMNS, apply_overlay, merge_innovations
 from .staging import resolution_rates, resolve_agencies, stage_all
 
 
@@ -74,11 +74,28 @@ def _apply_pair_decisions(previous: pd.DataFrame, staged: pd.DataFrame, clusters
     return previous
 
 
-def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame,
-                     change_log: pd.DataFrame, accepted: pd.DataFrame, campaign_start: date) -> pd.DataFrame:
-    merged = merge_innovations(staged, source_map, agencies)
-    merged = apply_overlay(merged, change_log)
-    scored = score(merged, accepted, campaign_start)
+SUBMISSION_ONLY = ["status", "status_reason", "replication_count", "replicated_by", "video_url", "last_updated_at",
+                   "completeness", "missing_fields", "update_status"]
+
+
+def build_merged(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
+    """What the sources say about each innovation (table merged_innovations), before any submission."""
+    return merge_innovations(staged, source_map, agencies).drop(columns=SUBMISSION_ONLY)
+
+
+def accepted_from_log(change_log: pd.DataFrame) -> pd.DataFrame:
+    """(innovation_id, submitted_at) of each accepted submission: every one of them has a change-log row."""
+    return change_log[["submission_id", "innovation_id", "submitted_at"]].drop_duplicates("submission_id")
+
+
+def build_overlaid(merged: pd.DataFrame, change_log: pd.DataFrame, campaign_start: date) -> pd.DataFrame:
+    """harmonized_innovations: accepted submissions laid over the merged sources, then scored."""
+    merged = merged.copy()
+    for c in SUBMISSION_ONLY:
+        if c not in merged.columns:
+            merged[c] = None
+    merged = apply_overlay(merged[HARMONIZED_COLUMNS], change_log)
+    scored = score(merged, accepted_from_log(change_log), campaign_start)
     # fixed column types, so the table's DDL does not depend on which values happen to be present
     scored["replication_count"] = pd.to_numeric(scored["replication_count"], errors="coerce").astype("Int64")
     for c in ("year_first", "year_last", "start_year", "source_record_count"):
@@ -88,3 +105,9 @@ def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: p
                                                     "source_record_count", "completeness")]
     scored[text] = scored[text].astype(object).where(scored[text].notna(), None)
     return scored
+
+
+def build_harmonized(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame,
+                     change_log: pd.DataFrame, campaign_start: date) -> pd.DataFrame:
+    """Both steps at once (benchmarks)."""
+    return build_overlaid(build_merged(staged, source_map, agencies), change_log, campaign_start)

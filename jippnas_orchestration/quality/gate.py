@@ -20,6 +20,15 @@ from .data_docs import build_data_docs
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
 GATE_SUITES = ("harmonized_innovations", "portal_candidate")  # the suites that gate publication
+# data-quality dimension of an expectation whose meta does not name one
+DIMENSIONS = {"expect_column_values_to_not_be_null": "completeness", "expect_column_values_to_be_unique": "uniqueness",
+              "expect_table_row_count_to_be_between": "volume", "expect_table_columns_to_match_set": "conformity",
+              "expect_column_values_to_not_match_regex": "privacy"}
+DEFAULT_DIMENSION = "validity"
+
+
+def dimension_of(expectation_type: str, meta: dict | None) -> str:
+    return (meta or {}).get("dimension") or DIMENSIONS.get(expectation_type, DEFAULT_DIMENSION)
 
 
 @dataclass
@@ -31,6 +40,7 @@ class ExpectationOutcome:
     observed: object
     sample_keys: list = field(default_factory=list)
     note: str = ""
+    dimension: str = DEFAULT_DIMENSION
 
 
 @dataclass
@@ -42,6 +52,7 @@ class GateResult:
     outcomes: list[ExpectationOutcome]
     results_path: str | None = None
     data_docs_index: str | None = None
+    checksum: str | None = None            # of exactly the data validated (publication.publish.content_checksum)
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -66,7 +77,7 @@ def _json_safe(value):
 
 
 def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | None, output_dir: Path,
-              suites_dir: Path | None = None) -> GateResult:
+              suites_dir: Path | None = None, checksum: str | None = None) -> GateResult:
     """Validate `df` with suite `name`; write results JSON and rebuild Data Docs under output_dir."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -101,10 +112,11 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
             expectation=cfg.type, column=cfg.kwargs.get("column"), success=bool(r.success),
             unexpected_count=res.get("unexpected_count"), observed=_json_safe(res.get("observed_value")),
             sample_keys=[_json_safe(k) for k in keys[:10]],
-            note=(cfg.meta or {}).get("notes", "") if isinstance(cfg.meta, dict) else ""))
+            note=(cfg.meta or {}).get("notes", "") if isinstance(cfg.meta, dict) else "",
+            dimension=dimension_of(cfg.type, cfg.meta if isinstance(cfg.meta, dict) else None)))
     result = GateResult(suite=name, success=bool(run.success), rows=len(df),
-                        evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), outcomes=outcomes,
-                        data_docs_index=str(docs_dir / "index.html"))
+                        evaluated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), outcomes=outcomes,
+                        data_docs_index=str(docs_dir / "index.html"), checksum=checksum)
     quality_dir = output_dir / "quality"
     quality_dir.mkdir(parents=True, exist_ok=True)
     path = quality_dir / f"{name}.json"

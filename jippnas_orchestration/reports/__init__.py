@@ -11,11 +11,14 @@ from .html import render
 from .workbook import write_workbook
 
 
-def build_report(wh: Warehouse, output_dir: Path, public_base_url: str | None = None) -> tuple[Path, ReportData]:
-    """`public_base_url`: where output_dir is served over HTTP (JIPPNAS_PUBLIC_BASE_URL), for the page's links."""
+def build_report(wh: Warehouse, output_dir: Path, public_base_url: str | None = None,
+                 sources: list[dict] | None = None) -> tuple[Path, ReportData]:
+    """`public_base_url`: where output_dir is served over HTTP (JIPPNAS_PUBLIC_BASE_URL), for the page's links.
+    `sources`: reports.sources.source_status, so a stale source is said."""
     out = output_dir / "reports"
     out.mkdir(parents=True, exist_ok=True)
     data = gather(wh, output_dir)
+    data.sources = sources or []
     page = out / "index.html"
     tmp = out / ".index.html.incoming"
     tmp.write_text(render(data, public_base_url), encoding="utf-8")

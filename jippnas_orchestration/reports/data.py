@@ -32,6 +32,7 @@ class ReportData:
     match_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["match_rule", "records"]))
     reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["review_id", "kind", "record_count", "description", "evidence", "created_at"]))
+    sources: list[dict] = field(default_factory=list)   # reports.sources.source_status: stale sources
 
     def headline(self) -> dict:
         kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
@@ -113,4 +114,5 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
 def to_json(data: ReportData) -> str:
     return json.dumps({"generated_at": data.generated_at, "headline": data.headline(),
                        "gates": {k: (v or {}).get("success") for k, v in data.gates.items()},
+                       "stale_sources": [s["programme"] for s in data.sources if s.get("stale")],
                        "portal_version": (data.manifest or {}).get("version")}, ensure_ascii=False, indent=1)

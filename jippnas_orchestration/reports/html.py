@@ -203,6 +203,11 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
     gate_line = ('<span class="ok">Gerbang mutu LULUS: data terbit.</span>' if gates_ok else
                  '<span class="bad">Gerbang mutu GAGAL atau belum dijalankan: versi terbit sebelumnya tetap '
                  'dipertahankan.</span>')
+    stale = "".join(
+        f'<p class="bad" id="sumber-usang-{esc(src["programme"].lower())}">Data {esc(PROGRAM.get(src["programme"]))} '
+        f'usang: pembacaan terakhir gagal pada {esc(tanggal(src["failed_at"]))} ({esc(src.get("error"))}); laporan '
+        f'ini memakai data hasil pembacaan {esc(tanggal(src["read_at"])) if src.get("read_at") else "–"}.</p>'
+        for src in data.sources if src.get("stale"))
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Laporan Mutu Data JIPPNas</title><style>{CSS}</style></head>
@@ -216,7 +221,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
 <div class="card"><b id="fig-pending">{angka(hl["pending"])}</b><span>belum dimutakhirkan</span></div>
 <div class="card"><b id="fig-agencies">{angka(hl["agencies_with_pending"])}</b><span>instansi masih harus melengkapi</span></div>
 </div><p>Seluruh basis data: {angka(total_all)} inovasi dari KIPP, IGA dan InoLAN. {gate_line}</p>
-<p>Dataset portal: {version}</p></section>
+<p>Dataset portal: {version}</p>{stale}</section>
 <section><h2>Sudah dan belum dimutakhirkan</h2><div class="grid">
 <div><h3>Menurut jenis instansi</h3>{_bars(type_rows)}</div>
 <div><h3>Menurut program</h3>{_bars(prog_rows)}</div></div></section>

@@ -1,31 +1,31 @@
-"""Apply pending submissions: validate, resolve, authorize, then change the innovation — exactly once.
+"""Decide pending submissions: validate, resolve, authorize, then log their changes — exactly once.
 
 Each submission is handled in its own transaction that (1) claims the row while it is still
 `pending` (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers),
-(2) writes its field changes to `innovation_change_log` and `harmonized_innovations`, and
-(3) sets its state. Two overlapping runs therefore never apply a submission twice, and a
-crash leaves a submission either fully applied or still pending.
-Values win by `submitted_at` (latest wins, field by field), whatever order runs apply them in.
+(2) appends its field changes to `innovation_change_log`, and (3) sets its state. Two
+overlapping runs therefore never log a submission twice, and a crash leaves a submission either
+fully logged or still pending. Innovations are resolved against `merged_innovations` (what the
+sources say); `harmonized_innovations` is not touched here: its own asset lays the change log
+over the merged sources, the latest `submitted_at` winning field by field.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from ..completeness import in_campaign, score_row
-from ..harmonize.merge import CAMPAIGN_FIELDS, decode_value
+from ..harmonize.merge import decode_value
 from ..schema import innovation_change_log, innovation_submissions
 from ..warehouse import Warehouse
 from .model import Submission, describe_errors
 
 INTERNAL_ONLY_FIELDS = {"contact_email"}  # kept in the change log, never in harmonized_innovations
-SCORE_COLUMNS = ["completeness", "missing_fields", "update_status", "last_updated_at"]
+INNOVATIONS = "merged_innovations"        # the innovations submissions may name, with their owner agency
 
 
 @dataclass
@@ -70,7 +70,7 @@ def _claim(conn, warehouse: Warehouse, submission_id: str):
 def _resolve(conn, sub: Submission) -> dict:
     ref = sub.innovation
     if ref.innovation_id:
-        row = conn.execute(sa.text("SELECT * FROM harmonized_innovations WHERE innovation_id = :i"),
+        row = conn.execute(sa.text(f"SELECT * FROM {INNOVATIONS} WHERE innovation_id = :i"),
                            {"i": ref.innovation_id}).mappings().first()
         if row is None:
             raise Rejection(f"unknown innovation: no innovation with id {ref.innovation_id}")
@@ -79,7 +79,7 @@ def _resolve(conn, sub: Submission) -> dict:
                                "source_record_id = :r"), {"s": ref.source, "r": ref.source_record_id}).first()
     if hit is None:
         raise Rejection(f"unknown innovation: {ref.source} record {ref.source_record_id} is not in JIPPNas")
-    row = conn.execute(sa.text("SELECT * FROM harmonized_innovations WHERE innovation_id = :i"),
+    row = conn.execute(sa.text(f"SELECT * FROM {INNOVATIONS} WHERE innovation_id = :i"),
                        {"i": hit[0]}).mappings().first()
     if row is None:
         raise Rejection(f"unknown innovation: {ref.source} record {ref.source_record_id} maps to {hit[0]}, "
@@ -106,42 +106,26 @@ def _encode(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_LATEST_BY_FIELD = sa.text("SELECT field, MAX(submitted_at) FROM innovation_change_log "
-                           "WHERE innovation_id = :i GROUP BY field")
+_WINNERS = sa.text("SELECT field, new_value FROM innovation_change_log WHERE innovation_id = :i "
+                   "ORDER BY submitted_at, change_id")
 
 
-def _apply(conn, sub: Submission, innovation: dict, campaign_start: date, now: datetime) -> None:
+def _apply(conn, sub: Submission, innovation: dict, now: datetime) -> None:
     iid = innovation["innovation_id"]
     at = utc_iso(sub.submitted_at)
     changes = sub.changes.model_dump(exclude_unset=True)
-    latest = dict(conn.execute(_LATEST_BY_FIELD, {"i": iid}).fetchall())
+    current = dict(conn.execute(_WINNERS, {"i": iid}).fetchall())  # the last row per field is its winner so far
+
+    def old_value(name):
+        if name in INTERNAL_ONLY_FIELDS:
+            return None
+        value = decode_value(name, current[name]) if name in current else innovation.get(name)
+        return None if value is None else str(value)
+
     conn.execute(innovation_change_log.insert(), [
-        {"submission_id": sub.submission_id, "innovation_id": iid, "field": name,
-         "old_value": None if name in INTERNAL_ONLY_FIELDS or innovation.get(name) is None else str(innovation[name]),
+        {"submission_id": sub.submission_id, "innovation_id": iid, "field": name, "old_value": old_value(name),
          "new_value": _encode(value), "submitted_at": at, "applied_at": now}
         for name, value in changes.items()])
-    # an older submission applied late never overwrites a newer value
-    winners = {name: decode_value(name, _encode(value)) for name, value in changes.items()
-               if name in CAMPAIGN_FIELDS and name not in INTERNAL_ONLY_FIELDS and at >= latest.get(name, "")}
-    if winners:
-        sets = ", ".join(f'"{k}" = :{k}' for k in winners)
-        conn.execute(sa.text(f"UPDATE harmonized_innovations SET {sets} WHERE innovation_id = :iid"),
-                     {**winners, "iid": iid})
-    _rescore(conn, iid, sub, campaign_start)
-
-
-def _rescore(conn, iid: str, sub: Submission, campaign_start: date) -> None:
-    row = conn.execute(sa.text("SELECT * FROM harmonized_innovations WHERE innovation_id = :i"), {"i": iid}).mappings().first()
-    earlier = conn.execute(sa.text("SELECT submitted_at FROM innovation_submissions WHERE innovation_id = :i "
-                                   "AND state = 'accepted'"), {"i": iid}).scalars().all()
-    in_campaign_ = any(in_campaign(at, campaign_start) for at in [*earlier, sub.submitted_at.isoformat()])
-    scored = score_row(dict(row), in_campaign_)
-    last = conn.execute(sa.select(sa.func.max(innovation_change_log.c.submitted_at)).where(
-        innovation_change_log.c.innovation_id == iid)).scalar()
-    conn.execute(sa.text("UPDATE harmonized_innovations SET completeness = :c, missing_fields = :m, "
-                         "update_status = :u, last_updated_at = :l WHERE innovation_id = :i"),
-                 {"c": scored["completeness"], "m": scored["missing_fields"], "u": scored["update_status"],
-                  "l": last, "i": iid})
 
 
 def _finish(conn, submission_id: str, state: str, reason: str | None, innovation_id: str | None,
@@ -151,8 +135,7 @@ def _finish(conn, submission_id: str, state: str, reason: str | None, innovation
                          processed_by_run=run_id))
 
 
-def apply_pending(warehouse: Warehouse, campaign_start: date, run_id: str | None = None,
-                  limit: int | None = None) -> ApplyReport:
+def apply_pending(warehouse: Warehouse, run_id: str | None = None, limit: int | None = None) -> ApplyReport:
     report = ApplyReport()
     for submission_id in pending_ids(warehouse)[:limit]:
         with warehouse.begin() as conn:
@@ -168,7 +151,7 @@ def apply_pending(warehouse: Warehouse, campaign_start: date, run_id: str | None
                     raise Rejection(f"invalid: {describe_errors(exc)}") from None
                 innovation = _resolve(conn, sub)
                 _check(conn, sub, innovation)
-                _apply(conn, sub, innovation, campaign_start, now)
+                _apply(conn, sub, innovation, now)
             except Rejection as rej:
                 _finish(conn, submission_id, "rejected", rej.reason, rej.innovation_id, now, run_id)
                 report.rejected += 1
