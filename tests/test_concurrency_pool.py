@@ -23,7 +23,8 @@ def windows(instance, run_id):
 
 def two_runs_at_once(url, sample_dir, home):
     selections = [[AssetKey("raw_kipp"), AssetKey("raw_inolan")], [AssetKey("raw_iga"), AssetKey("agencies")]]
-    barrier, results = threading.Barrier(2), []
+    barrier, results = threading.Barrier(2, timeout=120), []
+    DagsterInstance.from_config(str(home)).dispose()  # set the storage up once, before two threads open it
 
     def go(selection):
         with DagsterInstance.from_config(str(home)) as instance:
