@@ -50,7 +50,7 @@ def test_quality_bar_on_sample_and_fresh_seeds(seed, sample_dir, tmp_path):
 
 def test_sample_kipp_entries_become_973_innovations(sample_dir):
     staged, _, mapped = harmonize_dir(sample_dir)
-    h = build_harmonized(staged, mapped, agencies_frame(), pd.DataFrame(), pd.DataFrame(), date(2023, 1, 1))
+    h = build_harmonized(staged, mapped, agencies_frame(), pd.DataFrame(), date(2023, 1, 1))
     assert (staged["source"] == "KIPP").sum() == 1065
     assert h["sources"].str.contains("KIPP").sum() == 973
     assert h["innovation_id"].is_unique and h["agency_id"].notna().all()

@@ -14,7 +14,8 @@ from jippnas_orchestration.warehouse import Warehouse
 from .helpers import run_pipeline
 
 SELECTION = [AssetKey(k) for k in ("raw_kipp", "raw_iga", "raw_inolan", "agencies", "staged_source_records",
-                                   "innovation_source_map", "harmonized_innovations", "match_review")]
+                                   "innovation_source_map", "merged_innovations", "innovation_change_log",
+                                   "harmonized_innovations", "match_review")]
 INOLAN_HEADER = ("external_id;judul_inovasi;tahun;inovator;unit_kerja;deskripsi;id_kabkot;kabkot_nama;"
                  "provinsi_nama;instansi_nama;agency_id_panrb;id_sdgs;sdgs_nama")
 LOST_AGENCY = "Pemerintah Kabupaten Lembah Kabut Biru"

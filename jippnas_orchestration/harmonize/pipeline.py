@@ -85,6 +85,8 @@ def build_merged(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.Da
 
 def accepted_from_log(change_log: pd.DataFrame) -> pd.DataFrame:
     """(innovation_id, submitted_at) of each accepted submission: every one of them has a change-log row."""
+    if change_log.empty:
+        return pd.DataFrame(columns=["submission_id", "innovation_id", "submitted_at"])
     return change_log[["submission_id", "innovation_id", "submitted_at"]].drop_duplicates("submission_id")
 
 
