@@ -23,6 +23,7 @@ run: install
 
 # Everything the tests need (PostgreSQL is started by the test harness itself).
 test: install
+	$(BIN)/ruff check .
 	bash scripts/ensure_system_packages.sh
 	$(BIN)/python -m pytest -q -rs tests
 

@@ -114,7 +114,7 @@ def national_summary(harmonized: pd.DataFrame) -> pd.DataFrame:
     add("all", "all", harmonized)
     sources = harmonized["sources"].fillna("")
     for programme in PROGRAMMES:
-        add("programme", programme, harmonized[sources.str.split(",").map(lambda s: programme in s)])
+        add("programme", programme, harmonized[sources.str.split(",").map(lambda s, p=programme: p in s)])
     for agency_type, part in harmonized.groupby("agency_type", sort=True):
         add("agency_type", agency_type, part)
     return pd.DataFrame(rows)

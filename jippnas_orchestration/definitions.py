@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from dagster import Definitions, EnvVar, in_process_executor, load_assets_from_modules
+from dagster import Definitions, EnvVar, in_process_executor, load_asset_checks_from_modules, load_assets_from_modules
 
 import assets.harmonization
 import assets.metrics
@@ -13,14 +13,22 @@ import assets.reports
 import assets.sources
 import assets.updates
 from resources import (
-    AlertMailerResource, CampaignResource, ExpectationsResource, OutputResource, SourcesResource, WarehouseResource,
+    AlertMailerResource,
+    CampaignResource,
+    ExpectationsResource,
+    OutputResource,
+    SourcesResource,
+    WarehouseResource,
 )
 
 from .jobs import refresh_all_job, report_job, submission_job
 from .schedules import daily_refresh_schedule
 from .sensors import (
-    alert_on_failed_check_sensor, alert_on_run_failure_sensor, publication_automation_sensor,
-    report_after_failure_sensor, submission_sensor,
+    alert_on_failed_check_sensor,
+    alert_on_run_failure_sensor,
+    publication_automation_sensor,
+    report_after_failure_sensor,
+    submission_sensor,
 )
 
 
@@ -31,11 +39,12 @@ def from_env(name: str) -> EnvVar | None:
 
 
 output_dir = from_env("JIPPNAS_OUTPUT_DIR")
+ASSET_MODULES = [assets.sources, assets.harmonization, assets.updates, assets.metrics, assets.publication,
+                 assets.reports]
 defs = Definitions(
-    assets=[*load_assets_from_modules([assets.sources, assets.harmonization, assets.updates, assets.metrics,
-                                       assets.publication, assets.reports]),
-            assets.updates.innovation_submissions],
-    asset_checks=[assets.harmonization.entity_resolution_quality],
+    assets=[*load_assets_from_modules(ASSET_MODULES), assets.updates.innovation_submissions],
+    # every check defined in the asset folders, so a new one cannot be left out by hand
+    asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=[refresh_all_job, submission_job, report_job],
     sensors=[submission_sensor, report_after_failure_sensor, alert_on_run_failure_sensor,
              alert_on_failed_check_sensor, publication_automation_sensor],

@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 
 from dagster import (
-    AssetSelection, AutomationConditionSensorDefinition, DagsterEventType, DagsterRunStatus, DefaultSensorStatus,
-    EventRecordsFilter, RunFailureSensorContext, RunRequest, RunsFilter, SensorEvaluationContext, SkipReason,
-    run_failure_sensor, sensor,
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DagsterEventType,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    EventRecordsFilter,
+    RunFailureSensorContext,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    run_failure_sensor,
+    sensor,
 )
 
 from resources import AlertMailerResource, WarehouseResource

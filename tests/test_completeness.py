@@ -5,7 +5,11 @@ from datetime import date
 import pandas as pd
 
 from jippnas_orchestration.completeness import (
-    REQUIRED_FIELDS, agency_completeness, in_campaign, national_summary, score,
+    REQUIRED_FIELDS,
+    agency_completeness,
+    in_campaign,
+    national_summary,
+    score,
 )
 
 START = date(2023, 1, 1)

@@ -12,8 +12,15 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from jippnas_orchestration.quality import data_docs
-from jippnas_orchestration.quality.data_docs import (ASSETS_DIR, PACKAGES, DataDocsError, is_remote, make_offline,
-                                                     page_for, resource_urls)
+from jippnas_orchestration.quality.data_docs import (
+    ASSETS_DIR,
+    PACKAGES,
+    DataDocsError,
+    is_remote,
+    make_offline,
+    page_for,
+    resource_urls,
+)
 from jippnas_orchestration.quality.gate import run_suite
 
 from .offline_browser import OfflineChromium, RefusingProxy

@@ -3,7 +3,6 @@
 import csv
 import json
 
-
 from jippnas_orchestration.generator.write import generate
 
 

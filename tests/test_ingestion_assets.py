@@ -1,9 +1,7 @@
 """The three ingestion assets materialized by Dagster into SQLite and a real PostgreSQL server."""
 
 import shutil
-from pathlib import Path
 
-import pytest
 from dagster import DagsterInstance, materialize
 
 from assets.sources import raw_iga, raw_inolan, raw_kipp

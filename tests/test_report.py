@@ -6,7 +6,6 @@ import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from html import unescape
-from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest

@@ -3,7 +3,12 @@
 import pandas as pd
 
 from jippnas_orchestration.harmonize.staging import (
-    canonical_category, parse_award, parse_date, parse_sdgs, resolve_agencies, stage_all,
+    canonical_category,
+    parse_award,
+    parse_date,
+    parse_sdgs,
+    resolve_agencies,
+    stage_all,
 )
 
 

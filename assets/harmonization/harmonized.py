@@ -6,7 +6,7 @@ from jippnas_orchestration.testing.failpoints import failpoint
 from resources import WAREHOUSE_POOL, CampaignResource, ExpectationsResource, OutputResource, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=["staged_source_records", "innovation_source_map", "agencies"],
        description="What the sources say: one row per distinct innovation, merged from its source records "
                    "(KIPP > InoLAN > IGA for text; unions for SDGs and awards), before any update submission.")
@@ -27,7 +27,7 @@ def merged_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     })
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=["merged_innovations", "innovation_change_log", "agencies"], check_specs=[HARMONIZED_GATE_SPEC],
        description="One row per distinct innovation: the merged sources with the accepted update submissions "
                    "laid over them (latest submitted_at wins, field by field), scored for completeness and "

@@ -7,7 +7,7 @@ from jippnas_orchestration.review.queue import build_queue
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=["staged_source_records", "innovation_source_map"],
        description="The review queue: agency names the resolver could not place and record pairs the matcher "
                    "could not decide, with candidates, scores and evidence; decided items stay as the record "

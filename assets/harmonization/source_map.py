@@ -8,7 +8,7 @@ from resources import WAREHOUSE_POOL, WarehouseResource
 MAP_COLUMNS = ["source", "source_record_id", "innovation_id"]
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["staged_source_records"],
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["staged_source_records"],
        description="Crosswalk source record -> innovation_id. Records are clustered within their agency; ids "
                    "are stable: a record keeps its innovation across runs unless a person re-links it "
                    "(table innovation_relinks), even if it is missing from a source for a while "

@@ -6,7 +6,7 @@ from jippnas_orchestration.vocab import PROGRAMMES
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["raw_kipp", "raw_iga", "raw_inolan", "agencies"],
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["raw_kipp", "raw_iga", "raw_inolan", "agencies"],
        description="Every usable source record in one vocabulary (categories, SDGs 1-17, awards, stages, "
                    "dates) and resolved to one canonical agency (people's decisions in review_decisions first); "
                    "unresolved agencies go to rejected_source_rows with reason 'unresolved agency' and, one "

@@ -4,7 +4,7 @@ from jippnas_orchestration import completeness
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="metrics", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
+@asset(group_name="metrics", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
        description="Per agency: innovations total, updated and pending (all programmes, and the KIPP campaign "
                    "alone in kipp_*), and mean completeness.")
 def agency_completeness(warehouse: WarehouseResource) -> MaterializeResult:
@@ -20,7 +20,7 @@ def agency_completeness(warehouse: WarehouseResource) -> MaterializeResult:
     })
 
 
-@asset(group_name="metrics", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
+@asset(group_name="metrics", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
        description="National totals of the update campaign: overall, by programme and by agency type.")
 def national_summary(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()

@@ -1,7 +1,12 @@
 from datetime import timedelta
 
 from dagster import (
-    AssetExecutionContext, AutomationCondition, FreshnessPolicy, MaterializeResult, MetadataValue, asset,
+    AssetExecutionContext,
+    AutomationCondition,
+    FreshnessPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
 )
 
 from jippnas_orchestration.links import PORTAL_MANIFEST
@@ -17,7 +22,7 @@ PORTAL_FRESHNESS = FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_d
                                         timezone="Asia/Jakarta")
 
 
-@asset(group_name="publication", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="publication", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=["harmonized_innovations", "agencies"], check_specs=[PORTAL_GATE_SPEC],
        description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
                    "from free text, validated by portal_candidate_gate as stored. Records which "
@@ -35,7 +40,7 @@ def portal_candidate(context: AssetExecutionContext, warehouse: WarehouseResourc
                                                               "checksum": checksum})
 
 
-@asset(group_name="publication", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["portal_candidate"],
+@asset(group_name="publication", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["portal_candidate"],
        automation_condition=AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed(),
        freshness_policy=PORTAL_FRESHNESS,
        description="The published portal dataset (table portal_innovations and $JIPPNAS_OUTPUT_DIR/portal/ "

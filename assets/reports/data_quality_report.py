@@ -6,7 +6,7 @@ from jippnas_orchestration.reports.sources import source_status
 from resources import OutputResource, WarehouseResource
 
 
-@asset(group_name="reports", kinds={"python", "html"},
+@asset(group_name="reports", kinds={"pandas", "html", "excel"},
        deps=["agency_completeness", "national_summary", "portal_innovations", "match_review", "harmonized_innovations",
              "innovation_source_map", "raw_kipp", "raw_iga", "raw_inolan", "staged_source_records",
              "innovation_change_log"],

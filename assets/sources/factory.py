@@ -20,9 +20,13 @@ def source_retry_policy() -> RetryPolicy:
                        backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 
+# what each programme's export is, for the asset's kind badges in the UI
+SOURCE_FORMATS = {"KIPP": "excel", "IGA": "json", "INOLAN": "csv"}
+
+
 def build_source_asset(name: str, programme: str, read: "Callable[[SourcesResource], IngestResult]",
                        description: str):
-    @asset(name=name, group_name=GROUP, description=description, kinds={"python", "sql"},
+    @asset(name=name, group_name=GROUP, description=description, kinds={SOURCE_FORMATS[programme], "pandas", "sql"},
            tags={"programme": programme}, retry_policy=source_retry_policy(), pool=WAREHOUSE_POOL)
     def _source_asset(context: AssetExecutionContext, warehouse: WarehouseResource,
                       sources: SourcesResource) -> MaterializeResult:

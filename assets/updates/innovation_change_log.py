@@ -9,7 +9,7 @@ innovation_submissions = AssetSpec(
                 "as pending, outside Dagster. innovation_change_log decides them (accepted or rejected).")
 
 
-@asset(group_name="updates", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="updates", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=[innovation_submissions, "merged_innovations", "innovation_source_map", "agencies"],
        description="Decides pending update submissions in submitted_at order: validated, resolved to an "
                    "innovation, authorized against its owner agency; an accepted one's field changes are "

@@ -43,7 +43,7 @@ PROVINCE_ALIASES = {
     "kaltara": "65", "sulut": "71", "sulteng": "72", "sulsel": "73", "sultra": "74",
     "sulbar": "76", "malut": "82", "nad": "11", "nanggroe aceh darussalam": "11", "dki": "31",
     "daerah khusus ibukota jakarta": "31", "d i yogyakarta": "34", "daerah istimewa yogyakarta": "34",
-    "kepulauan babel": "19", "kep babel": "19", "bangka belitung": "19", "kep riau": "21",
+    "kepulauan babel": "19", "kep babel": "19", "kep riau": "21",
     "papua barat daya": "96", "pbd": "96",
 }
 # Names that mean the province only when the province type is written ("Pemprov Yogyakarta"): bare,

@@ -20,8 +20,14 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .registry import (OLD_PAPUA_CODES, PROVINCE_ALIASES, PROVINCE_TYPED_ALIASES, central_agencies,
-                       region_aliases, regions)
+from .registry import (
+    OLD_PAPUA_CODES,
+    PROVINCE_ALIASES,
+    PROVINCE_TYPED_ALIASES,
+    central_agencies,
+    region_aliases,
+    regions,
+)
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACE = re.compile(r"\s+")

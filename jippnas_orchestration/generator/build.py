@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from ..vocab import OAPSI_FROM, TOP_TIER
 from . import words
 from .entities import (
-    NEW_TO_OLD_PAPUA, Agency, Innovation, TitleFactory, all_agencies, person, pick_category,
-    sdgs_for, summary_for,
+    NEW_TO_OLD_PAPUA,
+    Agency,
+    Innovation,
+    TitleFactory,
+    all_agencies,
+    person,
+    pick_category,
+    sdgs_for,
+    summary_for,
 )
 
 KIPP_DISTINCT, KIPP_ENTRIES = 973, 1065

@@ -16,7 +16,12 @@ from ..vocab import SDG_NAMES, STAGES, STATUSES
 from . import words
 from .build import World, build_world, submission_uuid
 from .entities import (
-    NEW_TO_OLD_PAPUA, Innovation, agency_variant, category_variant, person, title_variant,
+    NEW_TO_OLD_PAPUA,
+    Innovation,
+    agency_variant,
+    category_variant,
+    person,
+    title_variant,
 )
 
 KIPP_HEADERS = [
@@ -125,7 +130,7 @@ def _write_kipp(rows: list[dict], outdir: Path, rng: random.Random) -> None:
         if variant:  # another column order and spelling
             headers = headers[1:4] + [headers[0]] + headers[4:]
         ws.append([KIPP_HEADER_VARIANTS.get(h, h) if variant else h for h in headers])
-        for i, row in enumerate(part):
+        for _i, row in enumerate(part):
             if variant and rng.random() < 0.01:
                 ws.append([])
             values = []

@@ -7,9 +7,9 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from ..completeness import score
-from .ids import assign_ids
 from ..review.model import agency_overrides, pair_decisions
 from ..review.queue import pair_candidates
+from .ids import assign_ids
 from .matching import RULE_FOUNDING, RULE_REVIEW, match_records
 from .merge import HARMONIZED_COLUMNS, apply_overlay, merge_innovations
 from .staging import resolution_rates, resolve_agencies, stage_all

@@ -16,7 +16,6 @@ from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
 
 
-
 @dataclass
 class ReportData:
     generated_at: str

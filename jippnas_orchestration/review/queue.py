@@ -7,8 +7,16 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from .model import CANDIDATE_COLUMNS, KIND_AGENCY, KIND_PAIR, REVIEW_COLUMNS, agency_subject, pair_subject, \
-    review_id, to_json
+from .model import (
+    CANDIDATE_COLUMNS,
+    KIND_AGENCY,
+    KIND_PAIR,
+    REVIEW_COLUMNS,
+    agency_subject,
+    pair_subject,
+    review_id,
+    to_json,
+)
 
 
 def agency_candidates(unresolved: pd.DataFrame) -> pd.DataFrame:

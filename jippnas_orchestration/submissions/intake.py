@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import settings
