@@ -3,12 +3,21 @@
 At scale 1 the sample mirrors the published JIPPNas figures (contract section 7): 1,065 KIPP
 award entries that are 973 distinct innovations, of which 843 end up `updated` and 130, from 30
 agencies, `pending` once the bundled submissions are applied.
+
+Every count grows linearly with the scale, agency weights included, so a large set is the same
+world with more innovations per agency. Scales below LARGE_SCALE draw exactly what they always
+drew (same seed, same bytes); from LARGE_SCALE on, titles come from larger word pools (one agency
+then holds thousands of innovations) and the steps that could not stretch (more hard-negative
+agencies than agencies exist) take the nearest feasible choice. The work is near-linear in the
+scale: bisection over precomputed weights, per-year queues instead of list scans.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from ..vocab import OAPSI_FROM, TOP_TIER
@@ -29,6 +38,7 @@ KIPP_DISTINCT, KIPP_ENTRIES = 973, 1065
 UPDATED, PENDING, PENDING_AGENCIES = 843, 130, 30
 IGA_DISTINCT, IGA_FROM_KIPP = 1650, 250
 INOLAN_DISTINCT, INOLAN_OVERLAP = 600, 100
+LARGE_SCALE = 40
 
 
 @dataclass
@@ -43,10 +53,12 @@ class World:
 
 
 def _weighted_pool(rng: random.Random, agencies: list[Agency]) -> tuple[list[Agency], list[float]]:
-    """Agencies with long-tailed weights: a few agencies win many awards, most win one or two."""
+    """Agencies with long-tailed weights: a few agencies win many awards, most win one or two.
+    The weights come back accumulated (for `cum_weights`: the same draws as `weights`, without
+    summing the whole list on every draw)."""
     shuffled = agencies[:]
     rng.shuffle(shuffled)
-    return shuffled, [1.0 / (i + 1) ** 0.7 for i in range(len(shuffled))]
+    return shuffled, list(accumulate(1.0 / (i + 1) ** 0.7 for i in range(len(shuffled))))
 
 
 def _new_innovation(world: World, rng: random.Random, titles: TitleFactory, agency: Agency,
@@ -69,7 +81,9 @@ def _add_hard_negatives(world: World, rng: random.Random, titles: TitleFactory, 
                         count: int) -> list[Innovation]:
     """Pairs like 'Puskesmas Keliling' / 'Puskesmas Keliling Terapung' in one agency."""
     made = []
-    for agency in rng.sample(agencies, count):
+    # beyond LARGE_SCALE there are more near-twin pairs than agencies: agencies repeat
+    picks = rng.sample(agencies, count) if count <= len(agencies) else rng.choices(agencies, k=count)
+    for agency in picks:
         base, ext = rng.choice(words.HARD_NEGATIVES)
         if not titles.is_free(agency.agency_id, base):
             continue
@@ -107,7 +121,7 @@ def build_world(seed: int, scale: int) -> World:
     rng = random.Random(seed)
     agencies = all_agencies()
     world = World(agencies=agencies)
-    titles = TitleFactory(rng)
+    titles = TitleFactory(rng, words.LARGE if scale >= LARGE_SCALE else words.SMALL)
     regional = [a for a in agencies if a.regional]
     by_type: dict[str, list[Agency]] = {}
     for a in agencies:
@@ -115,11 +129,12 @@ def build_world(seed: int, scale: int) -> World:
     type_weights = {"kementerian": 12, "lembaga": 6, "bumn": 2, "bumd": 2, "provinsi": 12,
                     "kabupaten": 46, "kota": 20}
     pools = {t: _weighted_pool(rng, by_type[t]) for t in type_weights}
+    type_names, type_cum = list(type_weights), list(accumulate(type_weights.values()))
 
     def kipp_agency() -> Agency:
-        t = rng.choices(list(type_weights), weights=list(type_weights.values()))[0]
-        pool, w = pools[t]
-        return rng.choices(pool, weights=w)[0]
+        t = rng.choices(type_names, cum_weights=type_cum)[0]
+        pool, cw = pools[t]
+        return rng.choices(pool, cum_weights=cw)[0]
 
     # --- KIPP: distinct innovations, 92 of them awarded twice (Top 99 first, top tier later) ---
     n_distinct, n_entries = KIPP_DISTINCT * scale, KIPP_ENTRIES * scale
@@ -128,15 +143,32 @@ def build_world(seed: int, scale: int) -> World:
     top_sorted = sorted(top, key=lambda s: -s[0])
     repeats: list[tuple[tuple[int, str], tuple[int, str]]] = []
     used_top99 = [False] * len(top99)
+    # each top slot pairs with the first unused Top 99 entry of an earlier year: per-year queues
+    # of Top 99 positions find it without scanning the list
+    queues: dict[int, list[int]] = {}
+    for i, early in enumerate(top99):
+        queues.setdefault(early[0], []).append(i)
+    heads = {y: 0 for y in queues}
+    removed: Counter = Counter()
     for slot in top_sorted:
         if len(repeats) == n_repeat:
             break
-        for i, early in enumerate(top99):
-            if not used_top99[i] and early[0] < slot[0]:
-                used_top99[i] = True
-                repeats.append((early, slot))
-                top.remove(slot)
-                break
+        open_years = [y for y in queues if y < slot[0] and heads[y] < len(queues[y])]
+        if not open_years:
+            continue
+        year = min(open_years, key=lambda y: queues[y][heads[y]])
+        i = queues[year][heads[year]]
+        heads[year] += 1
+        used_top99[i] = True
+        repeats.append((top99[i], slot))
+        removed[slot] += 1
+    kept = []
+    for slot in top:  # list.remove took the first equal slot each time: drop the first n of each
+        if removed[slot]:
+            removed[slot] -= 1
+        else:
+            kept.append(slot)
+    top = kept
     singles = top + [s for i, s in enumerate(top99) if not used_top99[i]]
     rng.shuffle(singles)
     kipp_inv: list[Innovation] = []
@@ -164,7 +196,7 @@ def build_world(seed: int, scale: int) -> World:
     reg_pool = _weighted_pool(rng, regional)
     papua = [a for a in regional if a.agency_id in NEW_TO_OLD_PAPUA]
     while len(iga_inv) < IGA_DISTINCT * scale:
-        agency = rng.choice(papua) if rng.random() < 0.04 else rng.choices(*reg_pool)[0]
+        agency = rng.choice(papua) if rng.random() < 0.04 else rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0]
         iga_inv.append(_new_innovation(world, rng, titles, agency, rng.randint(2016, 2023)))
     for inv in iga_inv:
         first = rng.randint(2018, 2023)
@@ -175,7 +207,7 @@ def build_world(seed: int, scale: int) -> World:
     known = kipp_inv + iga_inv
     ino_inv = rng.sample(known, INOLAN_OVERLAP * scale)
     while len(ino_inv) < INOLAN_DISTINCT * scale:
-        agency = rng.choices(*reg_pool)[0] if rng.random() < 0.8 else kipp_agency()
+        agency = rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0] if rng.random() < 0.8 else kipp_agency()
         ino_inv.append(_new_innovation(world, rng, titles, agency, rng.randint(2017, 2024)))
     for inv in ino_inv:
         year = rng.randint(2017, 2024)
@@ -202,7 +234,8 @@ def build_world(seed: int, scale: int) -> World:
         chosen[chosen.index(small)] = big
         capacity += len(by_agency[big]) - len(by_agency[small])
     pending = [rng.choice(by_agency[a]) for a in chosen]
-    rest = [k for a in chosen for k in by_agency[a] if k not in pending]
+    first_picks = set(pending)
+    rest = [k for a in chosen for k in by_agency[a] if k not in first_picks]
     rng.shuffle(rest)
     pending += rest[: n_pending - len(pending)]
     world.pending_keys = set(pending)

@@ -16,7 +16,7 @@ NEW_TO_OLD_PAPUA = {new: old for old, new in OLD_PAPUA_CODES.items()}
 _STOP = {"dan", "di", "ke", "untuk", "bagi", "yang"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Agency:
     agency_id: str
     name: str
@@ -29,7 +29,7 @@ class Agency:
         return self.type in ("provinsi", "kabupaten", "kota")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large set holds close to a million of them
 class Innovation:
     key: str
     agency: Agency
@@ -71,20 +71,27 @@ class TitleFactory:
     """Titles unique within an agency and far enough apart that two innovations never look alike,
     except the deliberate near-twins of HARD_NEGATIVES."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, vocabulary: dict[str, list[str]] | None = None):
         self.rng = rng
-        self.used: dict[str, list[str]] = {}
+        self.vocabulary = vocabulary or words.SMALL
+        self.used: dict[str, list[str]] = {}      # agency -> its titles, lower case, words sorted
         self.acronyms: dict[str, set[str]] = {}   # an agency never gives two innovations one acronym
+
+    @staticmethod
+    def _key(title: str) -> str:
+        # token_sort_ratio(a, b) == ratio(sorted words of a, sorted words of b): sorting each title
+        # once, not once per comparison, keeps the check fast for agencies with thousands of titles
+        return " ".join(sorted(title.lower().split()))
 
     def is_free(self, agency_id: str, title: str) -> bool:
         taken = self.used.setdefault(agency_id, [])
         if not taken:
             return True
-        hit = process.extractOne(title.lower(), taken, scorer=fuzz.token_sort_ratio, score_cutoff=80)
+        hit = process.extractOne(self._key(title), taken, scorer=fuzz.ratio, score_cutoff=80)
         return hit is None
 
     def take(self, agency_id: str, title: str) -> None:
-        self.used.setdefault(agency_id, []).append(title.lower())
+        self.used.setdefault(agency_id, []).append(self._key(title))
 
     def generic(self, agency_id: str) -> str | None:
         title = self.rng.choice(words.GENERIC_TITLES)
@@ -94,10 +101,11 @@ class TitleFactory:
         return None
 
     def new(self, agency_id: str) -> tuple[str | None, str]:
+        v = self.vocabulary
         for _ in range(200):
             r = self.rng
-            expansion = " ".join(x for x in (r.choice(words.HEADS), r.choice(words.OBJECTS),
-                                             r.choice(words.MODIFIERS), r.choice(words.TARGETS)) if x)
+            expansion = " ".join(x for x in (r.choice(v["heads"]), r.choice(v["objects"]),
+                                             r.choice(v["modifiers"]), r.choice(v["targets"])) if x)
             acronym = make_acronym(expansion)
             if acronym in self.acronyms.setdefault(agency_id, set()):
                 continue

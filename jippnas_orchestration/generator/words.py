@@ -84,3 +84,37 @@ URUSAN_BY_CATEGORY = {
     "Tata Kelola Pemerintahan": ["administrasi kependudukan dan pencatatan sipil", "komunikasi dan informatika"],
     "Penegakan Hukum": ["ketenteraman, ketertiban umum, dan pelindungan masyarakat"],
 }
+
+# Beyond scale 40 one agency holds thousands of innovations: the pools above leave too few titles
+# that stay apart (token_sort_ratio < 80) in one agency, so large sets draw from these supersets.
+MORE_HEADS = [
+    "Forum", "Posko", "Balai", "Griya", "Rumah Singgah", "Dapur", "Laskar", "Relawan", "Tim", "Unit",
+    "Loket", "Kios", "Kantor", "Portal", "Dasbor", "Peta", "Katalog", "Layanan Prima", "Inisiatif",
+    "Kemitraan", "Klinik Keliling", "Gerobak", "Perahu", "Lapak", "Paguyuban",
+]
+MORE_OBJECTS = [
+    "Pangan Lokal", "Ibu Hamil", "Remaja Putri", "Anak Jalanan", "Pengemudi Ojek", "Petani Kopi",
+    "Perikanan Budidaya", "Rumput Laut", "Garam Rakyat", "Kerajinan Tenun", "Batik Tulis", "Kopi Rakyat",
+    "Sertifikat Tanah", "Retribusi Pasar", "Parkir Elektronik", "Lampu Jalan", "Jalan Desa", "Jembatan Gantung",
+    "Rumah Tidak Layak Huni", "Bedah Rumah", "Air Minum", "Listrik Desa", "Energi Surya", "Biogas Ternak",
+    "Kompos Rumah Tangga", "Daur Ulang Plastik", "Minyak Jelantah", "Bank Darah", "Donor Darah", "Ambulans Gratis",
+    "Gawat Darurat", "Kesehatan Gigi", "Kesehatan Mata", "Hipertensi", "Diabetes", "Kanker Serviks",
+    "Gizi Buruk", "Air Susu Ibu", "Keluarga Berencana", "Kesehatan Reproduksi", "Narkoba", "Kenakalan Remaja",
+    "Anak Putus Sekolah", "Guru Honorer", "Sekolah Inklusi", "Taman Bacaan", "Bahasa Daerah", "Cagar Budaya",
+    "Seni Tradisional", "Olahraga Rakyat", "Pemuda Pelopor", "Kader Posyandu", "Dana Desa", "Aset Daerah",
+    "Barang dan Jasa", "Kepegawaian", "Absensi Pegawai", "Surat Menyurat", "Rapat Daring", "Data Penduduk",
+    "Statistik Sektoral", "Tata Ruang", "Banjir Rob", "Kebakaran Hutan", "Gempa Bumi", "Kekeringan",
+    "Perumahan Rakyat", "Pemakaman Umum", "Pengujian Kendaraan", "Angkutan Sekolah",
+]
+MORE_MODIFIERS = [
+    "Terpercaya", "Transparan", "Akuntabel", "Responsif", "Bersahabat", "Gotong Royong", "Serentak",
+    "Tepat Sasaran", "Tuntas", "Prima", "Modern", "Kreatif", "Produktif", "Sejahtera", "Lestari", "Hijau",
+    "Bersih", "Aman", "Nyaman", "Merata", "Kolaboratif", "Adaptif", "Setara", "Paripurna", "Sigap",
+]
+MORE_TARGETS = [
+    "di Pegunungan", "di Pulau Kecil", "bagi Lansia", "bagi Anak", "bagi Petani", "bagi Nelayan",
+    "di Kecamatan", "di Kelurahan", "bagi Disabilitas", "di Rumah Sakit", "bagi Ibu Menyusui", "di Puskesmas",
+]
+LARGE = {"heads": HEADS + MORE_HEADS, "objects": OBJECTS + MORE_OBJECTS, "modifiers": MODIFIERS + MORE_MODIFIERS,
+         "targets": TARGETS + MORE_TARGETS}
+SMALL = {"heads": HEADS, "objects": OBJECTS, "modifiers": MODIFIERS, "targets": TARGETS}

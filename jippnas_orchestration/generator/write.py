@@ -1,12 +1,22 @@
-"""Write the sample world in the contract's source formats, irregularities included."""
+"""Write the sample world in the contract's source formats, irregularities included.
+
+The ground truth, the IGA pages and the submissions are written as they are made (IGA records go
+through one spill file per year before they are paged), so memory holds the world and the KIPP
+rows, not the 1.5 million records of a scale-300 set. The bytes are those of the straightforward
+in-memory writer: the same seed gives the same files at every scale.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import random
 import shutil
+import tempfile
+from array import array
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -44,18 +54,51 @@ JENIS = {"kementerian": "Kementerian", "lembaga": "Lembaga", "provinsi": "Provin
 UNRESOLVABLE = ["Instansi Tidak Diketahui", "UPT Pelayanan Terpadu", "Kantor Bersama Samsat Wilayah III"]
 
 
-class Truth:
-    """Ground truth rows: which innovation and agency each source record really is."""
+TRUTH_FIELDS = ["source", "source_record_id", "innovation_key", "agency_id", "expected"]
 
-    def __init__(self):
-        self.rows: list[dict] = []
+
+class Truth:
+    """Ground truth rows (which innovation and agency each source record really is), written to
+    ground_truth.csv as they come; kept in memory: the KIPP records of each innovation and the
+    set of innovations seen."""
+
+    def __init__(self, path: Path):
+        self._fh = path.open("w", newline="", encoding="utf-8")
+        self._writer = csv.DictWriter(self._fh, fieldnames=TRUTH_FIELDS)
+        self._writer.writeheader()
+        self.kipp_records: dict[str, list[str]] = {}
+        self.innovation_keys: set[str] = set()
 
     def add(self, source: str, rid: str, inv: Innovation | None, expected: str = "ok",
             agency_id: str | None = None) -> None:
-        self.rows.append({"source": source, "source_record_id": rid,
-                          "innovation_key": inv.key if inv else "",
-                          "agency_id": agency_id if agency_id is not None else (inv.agency.agency_id if inv else ""),
-                          "expected": expected})
+        self._writer.writerow({"source": source, "source_record_id": rid,
+                               "innovation_key": inv.key if inv else "",
+                               "agency_id": agency_id if agency_id is not None else (inv.agency.agency_id if inv else ""),
+                               "expected": expected})
+        if inv:
+            self.innovation_keys.add(inv.key)
+            if source == "KIPP":
+                self.kipp_records.setdefault(inv.key, []).append(rid)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class JsonArrayFile:
+    """Writes `json.dumps(docs, ensure_ascii=False, indent=1)` one document at a time."""
+
+    def __init__(self, path: Path):
+        self._fh = path.open("w")
+        self.count = 0
+
+    def append(self, doc: dict) -> None:
+        text = json.dumps(doc, ensure_ascii=False, indent=1)
+        self._fh.write(("[\n" if self.count == 0 else ",\n") + "\n".join(" " + line for line in text.split("\n")))
+        self.count += 1
+
+    def close(self) -> None:
+        self._fh.write("\n]" if self.count else "[]")
+        self._fh.close()
 
 
 def _sdgs_text(sdgs: list[int], rng: random.Random) -> str:
@@ -166,14 +209,19 @@ def _freeze_zip(path: Path) -> None:
 
 
 # ---- IGA -------------------------------------------------------------------------------------
-def _iga_records(world: World, rng: random.Random, truth: Truth) -> list[dict]:
+def _iga_records(world: World, rng: random.Random, truth: Truth, pages: "IgaPages") -> int:
     counters: dict[int, int] = {}
     seen: set[str] = set()
     twins = _twins(world)
-    out = []
+    # ids stay six digits below the 900000 block of the bad records below: a step of 7 until a
+    # year holds more than ~114,000 records (scale ~100), then the widest step that fits
+    per_year = Counter(year for _, year in world.iga)
+    busiest = max(per_year.values(), default=1)
+    step = 7 if busiest * 7 + 100000 < 900000 else max(1, 799999 // busiest)
+    template: dict | None = None
     for inv, year in world.iga:
         counters[year] = counters.get(year, 0) + 1
-        rid = f"IND{year}{counters[year] * 7 + 100000:06d}"
+        rid = f"IND{year}{counters[year] * step + 100000:06d}"
         first = inv.key not in seen
         seen.add(inv.key)
         a = inv.agency
@@ -191,7 +239,7 @@ def _iga_records(world: World, rng: random.Random, truth: Truth) -> list[dict]:
         stage = rng.choice([*STAGES, "penerapan", "penerapan", None])
         asn = person(rng) if not first or rng.random() < 0.5 else inv.innovator
         start = datetime(max(2015, inv.start_year), rng.randint(1, 12), rng.randint(1, 28))
-        out.append({
+        rec = {
             "id": rid, "nama": title_variant(inv, rng, first), "tahun": year if rng.random() < 0.9 else str(year),
             "profil_id": 5000 + int(a.agency_id.replace(".", "")) % 9000 + year,
             "pemda": pemda, "tahapan": stage,
@@ -208,9 +256,12 @@ def _iga_records(world: World, rng: random.Random, truth: Truth) -> list[dict]:
             "predikat_pemda": rng.choice(["Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai"]),
             "skor_indeks": round(rng.uniform(20, 95), 2),
             "usr_asn": {"nama_lengkap": asn[0], "no_hp": asn[2]},
-        })
+        }
+        pages.add(rec)
+        template = template or rec
         truth.add("IGA", rid, inv)
-    template = out[0]
+    assert template is not None
+    n = pages.count
     extra = []
     for i, (fld, value) in enumerate([("nama", None), ("nama", ""), ("tahun", "20019"), ("tahun", "n/a")]):
         rid = f"IND2023{900000 + i:06d}"
@@ -227,13 +278,15 @@ def _iga_records(world: World, rng: random.Random, truth: Truth) -> list[dict]:
                     "pemda": {"kode_wilayah": None, "nama_pemda": "Pemda Tidak Diketahui"}})
         extra.append(rec)
         truth.add("IGA", rid, None, "unresolved agency", "")
-    for original in rng.sample(out, 2):
-        extra.append(json.loads(json.dumps(original)))                    # exact repeat
-    for original in rng.sample(out, 2):
-        rec = json.loads(json.dumps(original))
-        rec["nama"] = str(rec["nama"]) + " Tahap II"                      # same id, other content
-        extra.append(rec)
-    return out + extra
+    # rng.sample picks the same positions from a range as from the list of records
+    for original in pages.fetch(rng.sample(range(n), 2)):
+        extra.append(original)                                            # exact repeat
+    for original in pages.fetch(rng.sample(range(n), 2)):
+        original["nama"] = str(original["nama"]) + " Tahap II"            # same id, other content
+        extra.append(original)
+    for rec in extra:
+        pages.add(rec)
+    return pages.count
 
 
 def _twins(world: World) -> dict[str, str]:
@@ -251,22 +304,59 @@ def _year_of(rec: dict) -> int:
         return 2023
 
 
-def _write_iga(records: list[dict], outdir: Path, per_page: int) -> None:
-    outdir.mkdir(parents=True, exist_ok=True)
-    by_year: dict[int, list[dict]] = {}
-    for rec in records:
+class IgaPages:
+    """IGA records grouped by year in spill files (one JSON line each), then cut into pages."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.spill = Path(tempfile.mkdtemp(prefix=".spill-", dir=outdir))
+        self.files: dict[int, object] = {}
+        self.sizes: dict[int, int] = {}
+        self.where = array("i")   # record n -> its year group (the line is found by counting)
+        self.line = array("i")
+        self.count = 0
+
+    def add(self, rec: dict) -> None:
         y = _year_of(rec)
-        by_year.setdefault(y if 2018 <= y <= 2023 else 2023, []).append(rec)
-    (outdir / "tahun.json").write_text(json.dumps({"data": sorted(by_year)}))
-    for year, recs in sorted(by_year.items()):
-        ydir = outdir / str(year)
-        ydir.mkdir(exist_ok=True)
-        last = max(1, -(-len(recs) // per_page))
-        for page in range(1, last + 1):
-            chunk = recs[(page - 1) * per_page: page * per_page]
-            body = {"data": chunk, "meta": {"current_page": page, "last_page": last, "per_page": per_page,
-                                            "total": len(recs)}}
-            (ydir / f"page-{page}.json").write_text(json.dumps(body, ensure_ascii=False))
+        group = y if 2018 <= y <= 2023 else 2023
+        if group not in self.files:
+            self.files[group] = (self.spill / f"{group}.jsonl").open("w", encoding="utf-8")
+            self.sizes[group] = 0
+        self.files[group].write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self.where.append(group)
+        self.line.append(self.sizes[group])
+        self.sizes[group] += 1
+        self.count += 1
+
+    def fetch(self, positions: list[int]) -> list[dict]:
+        """Fresh copies of the records added at these positions."""
+        out = []
+        for pos in positions:
+            group, line = self.where[pos], self.line[pos]
+            self.files[group].flush()
+            with (self.spill / f"{group}.jsonl").open(encoding="utf-8") as fh:
+                text = next(itertools.islice(fh, line, None))
+            out.append(json.loads(text))
+        return out
+
+    def write(self, per_page: int) -> None:
+        (self.outdir / "tahun.json").write_text(json.dumps({"data": sorted(self.files)}))
+        for fh in self.files.values():
+            fh.close()
+        for year in sorted(self.files):
+            ydir = self.outdir / str(year)
+            ydir.mkdir(exist_ok=True)
+            total = self.sizes[year]
+            last = max(1, -(-total // per_page))
+            with (self.spill / f"{year}.jsonl").open(encoding="utf-8") as fh:
+                for page in range(1, last + 1):
+                    chunk = [line.rstrip("\n") for line in itertools.islice(fh, per_page)]
+                    meta = {"current_page": page, "last_page": last, "per_page": per_page, "total": total}
+                    # what json.dumps({"data": chunk, "meta": meta}, ensure_ascii=False) gives
+                    body = '{"data": [' + ", ".join(chunk) + '], "meta": ' + json.dumps(meta) + "}"
+                    (ydir / f"page-{page}.json").write_text(body)
+        shutil.rmtree(self.spill)
 
 
 # ---- InoLAN ----------------------------------------------------------------------------------
@@ -336,11 +426,9 @@ def _write_inolan(rows: list[list[str]], path: Path, encoding: str) -> None:
 
 
 # ---- submissions -----------------------------------------------------------------------------
-def _submissions(world: World, rng: random.Random, truth: Truth) -> dict[str, list]:
-    nri_of: dict[str, list[str]] = {}
-    for t in truth.rows:
-        if t["source"] == "KIPP" and t["innovation_key"]:
-            nri_of.setdefault(t["innovation_key"], []).append(t["source_record_id"])
+def _submissions(world: World, rng: random.Random, truth: Truth, outdir: Path) -> int:
+    """Write the submission files (each a JSON array); returns how many documents."""
+    nri_of = truth.kipp_records
     inv_by_key = {inv.key: inv for inv in world.innovations}
     tz = timezone(timedelta(hours=7))
 
@@ -360,18 +448,23 @@ def _submissions(world: World, rng: random.Random, truth: Truth) -> dict[str, li
                 "status_reason": "Masih berjalan dan dianggarkan dalam APBD.",
                 "summary": inv.summary + " Diperbarui oleh inovator.",
                 "outcomes": rng.choice(words.OUTCOMES), "replication_count": rng.randint(0, 6),
-                "replicated_by": [a.agency_id for a in rng.sample([x for x in world.agencies if x.regional], rng.randint(0, 2))],
+                "replicated_by": [a.agency_id for a in rng.sample(regional, rng.randint(0, 2))],
                 "sdgs": inv.sdgs, "video_url": f"https://video.example.go.id/inovasi/{inv.key.lower()}",
                 "contact_email": inv.innovator[1]}
 
+    regional = [x for x in world.agencies if x.regional]
     campaign = (datetime(2023, 1, 2), datetime(2024, 7, 31))
-    files: dict[str, list] = {"pemutakhiran-2023-2024.json": [], "pemutakhiran-2022.json": [],
-                              "ditolak-contoh.json": []}
+    outdir.mkdir(exist_ok=True)
+    files = {name: JsonArrayFile(outdir / name)
+             for name in ("pemutakhiran-2023-2024.json", "pemutakhiran-2022.json", "ditolak-contoh.json")}
+    first_accepted: dict | None = None
     other_agency = [a.agency_id for a in world.agencies]
     for key in world.kipp_keys:
         inv = inv_by_key[key]
         if key not in world.pending_keys:
-            files["pemutakhiran-2023-2024.json"].append(doc(inv, full_changes(inv), when(*campaign)))
+            d = doc(inv, full_changes(inv), when(*campaign))
+            first_accepted = first_accepted or d
+            files["pemutakhiran-2023-2024.json"].append(d)
             if rng.random() < 0.1:  # a later, partial correction: the latest value wins
                 files["pemutakhiran-2023-2024.json"].append(
                     doc(inv, {"outcomes": rng.choice(words.OUTCOMES)}, when(datetime(2024, 8, 1), datetime(2024, 9, 30))))
@@ -385,8 +478,9 @@ def _submissions(world: World, rng: random.Random, truth: Truth) -> dict[str, li
             wrong = rng.choice([a for a in other_agency if a != inv.agency.agency_id])
             files["ditolak-contoh.json"].append(doc(inv, full_changes(inv), when(*campaign), agency_id=wrong))
         else:                                                            # accepted but still incomplete
-            files["pemutakhiran-2023-2024.json"].append(
-                doc(inv, {"video_url": f"https://video.example.go.id/{inv.key.lower()}"}, when(*campaign)))
+            d = doc(inv, {"video_url": f"https://video.example.go.id/{inv.key.lower()}"}, when(*campaign))
+            first_accepted = first_accepted or d
+            files["pemutakhiran-2023-2024.json"].append(d)
     # content a person must fix: each is stored, then rejected with its reason
     some = inv_by_key[sorted(set(world.kipp_keys) - world.pending_keys)[0]]
     bad = [
@@ -398,9 +492,12 @@ def _submissions(world: World, rng: random.Random, truth: Truth) -> dict[str, li
         {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"source": "KIPP", "source_record_id": "000000"}},
         {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"innovation_id": "JIP-DOESNOTEXIST"}},
     ]
-    files["ditolak-contoh.json"] += bad
-    files["ditolak-contoh.json"].append(files["pemutakhiran-2023-2024.json"][0])  # the same submission again
-    return files
+    for d in bad:
+        files["ditolak-contoh.json"].append(d)
+    files["ditolak-contoh.json"].append(first_accepted)  # the same submission again
+    for f in files.values():
+        f.close()
+    return sum(f.count for f in files.values())
 
 
 # ---- entry point -----------------------------------------------------------------------------
@@ -409,32 +506,29 @@ def generate(outdir: Path | str, scale: int = 1, seed: int = 2024) -> dict:
     outdir = Path(outdir)
     rng = random.Random(seed + 1)
     world = build_world(seed, scale)
-    truth = Truth()
     for sub in ("kipp", "iga", "submissions"):
         shutil.rmtree(outdir / sub, ignore_errors=True)
     outdir.mkdir(parents=True, exist_ok=True)
+    truth = Truth(outdir / "ground_truth.csv")
     kipp_rows = _kipp_rows(world, rng, truth)
     _write_kipp(kipp_rows, outdir / "kipp", rng)
-    iga = _iga_records(world, rng, truth)
-    _write_iga(iga, outdir / "iga", per_page=100 if scale < 5 else 1000)
+    n_kipp = len(kipp_rows)
+    del kipp_rows
+    pages = IgaPages(outdir / "iga")
+    n_iga = _iga_records(world, rng, truth, pages)
+    pages.write(per_page=100 if scale < 5 else 1000)
     inolan = _inolan_rows(world, rng, truth)
     _write_inolan(inolan, outdir / "inolan.csv", "cp1252")
-    subs = _submissions(world, rng, truth)
-    (outdir / "submissions").mkdir(exist_ok=True)
-    for name, docs in subs.items():
-        (outdir / "submissions" / name).write_text(json.dumps(docs, ensure_ascii=False, indent=1))
-    with (outdir / "ground_truth.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["source", "source_record_id", "innovation_key", "agency_id", "expected"])
-        writer.writeheader()
-        writer.writerows(truth.rows)
+    n_submissions = _submissions(world, rng, truth, outdir / "submissions")
+    truth.close()
     pending_agencies = {inv.agency.agency_id for inv in world.innovations if inv.key in world.pending_keys}
     summary = {
-        "seed": seed, "scale": scale, "kipp_rows": len(kipp_rows), "iga_records": len(iga),
-        "inolan_rows": len(inolan), "source_records": len(kipp_rows) + len(iga) + len(inolan),
+        "seed": seed, "scale": scale, "kipp_rows": n_kipp, "iga_records": n_iga,
+        "inolan_rows": len(inolan), "source_records": n_kipp + n_iga + len(inolan),
         "kipp_distinct": len(world.kipp_keys), "kipp_entries": len(world.kipp),
         "kipp_pending": len(world.pending_keys), "kipp_pending_agencies": len(pending_agencies),
-        "distinct_innovations": len({t["innovation_key"] for t in truth.rows if t["innovation_key"]}),
-        "submissions": sum(len(v) for v in subs.values()),
+        "distinct_innovations": len(truth.innovation_keys),
+        "submissions": n_submissions,
     }
     (outdir / "SAMPLE.json").write_text(json.dumps(summary, indent=1))
     return summary
