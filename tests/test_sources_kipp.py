@@ -88,3 +88,27 @@ def test_missing_sheet_or_header_is_a_clear_error(tmp_path):
         read_kipp(write_book(tmp_path / "x.xlsx", [row("1")], sheet="Lain"))
     with pytest.raises(KippFormatError, match="no header row with 'Kode NRI'"):
         read_kipp(write_book(tmp_path / "y.xlsx", [row("1")], header=["NRI?", "Tahun"]))
+
+
+def test_sheet_not_starting_at_a1_and_whitespace_only_cells(tmp_path):
+    """Rows and columns count from A1 even when the first ones are empty; a whitespace-only title
+    is empty for the checks but stays as written in the quarantined row's raw snapshot."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Top Inovasi"
+    ws.append([])
+    ws.append([None, None, "DAFTAR TOP INOVASI"])
+    ws.append([None, *HEAD])
+    ws.append([None, *row("100001")])
+    ws.append([None, *row("100002", title="   ")])
+    ws.append([None, *row(7, year=2019.0)])
+    wb.save(tmp_path / "d.xlsx")
+    result = read_kipp(tmp_path / "d.xlsx")
+    assert list(result.records["kode_nri"]) == ["100001", "000007"]
+    assert result.records["source_location"].tolist() == ["d.xlsx, sheet 'Top Inovasi', row 4",
+                                                          "d.xlsx, sheet 'Top Inovasi', row 6"]
+    assert result.records["tahun"].tolist() == [2019, 2019]
+    rejected = result.rejected.set_index("source_record_id")
+    assert rejected.loc["100002", "reason"] == ("d.xlsx, sheet 'Top Inovasi', row 5, field 'Judul Inovasi': "
+                                                "title is empty")
+    assert '"judul_inovasi": "   "' in rejected.loc["100002", "raw"]
