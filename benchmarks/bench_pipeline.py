@@ -248,7 +248,7 @@ def bench_one(scale: int, backend: str, seed: int, submissions: bool, pg_url: st
            "JIPPNAS_KIPP_SOURCE": str(data / "kipp"), "JIPPNAS_IGA_SOURCE": str(data / "iga"),
            "JIPPNAS_INOLAN_SOURCE": str(data / "inolan.csv"), "JIPPNAS_GROUND_TRUTH": str(data / "ground_truth.csv")}
     result: dict = {"scale": scale, "seed": seed, "backend": backend, "source_records": sample["source_records"],
-                    "sample": sample, "load_before": os.getloadavg()[0]}
+                    "submissions": submissions, "sample": sample, "load_before": os.getloadavg()[0]}
     print(f"== scale {scale} on {backend}: {sample['source_records']:,} source records ({tmp})", flush=True)
     if submissions:
         wall, sampler, code = run_measured([str(BIN / "jippnas"), "submit", *map(str, sorted(
@@ -282,7 +282,7 @@ def save(results: list[dict]) -> None:
     merged = json.loads(path.read_text()) if path.exists() else {"runs": {}}
     for r in results:
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-        merged["runs"][f"{r['backend']}/scale{r['scale']}"] = r
+        merged["runs"][f"{r['backend']}/scale{r['scale']}" + ("" if r["submissions"] else "/no-submissions")] = r
     merged["cpus"] = os.cpu_count()
     path.write_text(json.dumps(merged, indent=1))
 

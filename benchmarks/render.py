@@ -98,8 +98,9 @@ def _pipeline_section(p: dict | None) -> list[str]:
     """The whole pipeline (bench_pipeline.py): one column per backend and scale."""
     if not p or not p.get("runs"):
         return []
-    runs = sorted(p["runs"].values(), key=lambda r: (r["scale"], r["backend"]))
-    head = [f"{r['backend']}, scale {r['scale']}" for r in runs]
+    runs = sorted(p["runs"].values(), key=lambda r: (r["scale"], r["backend"], not r.get("submissions", True)))
+    head = [f"{r['backend']}, scale {r['scale']}" + ("" if r.get("submissions", True) else ", no submissions")
+            for r in runs]
     lines = ["## The whole pipeline, as a user runs it", "",
              "`python -m benchmarks.bench_pipeline`: for each generated set (`jippnas generate --scale N --seed 7`) and "
              "warehouse backend, a fresh warehouse and a fresh SQLite Dagster instance; the set's submissions stored with "
@@ -125,7 +126,8 @@ def _pipeline_section(p: dict | None) -> list[str]:
     row("innovations (harmonized)", lambda r: r["rows"]["harmonized_innovations"])
     row("generation of the set, s / peak MB", lambda r: f"{r['sample']['generation']['wall_s']} / "
         f"{r['sample']['generation']['peak_mb']}")
-    row("`jippnas submit` of its submissions, s", lambda r: r["submit"]["wall_s"])
+    row("submissions stored before the run (`jippnas submit`, s)", lambda r: f"{r['sample']['submissions']:,} "
+        f"({r['submit']['wall_s']} s)" if r.get("submissions", True) else "none")
     row("**materialize, wall s**", lambda r: f"**{r['wall_s']}**")
     row("of which the Dagster run, s", lambda r: r["run_s"])
     row("of which the steps, s", lambda r: r["steps_s"])
@@ -158,6 +160,13 @@ def _pipeline_section(p: dict | None) -> list[str]:
     row("three source steps, s", lambda r: round(sum(s["s"] for s in r["steps"] if s["step"] in
                                                      ("raw_kipp", "raw_iga", "raw_inolan")), 2))
     row("floor total, s", lambda r: round(r["floors"]["read_s"]["total"] + r["floors"]["copy_s"]["total"], 2))
+    lines += ["", "Where the time goes (the three longest steps of each run, and what is outside the steps: starting the "
+              "CLI, importing, loading the definitions, the run's own bookkeeping):", ""]
+    for r, label in zip(runs, head):
+        top = sorted(r["steps"], key=lambda s: -s["s"])[:3]
+        outside = round(r["wall_s"] - r.get("steps_s", sum(s["s"] for s in r["steps"])), 1)
+        lines.append(f"- {label}: " + ", ".join(f"`{s['step']}` {s['s']} s ({100 * s['s'] / r['wall_s']:.0f}%)"
+                                                  for s in top) + f"; outside the steps {outside} s")
     scales = {}
     for r in runs:
         if "matching_ms_per_record" in r:
