@@ -91,13 +91,18 @@ class TreeSampler(threading.Thread):
         return round(max(got, default=0) / 2**20, 1)
 
 
-def run_measured(cmd: list[str], env: dict, log: Path) -> tuple[float, TreeSampler, int]:
+def run_measured(cmd: list[str], env: dict, log: Path, timeout: float | None = None) -> tuple[float, TreeSampler, int]:
+    """Run, sampling the tree's memory; past `timeout` seconds the whole tree is stopped (exit -15)."""
     start = time.perf_counter()
     with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         sampler = TreeSampler(proc.pid)
         sampler.start()
-        code = proc.wait()
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 15)
+            code = proc.wait()
         sampler.stop()
     return round(time.perf_counter() - start, 2), sampler, code
 
@@ -219,6 +224,13 @@ def step_timings(home: Path, sampler: TreeSampler) -> tuple[list[dict], dict, di
             data = e.dagster_event.event_specific_data
             checks[data.check_name] = {"passed": data.passed, **{
                 k: v.value for k, v in data.metadata.items() if isinstance(v.value, (int, float, str, bool))}}
+    stopped = sampler.samples[-1][0] if sampler.samples else time.time()
+    done = {s["step"] for s in steps}
+    for step, t0 in starts.items():  # a step still running when the run was stopped
+        if step not in done:
+            steps.append({"step": step, "s": round(stopped - t0, 2), "ok": False, "unfinished": True,
+                          "peak_mb": sampler.peak_mb(t0), "start_mb": sampler.peak_mb(t0 - sampler.interval,
+                                                                                      t0 + sampler.interval)})
     run = {"run_s": round(record.end_time - record.start_time, 2) if record.end_time and record.start_time else None,
            "run_status": record.dagster_run.status.value}
     return steps, checks, run
@@ -229,15 +241,17 @@ def table_counts(url: str) -> dict:
 
     engine = sa.create_engine(url)
     try:
+        present = set(sa.inspect(engine).get_table_names())
         with engine.connect() as conn:
             return {t: conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar() for t in
                     (*SOURCES, "staged_source_records", "harmonized_innovations", "portal_innovations",
-                     "innovation_submissions")}
+                     "innovation_submissions") if t in present}
     finally:
         engine.dispose()
 
 
-def bench_one(scale: int, backend: str, seed: int, submissions: bool, pg_url: str | None) -> dict:
+def bench_one(scale: int, backend: str, seed: int, submissions: bool, pg_url: str | None,
+              timeout: float | None = None) -> dict:
     data, sample = generated(scale, seed)
     tmp = Path(tempfile.mkdtemp(prefix=f"jippnas-pipeline-{backend}-{scale}-"))
     home, out = tmp / "dagster", tmp / "output"
@@ -256,14 +270,16 @@ def bench_one(scale: int, backend: str, seed: int, submissions: bool, pg_url: st
         result["submit"] = {"wall_s": wall, "peak_mb": sampler.peak_mb(), "exit": code}
         print(f"   submit: {wall} s", flush=True)
     wall, sampler, code = run_measured([str(BIN / "dagster"), "asset", "materialize", "-m",
-                                        "jippnas_orchestration.definitions", "--select", "*"], env, tmp / "materialize.log")
+                                        "jippnas_orchestration.definitions", "--select", "*"], env, tmp / "materialize.log",
+                                       timeout)
     steps, checks, run = step_timings(home, sampler)
     result.update(wall_s=wall, peak_mb=sampler.peak_mb(), exit=code, steps=steps, checks=checks, **run,
                   steps_s=round(sum(s["s"] for s in steps), 2),
                   log=str(tmp / "materialize.log"), load_after=os.getloadavg()[0])
     print(f"   materialize: {wall} s, peak {result['peak_mb']} MB, exit {code}", flush=True)
+    result["timed_out"] = code == -15
     result["rows"] = table_counts(url)
-    result["floors"] = {"read_s": read_floors(data), "copy_s": copy_floor(url)}
+    result["floors"] = {"read_s": read_floors(data), "copy_s": copy_floor(url) if "raw_iga" in result["rows"] else {}}
     target = TARGETS.get(scale)
     if target:
         result["target"] = target
@@ -293,6 +309,7 @@ def main() -> None:
                     help="backend/scale pairs; scale 300 on SQLite is left out by default (its target is on PostgreSQL)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-submissions", action="store_true")
+    ap.add_argument("--timeout-min", type=float, help="stop a materialization after this many minutes (kept as unfinished)")
     args = ap.parse_args()
     server = None
     try:
@@ -304,7 +321,8 @@ def main() -> None:
 
                 server = server or start_postgres()
                 pg_url = server.create_database(f"pipeline{scale}")
-            result = bench_one(int(scale), backend, args.seed, not args.no_submissions, pg_url)
+            result = bench_one(int(scale), backend, args.seed, not args.no_submissions, pg_url,
+                               args.timeout_min * 60 if args.timeout_min else None)
             save([result])
             print(json.dumps({k: v for k, v in result.items() if k not in ("steps", "sample")}, indent=1), flush=True)
     finally:

@@ -128,7 +128,8 @@ def _pipeline_section(p: dict | None) -> list[str]:
         f"{r['sample']['generation']['peak_mb']}")
     row("submissions stored before the run (`jippnas submit`, s)", lambda r: f"{r['sample']['submissions']:,} "
         f"({r['submit']['wall_s']} s)" if r.get("submissions", True) else "none")
-    row("**materialize, wall s**", lambda r: f"**{r['wall_s']}**")
+    row("**materialize, wall s**", lambda r: f"**{r['wall_s']}**" + (" (stopped, unfinished)" if r.get("timed_out") else "")
+        + (f" (exit {r['exit']})" if r["exit"] and not r.get("timed_out") else ""))
     row("of which the Dagster run, s", lambda r: r["run_s"])
     row("of which the steps, s", lambda r: r["steps_s"])
     row("**peak memory, MB**", lambda r: f"**{r['peak_mb']}**")
@@ -145,7 +146,8 @@ def _pipeline_section(p: dict | None) -> list[str]:
     for r in runs:
         order += [s["step"] for s in r["steps"] if s["step"] not in order]
     for step in order:
-        row(f"`{step}`", lambda r, step=step: next(f"{s['s']} ({s['peak_mb']})" + ("" if s["ok"] else " FAILED")
+        row(f"`{step}`", lambda r, step=step: next(f"{s['s']} ({s['peak_mb']})" + (
+            "" if s["ok"] else " still running when stopped" if s.get("unfinished") else " FAILED")
                                                   for s in r["steps"] if s["step"] == step))
     lines += ["", "Floors, measured in the same run on the same files and rows: reading the source files with the "
               "fastest plain reader (no validation: KIPP cells with python-calamine, IGA pages with json.loads, InoLAN "
