@@ -41,7 +41,7 @@ sample: install
 	$(BIN)/jippnas generate data/sample --seed 2024
 
 bench: install
-	# ~15 min: the scaled set, four benchmarks, then docs/benchmarks.md
+	# the scaled set, the step benchmarks (~15 min), the whole pipeline at scale 45 and 300 (over an hour), docs/benchmarks.md
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
