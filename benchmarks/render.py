@@ -136,7 +136,7 @@ def _pipeline_section(p: dict | None) -> list[str]:
         + (f" (exit {r['exit']})" if r["exit"] and not r.get("timed_out") else ""))
     row("of which the Dagster run, s", lambda r: r["run_s"])
     row("of which the steps, s", lambda r: r["steps_s"])
-    row("**peak memory, MB**", lambda r: f"**{r['peak_mb']}**")
+    row("**peak memory, MB**", lambda r: f"**{r['peak_mb']}**" if r["peak_mb"] is not None else None)
     row("target wall s / MB", lambda r: f"{r['target']['wall_s']} / {r['target']['peak_mb']}")
     row("target met (time, memory)", lambda r: f"{'yes' if r['met']['wall'] else 'NO'}, "
         f"{'yes' if r['met']['memory'] else 'NO'}")
@@ -150,8 +150,8 @@ def _pipeline_section(p: dict | None) -> list[str]:
     for r in runs:
         order += [s["step"] for s in r["steps"] if s["step"] not in order]
     for step in order:
-        row(f"`{step}`", lambda r, step=step: next(f"{s['s']} ({s['peak_mb']})" + (
-            "" if s["ok"] else " still running when stopped" if s.get("unfinished") else " FAILED")
+        row(f"`{step}`", lambda r, step=step: next(f"{s['s']} ({s['peak_mb'] if s['peak_mb'] is not None else '–'})" + (
+            "" if s["ok"] else " stopped while running" if s.get("unfinished") or r.get("timed_out") else " FAILED")
                                                   for s in r["steps"] if s["step"] == step))
     lines += ["", "Floors, measured in the same run on the same files and rows: reading the source files with the "
               "fastest plain reader (no validation: KIPP cells with python-calamine, IGA pages with json.loads, InoLAN "
@@ -175,7 +175,7 @@ def _pipeline_section(p: dict | None) -> list[str]:
                                                   for s in top) + f"; outside the steps {outside} s")
     scales = {}
     for r in runs:
-        if "matching_ms_per_record" in r:
+        if "matching_ms_per_record" in r and r["scale"] >= 45 and not r.get("timed_out"):
             scales.setdefault(r["backend"], {})[r["scale"]] = r["matching_ms_per_record"]
     growth = [f"{b}: {v[max(v)] / v[min(v)]:.2f}x from scale {min(v)} to {max(v)}" for b, v in scales.items() if len(v) > 1]
     if growth:
