@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..vocab import OAPSI_FROM, TOP_TIER
 from . import words
