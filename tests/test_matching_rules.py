@@ -115,3 +115,20 @@ def test_joining_words_and_common_abbreviations_do_not_make_another_innovation()
                ("IGA", "6", "18.71", "Gerai Admindk Pasar"),
                ("IGA", "7", "18.71", "Gerai Adminduk ke Pasar"), ("IGA", "8", "18.71", "Gerai Adminduk dari Pasar")])
     assert groups(df) == [["1", "2", "3"], ["4", "5", "6"], ["7"], ["8"]]
+
+
+def test_large_agencies_are_blocked_by_word_pairs_without_losing_typo_twins(monkeypatch):
+    import jippnas_orchestration.harmonize.matching as matching
+
+    monkeypatch.setattr(matching, "BIG_BLOCK", 5)          # take the blocking path with a small agency
+    monkeypatch.setattr(matching, "COMMON_BLOCK_KEY", 4)   # 'layanan' alone is too common to pair on
+    # every single word of the twins is common in this agency; only their word pairs are not
+    others = ["Pajak", "Parkir", "Perizinan", "Pengaduan", "Persalinan", "Perpustakaan"]
+    rows = [("IGA", f"n{i}", "33.74", f"{w} {x} Terpadu") for i, w in enumerate(others)
+            for x in ("Siaga", "Bencana", "Kartu", "Pintar", "Layanan")]
+    rows = [(s, f"{r}-{k}", a, t) for k, (s, r, a, t) in enumerate(rows)]
+    rows += [("KIPP", "a1", "33.74", "Layanan Desa Siaga Bencana"), ("IGA", "a2", "33.74", "Layanan Dsea Siaga Bencana"),
+             ("KIPP", "b1", "33.74", "Layanan Kartu Pintar"), ("IGA", "b2", "33.74", "Layanan Kartu Pinter")]
+    found = groups(recs(rows))
+    assert ["a1", "a2"] in found and ["b1", "b2"] in found
+    assert all(len(g) == 1 for g in found if g[0].startswith("n"))

@@ -322,6 +322,23 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+@lru_cache(maxsize=256)
+def _upper_pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(m, k=1)
+
+
+def _blocking_keys(tokens: tuple[str, ...]) -> set[str]:
+    """Words, word beginnings, and pairs of them: a title with a typo still shares a word pair (or a
+    word and the next word's beginning) with its twin, and pairs stay selective where single common
+    words ('layanan', 'desa') are shared by thousands of titles."""
+    words = sorted(set(tokens))[:10]
+    heads = {w[:3] for w in words if len(w) >= 4}
+    keys = {w for w in words if len(w) >= 3} | {w[:4] for w in words if len(w) >= 5}
+    keys |= {f"{a}|{b}" for i, a in enumerate(words) for b in words[i + 1:]}
+    keys |= {f"{w}|{h}*" for w in words for h in heads if not w.startswith(h)}
+    return keys
+
+
 def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[int, int]]:
     """Pairs of expansions alike enough to decide (rapidfuzz prefilter). Small blocks score all pairs
     in C++; large ones first pair titles that share a word or a word's beginning (typos rarely touch
@@ -339,19 +356,26 @@ def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[i
         return pairs
     postings: dict[str, list[int]] = defaultdict(list)
     for x, k in enumerate(with_exp):
-        toks = keys[k].tokens
-        for b in {t for t in toks if len(t) >= 3} | {t[:4] for t in toks if len(t) >= 5}:
+        for b in _blocking_keys(keys[k].tokens):
             postings[b].append(x)
-    for members in postings.values():
-        if not 2 <= len(members) <= COMMON_BLOCK_KEY:
-            continue
-        sub = [exps[x] for x in members]
-        scores = np.maximum(
-            process.cdist(sub, sub, scorer=fuzz.token_sort_ratio, dtype=np.uint8, score_cutoff=PREFILTER),
-            process.cdist(sub, sub, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=PREFILTER))
-        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
-            a, b = with_exp[members[int(x)]], with_exp[members[int(y)]]
-            pairs.add((min(a, b), max(a, b)))
+    n = len(with_exp)
+    chunks = []
+    for members in postings.values():  # members are in ascending order: x < y within each list
+        if 2 <= len(members) <= COMMON_BLOCK_KEY:
+            arr = np.asarray(members, dtype=np.int64)
+            i, j = _upper_pairs(len(members))
+            chunks.append(arr[i] * n + arr[j])
+    if not chunks:
+        return pairs
+    codes = np.unique(np.concatenate(chunks))
+    xs, ys = codes // n, codes % n
+    qa, qb = [exps[x] for x in xs], [exps[y] for y in ys]
+    # each candidate pair scored once, element-wise in C++
+    scores = np.maximum(
+        process.cpdist(qa, qb, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER),
+        process.cpdist(qa, qb, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER))
+    for x, y in zip(xs[scores >= PREFILTER].tolist(), ys[scores >= PREFILTER].tolist()):
+        pairs.add((with_exp[x], with_exp[y]))
     return pairs
 
 
