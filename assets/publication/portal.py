@@ -9,6 +9,7 @@ from dagster import (
     asset,
 )
 
+from jippnas_orchestration.harmonize.provenance import public_provenance
 from jippnas_orchestration.links import PORTAL_MANIFEST
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
 from jippnas_orchestration.publication.public import portal_frame
@@ -23,15 +24,19 @@ PORTAL_FRESHNESS = FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_d
 
 
 @asset(group_name="publication", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
-       deps=["harmonized_innovations", "agencies"], check_specs=[PORTAL_GATE_SPEC],
+       deps=["harmonized_innovations", "agencies", "field_provenance", "similar_innovations"],
+       check_specs=[PORTAL_GATE_SPEC],
        description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
-                   "from free text, validated by portal_candidate_gate as stored. Records which "
+                   "from free text, with `similar` (ids of suggested innovations of other agencies) and "
+                   "`provenance` (programmes and years per field, or submission), validated by portal_candidate_gate as stored. Records which "
                    "harmonized_innovations content it was built from (portal_candidate_lineage).")
 def portal_candidate(context: AssetExecutionContext, warehouse: WarehouseResource,
                      expectations: ExpectationsResource, output: OutputResource) -> MaterializeResult:
     wh = warehouse.get()
     harmonized = stored(wh, "harmonized_innovations")
-    wh.replace_table("portal_candidate", portal_frame(harmonized), primary_key=["innovation_id"])
+    frame = portal_frame(harmonized, wh.read_table("similar_innovations"),
+                         public_provenance(wh.read_table("field_provenance")))
+    wh.replace_table("portal_candidate", frame, primary_key=["innovation_id"])
     candidate = stored(wh, "portal_candidate")
     checksum = content_checksum(candidate)
     wh.replace_table(LINEAGE_TABLE, lineage_row(checksum, content_checksum(harmonized), len(candidate), context.run_id))

@@ -56,6 +56,10 @@ def _records_for_search(df: pd.DataFrame) -> list[dict]:
         rec["sources"] = rec["sources"].split(",") if rec.get("sources") else []
         rec["awards"] = rec["awards"].split("; ") if rec.get("awards") else []
         rec["replicated_by"] = rec["replicated_by"].split(",") if rec.get("replicated_by") else []
+        if "similar" in rec:  # versions published before issue 13 have neither column
+            rec["similar"] = rec["similar"].split(",") if rec["similar"] else []
+        if "provenance" in rec:
+            rec["provenance"] = json.loads(rec["provenance"]) if rec["provenance"] else {}
     return out
 
 
