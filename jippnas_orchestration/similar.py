@@ -19,7 +19,8 @@ MIN_SCORE = 0.05
 STOPPED = "berhenti"
 # Indonesian function words that say nothing about what an innovation does
 STOPWORDS = frozenset("""dan di ke dari yang untuk dengan pada dalam oleh atau ini itu serta sebagai bagi
-adalah akan agar juga tidak lebih melalui secara the of and for a an to in kab kota provinsi""".split())
+adalah akan agar juga tidak lebih melalui secara tanpa the of and for a an to in kab kota provinsi
+inovasi inovator diperbarui pelayanan layanan publik masyarakat""".split())
 _TOKEN = re.compile(r"[a-z][a-z0-9]{2,}")
 
 
@@ -35,7 +36,8 @@ def _tfidf(docs: list[list[str]]) -> tuple[sp.csr_matrix, dict[str, float]]:
     for i, doc in enumerate(docs):
         counts: dict[int, int] = {}
         for t in doc:
-            counts[vocab.setdefault(t, len(vocab))] = counts.get(vocab[t], 0) + 1
+            j = vocab.setdefault(t, len(vocab))
+            counts[j] = counts.get(j, 0) + 1
         for j, c in counts.items():
             rows.append(i)
             cols.append(j)

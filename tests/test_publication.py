@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 from dagster import DagsterInstance, build_run_status_sensor_context
 
+from jippnas_orchestration.publication.public import PUBLIC_COLUMNS
 from jippnas_orchestration.publication.publish import FILES, restore
 from jippnas_orchestration.sensors import report_after_failure_sensor
 from jippnas_orchestration.settings import output_dir
@@ -91,6 +93,45 @@ def test_no_personal_data_in_any_published_file_or_table(published):
     blob = "\n".join(texts)
     leaked = [v for v in values if v in blob]
     assert leaked == []
+
+
+def test_portal_json_carries_provenance_and_similar_as_the_tables_say(published):
+    url, out, _ = published
+    wh = Warehouse(url)
+    records = {r["innovation_id"]: r for r in json.loads((out / "portal" / "innovations.json").read_text())}
+    harmonized = wh.read_table("harmonized_innovations").set_index("innovation_id")
+    prov = wh.read_table("field_provenance")
+    label = re.compile(r"^(KIPP|IGA|INOLAN) (19|20)\d\d$|^submission$")
+    assert all(label.match(v) for r in records.values() for vs in r["provenance"].values() for v in vs)
+    assert all(set(r["provenance"]) <= set(PUBLIC_COLUMNS) and "title" in r["provenance"] for r in records.values())
+    # updated innovations: each campaign field names the submission whose value won, as the change log says
+    log = wh.read_table("innovation_change_log").sort_values(["innovation_id", "field", "submitted_at", "change_id"])
+    winners = log.groupby(["innovation_id", "field"]).tail(1)
+    winners = winners[winners["field"] != "contact_email"]   # personal: never laid over, never published
+    from_subs = prov[prov["origin"] == "submission"].set_index(["innovation_id", "field"])["submission_id"]
+    assert len(winners) > 500
+    assert dict(zip(zip(winners["innovation_id"], winners["field"]), winners["submission_id"])) == from_subs.to_dict()
+    updated = harmonized[harmonized["update_status"] == "updated"].index
+    assert all(records[i]["provenance"]["status"] == ["submission"] for i in updated)
+    # merged innovations: a single-record field's value is that record's value in the staged sources
+    staged = wh.read_table("staged_source_records").set_index(["source", "source_record_id"])
+    single = prov[prov["origin"] != "submission"]
+    single = single[single["field"].isin(["title", "category", "stage"])]
+    multi = harmonized[harmonized["source_record_count"] > 1].index
+    checked = 0
+    for row in single[single["innovation_id"].isin(multi)].itertuples():
+        assert staged.loc[(row.origin, row.source_record_id), row.field] == harmonized.loc[row.innovation_id, row.field]
+        checked += 1
+    assert checked > 1000
+    # similar: up to five ids, other agencies only, not stopped, in the table's rank order
+    sim = wh.read_table("similar_innovations").sort_values(["innovation_id", "rank"])
+    ranked = sim.groupby("innovation_id")["similar_innovation_id"].agg(list).to_dict()
+    assert {i: r["similar"] for i, r in records.items() if r["similar"]} == ranked
+    assert len(ranked) > 0.9 * len(records)
+    assert all(1 <= len(v) <= 5 for v in ranked.values())
+    agency, status = harmonized["agency_id"], harmonized["status"]
+    assert all(agency[a] != agency[b] and status[b] != "berhenti"
+               for a, b in zip(sim["innovation_id"], sim["similar_innovation_id"]))
 
 
 def test_failed_gate_leaves_the_published_version_exactly_as_it_was(published, tmp_path, monkeypatch):

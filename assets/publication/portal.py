@@ -12,7 +12,7 @@ from dagster import (
 from jippnas_orchestration.harmonize.provenance import public_provenance
 from jippnas_orchestration.links import PORTAL_MANIFEST
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
-from jippnas_orchestration.publication.public import portal_frame
+from jippnas_orchestration.publication.public import PUBLIC_COLUMNS, portal_frame
 from jippnas_orchestration.publication.publish import content_checksum, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
 
@@ -35,7 +35,7 @@ def portal_candidate(context: AssetExecutionContext, warehouse: WarehouseResourc
     wh = warehouse.get()
     harmonized = stored(wh, "harmonized_innovations")
     frame = portal_frame(harmonized, wh.read_table("similar_innovations"),
-                         public_provenance(wh.read_table("field_provenance")))
+                         public_provenance(wh.read_table("field_provenance"), PUBLIC_COLUMNS))
     wh.replace_table("portal_candidate", frame, primary_key=["innovation_id"])
     candidate = stored(wh, "portal_candidate")
     checksum = content_checksum(candidate)

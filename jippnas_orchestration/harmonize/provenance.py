@@ -99,13 +99,14 @@ def build_provenance(staged: pd.DataFrame, source_map: pd.DataFrame, change_log:
     return out
 
 
-def public_provenance(provenance: pd.DataFrame) -> pd.Series:
-    """Per innovation, compact JSON {field: ["KIPP 2021", "IGA 2023", "submission"]}: programmes and
-    years only, never a record id of a submission or anyone's name."""
+def public_provenance(provenance: pd.DataFrame, fields: list[str] | None = None) -> pd.Series:
+    """Per innovation, compact JSON {field: ["KIPP 2021", "IGA 2023", "submission"]} for the public
+    `fields`: programmes and years only, never a record or submission id or anyone's name."""
+    if fields is not None:
+        provenance = provenance[provenance["field"].isin(fields)]
+    years = pd.to_numeric(provenance["year"], errors="coerce").astype("Int64").astype(str).replace({"<NA>": ""})
     labels = provenance["origin"].where(provenance["origin"] == "submission",
-                                        provenance["origin"] + " " + provenance["year"].astype(str)
-                                        .replace({"<NA>": ""}).str.strip())
-    labels = labels.str.strip()
+                                        (provenance["origin"] + " " + years).str.strip())
     df = pd.DataFrame({"innovation_id": provenance["innovation_id"], "field": provenance["field"], "label": labels})
     df = df.drop_duplicates().sort_values(["innovation_id", "field", "label"])
     per_field = df.groupby(["innovation_id", "field"], sort=True)["label"].agg(list)
