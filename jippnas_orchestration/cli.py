@@ -62,6 +62,19 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from . import settings
+    from .explain import ExplainError, explain
+    from .warehouse import Warehouse
+
+    try:
+        explain(Warehouse(settings.warehouse_url()), args.innovation_id, sys.stdout)
+    except ExplainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jippnas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--by", help="who decides (default: the login name)")
         p.add_argument("--note", help="why, for the record")
     rv.set_defaults(func=_review)
+    ex = sub.add_parser("explain", help="one innovation's source records, match evidence, submissions and the "
+                                        "origin of each current value")
+    ex.add_argument("innovation_id")
+    ex.set_defaults(func=_explain)
     args = parser.parse_args(argv)
     return args.func(args)
 

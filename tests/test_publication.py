@@ -134,6 +134,60 @@ def test_portal_json_carries_provenance_and_similar_as_the_tables_say(published)
                for a, b in zip(sim["innovation_id"], sim["similar_innovation_id"]))
 
 
+def personal_values(wh: Warehouse) -> set[str]:
+    """Every personal value of the sample: innovators in the sources, submitters and contacts in submissions."""
+    values = set()
+    for table, cols in (("raw_kipp", ["nama_inovator", "email_inovator", "no_hp_inovator"]),
+                        ("raw_iga", ["usr_asn_nama_lengkap", "usr_asn_no_hp"]), ("raw_inolan", ["inovator"])):
+        for c in cols:
+            values |= set(wh.read_table(table, [c])[c].dropna())
+    for payload in wh.read_table("innovation_submissions", ["payload"])["payload"]:
+        doc = json.loads(payload)
+        values |= {v for v in (doc.get("submitted_by") or {}).values() if isinstance(v, str)}
+        contact = (doc.get("changes") or {}).get("contact_email") if isinstance(doc.get("changes"), dict) else None
+        if contact:
+            values.add(contact)
+    return {v for v in values if len(v) >= 6}
+
+
+def test_explain_tells_one_innovations_story_without_personal_data(published, capsys):
+    from jippnas_orchestration.cli import main
+
+    url, _, _ = published
+    wh = Warehouse(url)
+    subs = wh.read_sql("SELECT innovation_id, state, submission_id, reason FROM innovation_submissions "
+                       "WHERE innovation_id IS NOT NULL")
+    multi = set(wh.read_sql("SELECT innovation_id FROM harmonized_innovations WHERE source_record_count > 1")["innovation_id"])
+    # one innovation with a rejected submission, one updated by an accepted one, both of several records
+    chosen = [sorted(set(subs[subs["state"] == state]["innovation_id"]) & multi)[0] for state in ("rejected", "accepted")]
+    os_env = pytest.MonkeyPatch()
+    os_env.setenv("JIPPNAS_WAREHOUSE_URL", url)
+    try:
+        text = ""
+        for innovation in chosen:
+            assert main(["explain", innovation]) == 0
+            text += capsys.readouterr().out
+        assert main(["explain", "JIP-TIDAKADA"]) == 1
+        assert "no innovation 'JIP-TIDAKADA'" in capsys.readouterr().err
+    finally:
+        os_env.undo()
+    records = wh.read_sql("SELECT source, source_record_id, match_rule, innovation_id FROM innovation_source_map")
+    records = records[records["innovation_id"].isin(chosen)]
+    assert len(records) > 3
+    for r in records.itertuples():
+        assert f"{r.source}:{r.source_record_id}" in text and r.match_rule in text
+    for s in subs[subs["innovation_id"].isin(chosen)].itertuples():
+        assert s.submission_id in text
+        if s.state == "rejected":
+            assert " ".join(str(s.reason).split())[:40] in text
+    assert re.search(r"\n  title .*<- (KIPP|IGA|INOLAN) ", text)
+    winner = wh.read_sql("SELECT submission_id FROM field_provenance WHERE innovation_id = :i AND field = 'status'",
+                         {"i": chosen[1]})["submission_id"].iloc[0]
+    assert re.search(rf"\n  status .*<- submission {winner}", text)
+    leaked = [v for v in personal_values(wh) if v in text]
+    assert leaked == []
+
+
 def test_failed_gate_leaves_the_published_version_exactly_as_it_was(published, tmp_path, monkeypatch):
     url, out, _ = published
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
