@@ -13,6 +13,7 @@ from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result
+from ..campaign_history import HISTORY_COLUMNS, deltas
 from ..warehouse import Warehouse
 
 
@@ -32,6 +33,8 @@ class ReportData:
     reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["review_id", "kind", "record_count", "description", "evidence", "created_at"]))
     sources: list[dict] = field(default_factory=list)   # reports.sources.source_status: stale sources
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)  # campaign_history, national KIPP rows by day
+    history_deltas: dict | None = None                  # campaign_history.deltas for KIPP
 
     def headline(self) -> dict:
         kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
@@ -101,7 +104,11 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
                           "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id") \
         if wh.has_table("match_review") else None
     gates = {s: read_result(s, output_dir) for s in GATE_SUITES}
+    history = wh.read_sql("SELECT * FROM campaign_history WHERE programme = 'KIPP'") \
+        if wh.has_table("campaign_history") else pd.DataFrame(columns=HISTORY_COLUMNS)
     return ReportData(
+        history=history[history["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
+        history_deltas=deltas(history, "KIPP"),
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), national=national, agencies=agencies,
         pending=kipp_pending, completeness=h["completeness"].astype(float), rejected_rows=rej_rows,
         rejected_submissions=rej_subs, gates=gates,

@@ -167,6 +167,29 @@ window.addEventListener('beforeprint',function(){document.querySelectorAll('deta
 """
 
 
+def _history_section(data: ReportData) -> str:
+    """Campaign progress by day (KIPP, national) and what moved since the previous snapshot."""
+    if data.history.empty:
+        return ""
+    d = data.history_deltas
+    if d:
+        def change(key: str, pct: bool = False) -> str:
+            delta = d[key]["delta"]
+            if delta is None:
+                return "–"
+            text = persen(abs(delta)) if pct else angka(abs(delta))
+            return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
+        since = (f'<p id="sejak-laporan-sebelumnya">Sejak {esc(d["previous_date"])}: sudah dimutakhirkan '
+                 f'<b>{change("updated")}</b>, belum <b>{change("pending")}</b>, jumlah inovasi '
+                 f'<b>{change("innovations")}</b>, kelengkapan rata-rata <b>{change("completeness_mean", True)}</b>.</p>')
+    else:
+        since = '<p class="muted">Baru ada satu catatan harian; perubahan tampil mulai laporan berikutnya.</p>'
+    rows = [[esc(r.snapshot_date), angka(r.innovations), angka(r.updated), angka(r.pending),
+             persen(r.completeness_mean)] for r in data.history.tail(30).itertuples()]
+    return (f'<section id="riwayat"><h2>Perkembangan pemutakhiran KIPP</h2>{since}'
+            + _table(["Tanggal", "Inovasi", "Sudah", "Belum", "Kelengkapan"], rows) + "</section>")
+
+
 def render(data: ReportData, public_base_url: str | None = None) -> str:
     hl = data.headline()
     nat = data.national
@@ -222,6 +245,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
 <div class="card"><b id="fig-agencies">{angka(hl["agencies_with_pending"])}</b><span>instansi masih harus melengkapi</span></div>
 </div><p>Seluruh basis data: {angka(total_all)} inovasi dari KIPP, IGA dan InoLAN. {gate_line}</p>
 <p>Dataset portal: {version}</p>{stale}</section>
+{_history_section(data)}
 <section><h2>Sudah dan belum dimutakhirkan</h2><div class="grid">
 <div><h3>Menurut jenis instansi</h3>{_bars(type_rows)}</div>
 <div><h3>Menurut program</h3>{_bars(prog_rows)}</div></div></section>
