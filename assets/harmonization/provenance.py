@@ -4,7 +4,7 @@ from jippnas_orchestration.harmonize.provenance import build_provenance
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
        deps=["staged_source_records", "innovation_source_map", "innovation_change_log", "harmonized_innovations"],
        description="Where each public value came from: per innovation and field, the source record(s) "
                    "(programme, record id, year) or the accepted submission that set it, and the merge rule "

@@ -6,7 +6,7 @@ from jippnas_orchestration.similar import build_similar
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="harmonization", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
+@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
        description="Innovations worth replicating: for each innovation, up to five active innovations of "
                    "other agencies ranked by TF-IDF similarity of title, summary and category, with the reason "
                    "(shared words, same category).")

@@ -4,7 +4,7 @@ from jippnas_orchestration.campaign_history import record, today
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="metrics", kinds={"python", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
+@asset(group_name="metrics", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
        description="Campaign progress over time: per day (Jakarta), programme and agency, plus the national "
                    "row (agency_id empty), innovations, updated, pending and mean completeness. Each run replaces "
                    "today's rows only (the last run of the day wins); past days are never rewritten.")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..campaign_history import HISTORY_COLUMNS, deltas
 from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result
-from ..campaign_history import HISTORY_COLUMNS, deltas
 from ..warehouse import Warehouse
 
 
