@@ -60,30 +60,37 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
     # the title counts twice: it names the innovation, the summary describes it at length
     docs = [tokens(t) * 2 + tokens(s) + tokens(c) for t, s, c in zip(df["title"], df["summary"], df["category"])]
     m, idf = _tfidf(docs)
-    agency = df["agency_id"].astype(str).to_numpy()
+    agency = pd.factorize(df["agency_id"].astype(str))[0]   # integer codes: fast to compare in bulk
     category = df["category"].fillna("").astype(str).to_numpy()
     ids = df["innovation_id"].astype(str).to_numpy()
     active = (df["status"].fillna("") != STOPPED).to_numpy()
     token_sets = [set(d) for d in docs]
     mt = m.T.tocsr()
+    n = len(df)
+    k = min(top_k, n)
+    # rows per block: a dense block of similarities stays around 160 MB whatever the scale
+    block = max(1, min(block, 20_000_000 // n))
     out = []
-    for start in range(0, len(df), block):
-        stop = min(start + block, len(df))
+    for start in range(0, n, block):
+        stop = min(start + block, n)
         sims = (m[start:stop] @ mt).toarray()
-        for r in range(stop - start):
-            i = start + r
-            s = sims[r]
-            s[(agency == agency[i]) | ~active] = -1.0
-            # stable order: score descending, then innovation_id ascending (rows are sorted by id)
-            order = np.lexsort((np.arange(len(s)), -s))[:top_k]
+        rows = np.arange(start, stop)
+        sims[(agency[None, :] == agency[rows, None]) | ~active[None, :]] = -1.0
+        # the k best per row, then ordered by score descending and innovation_id ascending (rows sorted by id)
+        best = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(rows), 1))
+        best_scores = np.take_along_axis(sims, best, axis=1)
+        order = np.lexsort((best, -best_scores), axis=1)
+        best = np.take_along_axis(best, order, axis=1)
+        best_scores = np.take_along_axis(best_scores, order, axis=1)
+        for r, i in enumerate(rows):
             rank = 0
-            for j in order:
-                if s[j] < MIN_SCORE:
+            for j, score in zip(best[r], best_scores[r]):
+                if score < MIN_SCORE:
                     break
                 rank += 1
                 # the rarest shared words say best why the two are alike
                 shared = sorted(token_sets[i] & token_sets[j], key=lambda t: (-idf[t], t))
-                out.append((ids[i], ids[j], rank, round(float(s[j]), 4), _reason(shared, category[i], category[j])))
+                out.append((ids[i], ids[j], rank, round(float(score), 4), _reason(shared, category[i], category[j])))
     return pd.DataFrame(out, columns=SIMILAR_COLUMNS)
 
 
