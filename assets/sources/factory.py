@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, Backoff, Jitter, MaterializeResult, M
 
 from jippnas_orchestration.sources.common import IngestResult
 from jippnas_orchestration.sources.landing import land, public_preview
+from jippnas_orchestration.testing.failpoints import failpoint
 from resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
 GROUP = "sources"
@@ -35,6 +36,7 @@ def build_source_asset(name: str, programme: str, read: "Callable[[SourcesResour
             raise RuntimeError(f"{name}: rows read {result.rows_read} != landed {len(result.records)} "
                                f"+ rejected {len(result.rejected)} + repeats {result.exact_duplicates}")
         land(warehouse.get(), name, result)
+        failpoint(f"{name}.landed")  # drills: hold a run inside a warehouse writer
         context.log.info(f"{name}: {len(result.records)} landed, {len(result.rejected)} quarantined "
                          f"from {result.origin}")
         return MaterializeResult(metadata={
