@@ -10,7 +10,9 @@ import pandas as pd
 from jippnas_orchestration.agencies.registry import agencies_frame
 from jippnas_orchestration.harmonize.merge import HARMONIZED_COLUMNS
 from jippnas_orchestration.harmonize.pipeline import SUBMISSION_ONLY, build_overlaid
+from jippnas_orchestration.harmonize.provenance import PROVENANCE_COLUMNS
 from jippnas_orchestration.schema import ensure_schema
+from jippnas_orchestration.similar import SIMILAR_COLUMNS
 from jippnas_orchestration.warehouse import Warehouse
 
 CAMPAIGN = date(2023, 1, 1)
@@ -34,6 +36,9 @@ def seed_warehouse(url: str) -> Warehouse:
     wh.replace_table("innovation_source_map", pd.DataFrame(
         [(s, r, i) for i, _, s, r in INNOVATIONS], columns=["source", "source_record_id", "innovation_id"]))
     wh.replace_table("agencies", agencies_frame())
+    # no source records behind these innovations: nothing to trace or to suggest
+    wh.replace_table("field_provenance", pd.DataFrame(columns=PROVENANCE_COLUMNS))
+    wh.replace_table("similar_innovations", pd.DataFrame(columns=SIMILAR_COLUMNS))
     return wh
 
 
