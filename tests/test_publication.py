@@ -73,18 +73,7 @@ def test_sample_publishes_the_campaign_figures(published, monkeypatch):
 def test_no_personal_data_in_any_published_file_or_table(published):
     url, out, _ = published
     wh = Warehouse(url)
-    values = set()
-    for table, cols in (("raw_kipp", ["nama_inovator", "email_inovator", "no_hp_inovator"]),
-                        ("raw_iga", ["usr_asn_nama_lengkap", "usr_asn_no_hp"]), ("raw_inolan", ["inovator"])):
-        for c in cols:
-            values |= set(wh.read_table(table, [c])[c].dropna())
-    for payload in wh.read_table("innovation_submissions", ["payload"])["payload"]:
-        doc = json.loads(payload)
-        values |= {v for v in (doc.get("submitted_by") or {}).values() if isinstance(v, str)}
-        contact = (doc.get("changes") or {}).get("contact_email") if isinstance(doc.get("changes"), dict) else None
-        if contact:
-            values.add(contact)
-    values = {v for v in values if len(v) >= 6}
+    values = personal_values(wh)
     assert len(values) > 1000
     texts = [(out / "portal" / n).read_text(encoding="utf-8") for n in ("innovations.csv", "innovations.json",
                                                                         "manifest.json")]
