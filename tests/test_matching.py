@@ -3,7 +3,12 @@
 import pandas as pd
 
 from jippnas_orchestration.harmonize.ids import assign_ids
-from jippnas_orchestration.harmonize.matching import cluster_records, title_parts
+from jippnas_orchestration.harmonize.matching import match_records
+from jippnas_orchestration.harmonize.titles import title_parts
+
+
+def cluster_records(df):
+    return match_records(df).clusters
 
 
 def recs(rows):

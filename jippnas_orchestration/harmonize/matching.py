@@ -27,7 +27,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
-from .titles import TitleParts, identity_parts, title_parts  # noqa: F401  (title_parts re-exported)
+from .titles import TitleParts, identity_parts
 
 PREFILTER = 70                 # token_sort_ratio below which two expansions are not even compared
 SAME_ACRONYM_CLOSE = 85.0      # one acronym, expansions this close: one innovation (legacy tolerance)
@@ -414,11 +414,3 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
             for o in by_initial.get(acr[0], []) + (by_initial.get(acr[1], []) if acr[0] in "emi" else []):
                 pairs.add((min(k, o), max(k, o)))
     return sorted(pairs)
-
-
-def cluster_records(records: pd.DataFrame) -> pd.Series:
-    """A cluster number per record (index-aligned); records are compared only within an agency."""
-    result = match_records(records)
-    out = result.clusters
-    out.attrs["candidate_pairs"] = result.candidate_pairs
-    return out
