@@ -132,3 +132,33 @@ def test_large_agencies_are_blocked_by_word_pairs_without_losing_typo_twins(monk
     found = groups(recs(rows))
     assert ["a1", "a2"] in found and ["b1", "b2"] in found
     assert all(len(g) == 1 for g in found if g[0].startswith("n"))
+
+
+def test_worker_processes_give_the_same_clusters_rules_and_reviews():
+    """Agencies are matched in worker processes for large inputs; any number of workers must give
+    exactly the one-process result, people's rejections included."""
+    from pathlib import Path
+
+    from jippnas_orchestration.harmonize.pipeline import build_staged
+    from jippnas_orchestration.sources.iga import read_iga
+    from jippnas_orchestration.sources.inolan import read_inolan
+    from jippnas_orchestration.sources.kipp import read_kipp
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    staged = build_staged(read_kipp(sample / "kipp").records, read_iga(str(sample / "iga")).records,
+                          read_inolan(sample / "inolan.csv").records)[0]
+    records = staged[["source", "source_record_id", "agency_id", "title"]]
+    one = match_records(records, workers=1)
+    # a person split one merged pair: the cannot-link must hold in the workers too
+    keys = records["source"] + ":" + records["source_record_id"].astype(str)
+    merged = one.clusters[one.clusters.duplicated(keep=False)]
+    first = merged[merged == merged.iloc[0]].index[:2]
+    rejected = {tuple(sorted(keys.loc[first]))}
+    for kw in ({}, {"rejected_pairs": rejected}):
+        single, multi = match_records(records, workers=1, **kw), match_records(records, workers=2, **kw)
+        assert single.clusters.equals(multi.clusters)
+        assert single.rule.equals(multi.rule) and single.score.equals(multi.score)
+        assert single.review_pairs.equals(multi.review_pairs)
+        assert single.candidate_pairs == multi.candidate_pairs > 0
+    split = match_records(records, workers=2, rejected_pairs=rejected).clusters
+    assert split.loc[first[0]] != split.loc[first[1]]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -147,6 +147,29 @@ class _Index:
     any_type: dict[str, list[str]]                # base key -> codes of every type
     by_code: dict[str, str]                       # code -> type
     names: dict[str, str]                         # agency_id -> canonical name
+
+    @cached_property
+    def phrase_rank(self) -> dict[str, int]:
+        """Each in-text phrase at its first position in central_phrases (earlier wins)."""
+        rank: dict[str, int] = {}
+        for i, (phrase, _) in enumerate(self.central_phrases):
+            rank.setdefault(phrase, i)
+        return rank
+
+    @cached_property
+    def phrase_words(self) -> int:
+        return max((len(p.split()) for p, _ in self.central_phrases), default=0)
+
+    def central_office(self, n: str) -> str | None:
+        """The agency of the earliest listed phrase that stands in `n` as whole words: word n-grams
+        looked up in a dict rather than every phrase searched in the text."""
+        words, best = n.split(), None
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + self.phrase_words) + 1):
+                r = self.phrase_rank.get(" ".join(words[i:j]))
+                if r is not None and (best is None or r < best):
+                    best = r
+        return None if best is None else self.central_phrases[best][1]
 
 
 _MINISTRY_PREFIXES = ("kementerian", "kemen", "kem")
@@ -430,9 +453,9 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
                               tuple((c, 0.5, "same name, other type (kabupaten/kota twin)")
                                     for c in sorted(candidates)))
 
-    for phrase, agency_id in idx.central_phrases:
-        if f" {phrase} " in f" {n} ":
-            return Resolution(agency_id, "central office")
+    agency_id = idx.central_office(n)
+    if agency_id:
+        return Resolution(agency_id, "central office")
     found = _region_in_text(n, code)
     if found:
         return _with_code_note(found, "regional office", code)

@@ -17,7 +17,12 @@ People's decisions win: an accepted pair is joined, a rejected pair is never joi
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -39,6 +44,8 @@ RULE_TITLE_TYPOS = "title within typos"
 RULE_ACRONYM = "same acronym"
 RULE_ACRONYM_TITLE = "same acronym and title"
 RULE_REVIEW = "review decision"
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -172,13 +179,17 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
 
 
 class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
+    """Union by smallest index: a cluster's root is its first record (dict-based, so a worker can
+    hold just the records of its agencies)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent.get(i, i) != i:
+            parent[i] = parent.get(parent[i], parent[i])
+            i = parent[i]
         return i
 
     def union(self, a: int, b: int) -> None:
@@ -198,94 +209,186 @@ class MatchResult:
 
 REVIEW_PAIR_COLUMNS = ["agency_id", "a_source", "a_source_record_id", "a_title", "b_source", "b_source_record_id",
                        "b_title", "score", "evidence"]
+PARALLEL_MIN_RECORDS = 40_000   # below this, starting worker processes costs more than it saves
+
+
+def match_workers(n_records: int) -> int:
+    """Worker processes for matching: JIPPNAS_MATCH_WORKERS, else one per core for large inputs."""
+    configured = os.environ.get("JIPPNAS_MATCH_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return min(os.cpu_count() or 1, 8) if n_records >= PARALLEL_MIN_RECORDS else 1
+
+
+class _Linker:
+    """Union-find with people's cannot-links; remembers every link asked for, in order, so a worker's
+    decisions can be replayed by the parent process exactly."""
+
+    def __init__(self, cannot: list[tuple[int, int]]):
+        self.uf = _UnionFind()
+        self.cannot = cannot
+        self.asked: list[tuple[int, int, str, float]] = []
+
+    def link(self, i: int, j: int, why: str, how: float) -> bool:
+        self.asked.append((i, j, why, how))
+        ri, rj = self.uf.find(i), self.uf.find(j)
+        if ri == rj:
+            return True
+        for x, y in self.cannot:  # a person said these two are different innovations
+            if {self.uf.find(x), self.uf.find(y)} == {ri, rj}:
+                return False
+        self.uf.union(i, j)
+        return True
+
+
+def _match_agency(start: int, parts: list[TitleParts], cannot: list[tuple[int, int]], vocab: Vocabulary
+                  ) -> tuple[list[tuple[int, int, str, float]], list[tuple[int, int, Verdict]], int]:
+    """Links, review pairs and candidate count for one agency's records (positions start, start+1, ...)."""
+    linker = _Linker(cannot)
+    reviews: list[tuple[int, int, Verdict]] = []
+    by_key: dict[TitleParts, list[int]] = {}   # records with one key are one innovation
+    for offset, key in enumerate(parts):
+        by_key.setdefault(key, []).append(start + offset)
+    keys = list(by_key)
+    for members in by_key.values():
+        for i in members[1:]:
+            linker.link(members[0], i, RULE_SAME_TITLE, 1.0)
+    weak: list[tuple[int, int, Verdict]] = []
+    candidates = _candidates(keys)
+    for ki, kj in candidates:
+        v = decide(keys[ki], keys[kj], vocab)
+        i, j = by_key[keys[ki]][0], by_key[keys[kj]][0]
+        if v.match and (keys[ki].expansion and keys[kj].expansion):
+            linker.link(i, j, v.rule, v.score)
+        elif v.match:
+            weak.append((i, j, v))
+        elif v.review:
+            reviews.append((i, j, v))
+    # an acronym alone joins only an unambiguous innovation
+    alone: dict[int, list[tuple[int, Verdict]]] = defaultdict(list)
+    for i, j, v in weak:
+        lone, other = (i, j) if not parts[i - start].expansion else (j, i)
+        alone[lone].append((other, v))
+    for lone, targets in alone.items():
+        roots = {linker.uf.find(o) for o, _ in targets if parts[o - start].expansion}
+        if len(roots) <= 1:
+            for o, v in targets:
+                linker.link(lone, o, v.rule, v.score)
+        else:
+            for o, v in targets:
+                reviews.append((lone, o, Verdict(False, score=v.score,
+                                                 review="an acronym alone, several innovations")))
+    return linker.asked, reviews, len(candidates)
+
+
+_WORKER_VOCAB: Vocabulary | None = None
+
+
+def _init_worker(vocab: Vocabulary | None) -> None:
+    global _WORKER_VOCAB
+    _WORKER_VOCAB = vocab
+
+
+def _parse_batch(items: list[tuple[object, str]]) -> list[TitleParts]:
+    return [identity_parts(t, a) for t, a in items]
+
+
+def _match_batch(jobs: list[tuple[int, list[TitleParts], list[tuple[int, int]]]]) -> list[tuple]:
+    return [_match_agency(start, parts, cannot, _WORKER_VOCAB) for start, parts, cannot in jobs]
+
+
+def _pool(workers: int, vocab: Vocabulary | None = None) -> ProcessPoolExecutor:
+    # forkserver: a clean process to fork from (the Dagster step process has threads)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(vocab,))
+
+
+def _run(fn, batches: list, workers: int, vocab: Vocabulary | None = None) -> list:
+    """fn over the batches, in order: in worker processes when there are several, else here."""
+    if workers > 1 and len(batches) > 1:
+        try:
+            with _pool(workers, vocab) as pool:
+                return list(pool.map(fn, batches))
+        except BrokenProcessPool as exc:  # e.g. a caller script without a __main__ guard
+            log.warning("matching in one process: worker processes failed to start (%s)", exc)
+    _init_worker(vocab)
+    return [fn(b) for b in batches]
+
+
+def _batches(items: list, weights: list[int], parts: int) -> list[list]:
+    """Consecutive runs of items with about equal total weight (order kept)."""
+    target = max(1, sum(weights) // parts)
+    out: list[list] = [[]]
+    load = 0
+    for item, w in zip(items, weights):
+        if load >= target and out[-1]:
+            out.append([])
+            load = 0
+        out[-1].append(item)
+        load += w
+    return out
+
+
+def _parse_titles(titles: list[object], agencies: list[str], workers: int) -> list[TitleParts]:
+    """identity_parts of every record; titles repeat across years and programmes, so each distinct
+    (title, agency) is read once."""
+    distinct = list(dict.fromkeys(zip(titles, agencies)))
+    chunks = _batches(distinct, [1] * len(distinct), workers * 4)
+    parsed = [p for chunk in _run(_parse_batch, chunks, workers) for p in chunk]
+    found = dict(zip(distinct, parsed))
+    return [found[key] for key in zip(titles, agencies)]
 
 
 def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | None = None,
-                  rejected_pairs: set[tuple[str, str]] | None = None) -> MatchResult:
+                  rejected_pairs: set[tuple[str, str]] | None = None, workers: int | None = None) -> MatchResult:
     """Cluster records (source, source_record_id, agency_id, title) into innovations.
 
     `accepted_pairs` / `rejected_pairs` are people's decisions on record pairs, as sorted
-    ('SOURCE:id', 'SOURCE:id') tuples.
+    ('SOURCE:id', 'SOURCE:id') tuples. Agencies are independent, so large inputs are matched by
+    `workers` processes (default: match_workers); the result is the same for any number.
     """
     accepted_pairs, rejected_pairs = accepted_pairs or set(), rejected_pairs or set()
     order = records.sort_values(["agency_id", "source", "source_record_id"]).index
     recs = records.loc[order]
-    agencies = recs["agency_id"].astype(str).to_numpy()
-    rkeys = [f"{s}:{r}" for s, r in zip(recs["source"], recs["source_record_id"])]
-    cache: dict[tuple[object, str], TitleParts] = {}  # titles repeat across years and programmes
-    parts = []
-    for t, a in zip(recs["title"], agencies):
-        key = (t, a)
-        if key not in cache:
-            cache[key] = identity_parts(t, a)
-        parts.append(cache[key])
-    vocab = Vocabulary.from_records(parts, list(agencies))
+    agencies = recs["agency_id"].astype(str).tolist()
     n = len(recs)
-    uf = _UnionFind(n)
+    workers = match_workers(n) if workers is None else max(1, workers)
+    rkeys = [f"{s}:{r}" for s, r in zip(recs["source"], recs["source_record_id"])]
+    parts = _parse_titles(recs["title"].tolist(), agencies, workers)
+    vocab = Vocabulary.from_records(parts, agencies)
+    pos_of = {k: i for i, k in enumerate(rkeys)}
+    cannot = [(pos_of[a], pos_of[b]) for a, b in rejected_pairs if a in pos_of and b in pos_of]
+    spans, s0 = [], 0
+    for i in range(1, n + 1):
+        if i == n or agencies[i] != agencies[s0]:
+            spans.append((s0, i))
+            s0 = i
+    jobs = [(a, parts[a:b], [(x, y) for x, y in cannot if a <= x < b and a <= y < b]) for a, b in spans]
+    batches = _batches(jobs, [b - a for a, b in spans], workers * 8)
+    outcomes = [o for batch in _run(_match_batch, batches, workers, vocab) for o in batch]
+
+    linker = _Linker(cannot)
     rule = [RULE_FOUNDING] * n
     score = [1.0] * n
     reviews: list[dict] = []
-    pos_of = {k: i for i, k in enumerate(rkeys)}
-    cannot = [(pos_of[a], pos_of[b]) for a, b in rejected_pairs if a in pos_of and b in pos_of]
     n_pairs = 0
 
-    def link(i: int, j: int, why: str, how: float) -> bool:
-        ri, rj = uf.find(i), uf.find(j)
-        if ri == rj:
-            return True
-        for x, y in cannot:  # a person said these two are different innovations
-            rx, ry = uf.find(x), uf.find(y)
-            if {rx, ry} == {ri, rj}:
-                return False
-        later = max(i, j)
-        if rule[later] == RULE_FOUNDING or score[later] < how:
-            rule[later], score[later] = why, how
-        uf.union(i, j)
-        return True
+    def link(i: int, j: int, why: str, how: float) -> None:
+        if linker.uf.find(i) != linker.uf.find(j) and linker.link(i, j, why, how):
+            later = max(i, j)
+            if rule[later] == RULE_FOUNDING or score[later] < how:
+                rule[later], score[later] = why, how
 
-    start = 0
-    while start < n:
-        end = start
-        while end < n and agencies[end] == agencies[start]:
-            end += 1
-        # distinct keys of this agency; records with one key are one innovation
-        by_key: dict[TitleParts, list[int]] = {}
-        for i in range(start, end):
-            by_key.setdefault(parts[i], []).append(i)
-        keys = list(by_key)
-        for members in by_key.values():
-            for i in members[1:]:
-                link(members[0], i, RULE_SAME_TITLE, 1.0)
-        weak: list[tuple[int, int, Verdict]] = []
-        for ki, kj in _candidates(keys):
-            n_pairs += 1
-            v = decide(keys[ki], keys[kj], vocab)
-            i, j = by_key[keys[ki]][0], by_key[keys[kj]][0]
-            if v.match and (keys[ki].expansion and keys[kj].expansion):
-                link(i, j, v.rule, v.score)
-            elif v.match:
-                weak.append((i, j, v))
-            elif v.review:
-                reviews.append(_review_row(recs, i, j, v))
-        # an acronym alone joins only an unambiguous innovation
-        alone: dict[int, list[tuple[int, Verdict]]] = defaultdict(list)
-        for i, j, v in weak:
-            lone, other = (i, j) if not parts[i].expansion else (j, i)
-            alone[lone].append((other, v))
-        for lone, targets in alone.items():
-            roots = {uf.find(o) for o, _ in targets if parts[o].expansion}
-            if len(roots) <= 1:
-                for o, v in targets:
-                    link(lone, o, v.rule, v.score)
-            else:
-                for o, v in targets:
-                    reviews.append(_review_row(recs, lone, o, Verdict(False, score=v.score,
-                                                                      review="an acronym alone, several innovations")))
-        start = end
+    for asked, agency_reviews, pairs in outcomes:   # replayed in order: the same unions, the same rules
+        for i, j, why, how in asked:
+            link(i, j, why, how)
+        reviews.extend(_review_row(recs, i, j, v) for i, j, v in agency_reviews)
+        n_pairs += pairs
     for a, b in accepted_pairs:
         if a in pos_of and b in pos_of:
             link(pos_of[a], pos_of[b], RULE_REVIEW, 1.0)
-    roots = [uf.find(i) for i in range(n)]
+    roots = [linker.uf.find(i) for i in range(n)]
     review_df = pd.DataFrame(reviews, columns=REVIEW_PAIR_COLUMNS)
     if len(review_df):
         # nothing to ask when the pair is already one innovation, or a person kept their innovations apart

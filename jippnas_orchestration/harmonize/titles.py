@@ -48,6 +48,9 @@ _VERSION = re.compile(
     r"|\s*\+|\s+plus|\s+reborn|\s+[2-9])\s*[.]?$", re.I)
 _YEAR = re.compile(r"(?:\s(?:tahun|th|thn))?\s(?:19|20)\d{2}\b")
 _TRAILING_SEPARATORS = re.compile(r"[\s\-–—:,.]+$")
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_NOT_ALNUM_LOWER = re.compile(r"[^0-9a-z]")
 _TYPE_WORDS = r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
 _TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "pemkab", "pemkot", "pemprov",
                 "administrasi")
@@ -88,14 +91,14 @@ def _looks_like_acronym(part: str, other: str) -> bool:
     words, other_words = part.split(), norm(other).split()
     if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 2:
         return False
-    compact = re.sub(r"[^0-9A-Za-z]", "", part)
+    compact = _NOT_ALNUM.sub("", part)
     if not 2 <= len(compact) <= 20:
         return False
     return len(words) == 1 or part.upper() == part
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    return _NOT_ALNUM_LOWER.sub("", text.lower())
 
 
 # Words that only join others ('Kesehatan Ibu dan Anak' = 'Kesehatan Ibu Anak'); 'ke', 'dari', 'untuk'
@@ -144,7 +147,7 @@ def _expansion(text: str) -> str:
 
 def title_parts(title: object) -> TitleParts:
     """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
-    text = re.sub(r"\s+", " ", str(title or "")).strip().strip(_QUOTES + " .").strip()
+    text = _SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " .").strip()
     text = strip_versions(_without_filler(text)).strip(_QUOTES + " .")
     m = _SPLIT.match(text)
     if m:
@@ -189,12 +192,21 @@ def _own_name_pattern(agency_id: str) -> re.Pattern | None:
                       rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _name_heads(agency_id: str) -> tuple[str, ...]:
+    """The first word of each of the agency's names: a title without any of them cannot mention it."""
+    return tuple({w[0].lower() for n in _agency_names().get(agency_id, []) if (w := re.findall(r"[A-Za-z0-9]+", n))})
+
+
 def strip_own_agency(title: str, agency_id: str) -> str:
     """The title without mentions of its own agency (and the separators they leave behind)."""
+    lowered = title.lower() if title else ""
+    if not any(h in lowered for h in _name_heads(agency_id)):
+        return title  # the common case, without compiling or running the agency's pattern
     pattern = _own_name_pattern(agency_id)
     if pattern is None or not title:
         return title
-    stripped = _TRAILING_SEPARATORS.sub("", re.sub(r"\s+", " ", pattern.sub(" ", title))).strip(" -–—:,")
+    stripped = _TRAILING_SEPARATORS.sub("", _SPACES.sub(" ", pattern.sub(" ", title))).strip(" -–—:,")
     if not re.search(r"\w", stripped) or (len(stripped.split()) < 2 and not stripped.isupper()):
         return title  # 'Kota Bandung Juara' is a name in itself, not 'Juara' of Kota Bandung
     return stripped
@@ -211,15 +223,22 @@ def _norm_token(token: str) -> str:
     return norm(token)
 
 
+@lru_cache(maxsize=4096)
+def _normed_names(agency_id: str) -> tuple[str, ...]:
+    return tuple(norm(n) for n in _agency_names().get(agency_id, []))
+
+
 def strip_own_agency_tail(title: str, agency_id: str) -> str:
     """Like strip_own_agency, for a mention with a typo ('... di PEMEIRNTAH KABUPATEN SOLOK SELATAN'):
     from a type word on, the rest of the title must be the agency's own name, within small typos."""
-    names = [norm(n) for n in _agency_names().get(agency_id, [])]
+    names = _normed_names(agency_id)
     tokens = title.split()
     normed = [_norm_token(t) for t in tokens]
     for i in range(2, len(tokens)):  # '... di Kementeian HAM': a mention of the agency itself, misspelt
+        if normed[i - 1] not in ("di", "pada"):
+            continue
         rest = " ".join(n for n in normed[i:] if n)
-        if normed[i - 1] in ("di", "pada") and any(OSA.distance(rest, n) <= max(1, len(n) // 8) for n in names):
+        if any(OSA.distance(rest, n) <= max(1, len(n) // 8) for n in names):
             head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:i - 1]))
             if len(head.split()) >= 2:
                 return head
@@ -239,5 +258,5 @@ def strip_own_agency_tail(title: str, agency_id: str) -> str:
 
 def identity_parts(title: object, agency_id: str) -> TitleParts:
     """The parts of a title that identify an innovation within its agency."""
-    text = strip_versions(re.sub(r"\s+", " ", str(title or "")).strip().strip(_QUOTES + " ."))
+    text = strip_versions(_SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " ."))
     return title_parts(strip_own_agency(strip_own_agency_tail(text, agency_id), agency_id))

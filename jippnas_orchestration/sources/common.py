@@ -64,6 +64,11 @@ def file_checksum(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _fingerprint(record: dict) -> str:
+    """The record's content, where it was read aside."""
+    return to_json({k: v for k, v in record.items() if k != "source_location"})
+
+
 @dataclass
 class IngestResult:
     """Rows that landed, rows that were quarantined, and the counts that must add up."""
@@ -91,7 +96,7 @@ class Collector:
         self.labels = labels or {}  # column name -> the field's name in the source
         self.rows: list[dict] = []
         self.rejects: list[dict] = []
-        self.seen: dict[str, tuple[int, str]] = {}   # key -> (row index, content fingerprint)
+        self.seen: dict[str, int] = {}   # key -> row index
         self.read = 0
         self.duplicates = 0
         self.now = datetime.now(timezone.utc)
@@ -117,18 +122,17 @@ class Collector:
         if year is None:
             return self.reject(key, location, year_field, f"not a plausible year: {record.get(year_field)!r}", raw)
         record[year_field] = year
-        fingerprint = to_json({k: v for k, v in record.items() if k != "source_location"})
         if key in self.seen:
-            idx, earlier = self.seen[key]
-            if earlier == fingerprint:
+            # fingerprints only on a repeated key: serialising every record costs more than reading it
+            first = self.rows[self.seen[key]]
+            if _fingerprint(first) == _fingerprint(record):
                 self.duplicates += 1
                 return None
-            first = self.rows[idx]
             diff = sorted(k for k, v in record.items() if k != "source_location" and first.get(k) != v)
             return self.reject(key, location, self.key_field,
                                f"{self.key_field} {key} was already read at {first['source_location']} "
                                f"with different content (differs in: {', '.join(diff)})", raw)
-        self.seen[key] = (len(self.rows), fingerprint)
+        self.seen[key] = len(self.rows)
         record["source_location"] = location
         self.rows.append(record)
         return None
