@@ -1,6 +1,6 @@
 from dagster import MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.harmonize.provenance import build_provenance
+from jippnas_orchestration.harmonize.provenance import STAGED_COLUMNS, build_provenance
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -11,7 +11,7 @@ from resources import WAREHOUSE_POOL, WarehouseResource
                    "that chose it. Explained by `jippnas explain INNOVATION_ID`.")
 def field_provenance(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
-    df = build_provenance(wh.read_table("staged_source_records"), wh.read_table("innovation_source_map"),
+    df = build_provenance(wh.read_table("staged_source_records", STAGED_COLUMNS), wh.read_table("innovation_source_map"),
                           wh.read_table("innovation_change_log"),
                           wh.read_table("harmonized_innovations", ["innovation_id"])["innovation_id"])
     wh.replace_table("field_provenance", df)

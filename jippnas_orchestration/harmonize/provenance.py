@@ -26,17 +26,28 @@ RULE_SUBMISSION = "accepted submission (latest submitted_at wins)"
 AGENCY_DERIVED = ("agency_name", "agency_type", "province_code")
 
 
+# staged columns whose value is never shown here, only whether a record had one
+PRESENCE_COLUMNS = ("title", "category", "summary", "agency_id", "sdgs", "stage", "outcomes")
+STAGED_COLUMNS = ["source", "source_record_id", "year", "start_year", "award_label", "award_year",
+                  *PRESENCE_COLUMNS]
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    return values.notna() & (values.astype(str).str.strip() != "")
+
+
 def _ordered(staged: pd.DataFrame, source_map: pd.DataFrame) -> pd.DataFrame:
-    df = staged.merge(source_map[["source", "source_record_id", "innovation_id"]],
-                      on=["source", "source_record_id"], how="inner")
+    # long texts become flags first: every later filter and sort then moves a narrow frame
+    df = staged[STAGED_COLUMNS].assign(**{c: _filled(staged[c]).to_numpy() for c in PRESENCE_COLUMNS})
+    df = df.merge(source_map[["source", "source_record_id", "innovation_id"]],
+                  on=["source", "source_record_id"], how="inner")
     df["_prio"] = df["source"].map(PRIORITY)
     df["_neg_year"] = -df["year"].astype("float")
     return df.sort_values(["innovation_id", "_prio", "_neg_year", "source_record_id"], kind="mergesort")
 
 
 def _present(df: pd.DataFrame, column: str) -> pd.DataFrame:
-    values = df[df[column].notna()]
-    return values[values[column].astype(str).str.strip() != ""]
+    return df[df[column]]
 
 
 def _rows(records: pd.DataFrame, field: str, rule: str) -> pd.DataFrame:
