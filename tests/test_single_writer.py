@@ -41,11 +41,20 @@ class Recorder:
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany):
         params = list(getattr(context, "compiled_parameters", None) or []) if context is not None else []
+        insert = POSITIONAL_INSERT.match(statement)
+        if not params and insert and parameters:
+            # a plain DBAPI executemany (the SQLite bulk load): name the positional values
+            names = [n.strip().strip('"') for n in insert.group(1).split(",")]
+            rows = parameters if executemany else [parameters]
+            params = [dict(zip(names, row)) for row in rows]
         self.statements.append((time.time(), statement, params))
 
     def close(self):
         for eng in self.engines:
             sa.event.remove(eng, "before_cursor_execute", self._seen)
+
+
+POSITIONAL_INSERT = re.compile(r'\s*INSERT INTO "?\w+"? \(([^)]*)\) VALUES \(\?', re.I)
 
 
 def step_windows(instance, run_id):
