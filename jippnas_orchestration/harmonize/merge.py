@@ -13,6 +13,8 @@ Per-field rules (documented in docs/harmonization.md):
 from __future__ import annotations
 
 import json
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 
@@ -34,9 +36,19 @@ def _first_per_innovation(df: pd.DataFrame, column: str) -> pd.Series:
     return values.drop_duplicates("innovation_id").set_index("innovation_id")[column]
 
 
+def join_runs(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
+    """sep.join of the values of each run of equal keys, in the given order: for frames already sorted
+    by key, what groupby(...).agg(sep.join) gives, without a pandas object per group."""
+    out_keys, out_text = [], []
+    for key, run in groupby(zip(keys.tolist(), map(str, values.tolist())), key=itemgetter(0)):
+        out_keys.append(key)
+        out_text.append(sep.join(v for _, v in run))
+    return pd.Series(out_text, index=pd.Index(out_keys), dtype=object)
+
+
 def _joined(df: pd.DataFrame, column: str, sep: str) -> pd.Series:
     pairs = df[["innovation_id", column]].dropna().drop_duplicates().sort_values(["innovation_id", column])
-    return pairs.groupby("innovation_id", sort=False)[column].agg(sep.join)
+    return join_runs(pairs["innovation_id"], pairs[column], sep)
 
 
 def merge_innovations(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
@@ -62,12 +74,12 @@ def merge_innovations(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: 
     sdgs = sdgs[sdgs["sdg"].str.len() > 0]
     sdgs["sdg"] = sdgs["sdg"].astype(int)
     sdg_union = sdgs.drop_duplicates(["innovation_id", "sdg"]).sort_values(["innovation_id", "sdg"])
-    out["sdgs"] = ids.map(sdg_union.groupby("innovation_id")["sdg"].agg(lambda v: ",".join(map(str, v))))
+    out["sdgs"] = ids.map(join_runs(sdg_union["innovation_id"], sdg_union["sdg"], ","))
     awards = df[df["award_label"].notna() & df["award_year"].notna()]
     awards = awards.assign(award=awards["award_label"] + "/" + awards["award_year"].astype(int).astype(str),
                            _y=awards["award_year"].astype(int))
     awards = awards.drop_duplicates(["innovation_id", "award"]).sort_values(["innovation_id", "_y", "award"])
-    out["awards"] = ids.map(awards.groupby("innovation_id")["award"].agg("; ".join))
+    out["awards"] = ids.map(join_runs(awards["innovation_id"], awards["award"], "; "))
     iga = df[df["source"] == "IGA"]
     out["stage"] = ids.map(_first_per_innovation(iga, "stage"))
     out["outcomes"] = ids.map(_first_per_innovation(iga, "outcomes"))
