@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from ..harmonize.merge import join_runs
+
 PUBLIC_COLUMNS = [
     "innovation_id", "title", "agency_id", "agency_name", "agency_type", "province_code", "year_first",
     "year_last", "start_year", "sources", "category", "sdgs", "awards", "stage", "status", "summary", "outcomes",
@@ -37,7 +39,7 @@ def portal_frame(harmonized: pd.DataFrame, similar: pd.DataFrame | None = None,
     ids = out["innovation_id"]
     if similar is not None and len(similar):
         ranked = similar.sort_values(["innovation_id", "rank"])
-        out["similar"] = ids.map(ranked.groupby("innovation_id")["similar_innovation_id"].agg(",".join))
+        out["similar"] = ids.map(join_runs(ranked["innovation_id"], ranked["similar_innovation_id"], ","))
     else:
         out["similar"] = None
     out["provenance"] = ids.map(provenance) if provenance is not None else None
