@@ -1,4 +1,4 @@
-"""Great Expectations as a resource: runs the JSON suites in expectations/ (imported lazily)."""
+"""Great Expectations as a resource: runs the gate suites of quality.suites (imported lazily)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ from jippnas_orchestration import settings
 
 
 class ExpectationsResource(ConfigurableResource):
-    """`suites_dir` defaults to the project's expectations/; results and Data Docs go to `output_dir`
-    ($JIPPNAS_OUTPUT_DIR)."""
+    """Results and Data Docs go to `output_dir` ($JIPPNAS_OUTPUT_DIR)."""
 
-    suites_dir: Optional[str] = None
     output_dir: Optional[str] = None
 
     def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id",
@@ -23,5 +21,4 @@ class ExpectationsResource(ConfigurableResource):
         from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
 
         output = Path(self.output_dir) if self.output_dir else settings.output_dir()
-        return run_suite(suite, df, parameters, key_column, output,
-                         Path(self.suites_dir) if self.suites_dir else None, checksum=checksum)
+        return run_suite(suite, df, parameters, key_column, output, checksum=checksum)

