@@ -7,6 +7,7 @@ campaign start (JIPPNAS_CAMPAIGN_START), `pending` otherwise.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
@@ -33,7 +34,7 @@ def _present(series: pd.Series) -> pd.Series:
 
 
 def is_present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
 
 
 def in_campaign(submitted_at: object, campaign_start: date) -> bool:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .sources.common import kind_of_reason
+
 metadata = sa.MetaData()
 
 rejected_source_rows = sa.Table(
     "rejected_source_rows", metadata,
     sa.Column("source", sa.Text, nullable=False),          # KIPP | IGA | INOLAN
     sa.Column("source_record_id", sa.Text),
+    sa.Column("kind", sa.Text),                            # sources.common.REJECT_KINDS
+    sa.Column("field", sa.Text),                           # the source's name of the field at fault, if one
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("raw", sa.Text),
     sa.Column("location", sa.Text),                        # file/URL and row
@@ -101,3 +105,22 @@ sa.Index("ix_quality_history_checksum", quality_history.c.suite, quality_history
 
 def ensure_schema(engine: sa.Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
+    _add_reject_kind(engine)
+
+
+def _add_reject_kind(engine: sa.Engine) -> None:
+    """A warehouse from before rejected_source_rows had `kind` and `field` gets them, derived once from the
+    reason of each old row; rows quarantined since carry them as written."""
+    if {"kind", "field"} <= {c["name"] for c in sa.inspect(engine).get_columns("rejected_source_rows")}:
+        return
+    with engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE (warehouse.engine_for), so no one adds them meanwhile
+        present = {c["name"] for c in sa.inspect(conn).get_columns("rejected_source_rows")}
+        exists = " IF NOT EXISTS" if conn.dialect.name == "postgresql" else ""
+        for column in ("kind", "field"):
+            if column not in present:
+                conn.exec_driver_sql(f'ALTER TABLE rejected_source_rows ADD COLUMN{exists} "{column}" TEXT')
+        reasons = conn.execute(sa.text("SELECT DISTINCT reason FROM rejected_source_rows WHERE kind IS NULL"))
+        derived = [{"r": r, "k": k, "f": f} for r in reasons.scalars() for k, f in [kind_of_reason(r)]]
+        if derived:
+            conn.execute(sa.text('UPDATE rejected_source_rows SET kind = :k, "field" = :f '
+                                 "WHERE reason = :r AND kind IS NULL"), derived)

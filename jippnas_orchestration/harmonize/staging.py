@@ -7,6 +7,7 @@ into (label, year), dates are ISO dates. Personal data is not carried into stagi
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -17,7 +18,7 @@ from rapidfuzz import fuzz, process
 from ..agencies.resolve import Resolution, norm, resolve_agency
 from ..review.model import agency_subject
 from ..review.queue import agency_candidates
-from ..sources.common import REJECT_COLUMNS, to_json
+from ..sources.common import REJECT_COLUMNS, UNRESOLVED_AGENCY, to_json
 from ..vocab import CATEGORIES, CATEGORY_VARIANTS, PROGRAMMES, URUSAN_CATEGORY
 
 STAGED_COLUMNS = [
@@ -48,7 +49,7 @@ def canonical_category(text: str | None) -> str | None:
 
 def parse_sdgs(value: object) -> str | None:
     """'3, 10', 'SDG 3 - ...; SDG 10 - ...', '[3,10]' or a list -> '3,10' (only 1-17 kept)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (list, tuple)):
         nums = [int(v) for v in value if str(v).strip().isdigit()]
@@ -78,7 +79,7 @@ _DMY_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 @lru_cache(maxsize=65536)
 def parse_date(value: object) -> str | None:
     """ISO dates as they are; other forms day first, as Indonesian forms write them (12/07/2021)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     text = str(value).strip()
     if text in ("", "None", "nan", "NaT", "null"):
@@ -205,7 +206,7 @@ def resolve_agencies(staged: pd.DataFrame, overrides: dict[str, str | None] | No
     now = datetime.now(timezone.utc)
     rejected = pd.DataFrame({
         "source": staged.loc[bad, "source"], "source_record_id": staged.loc[bad, "source_record_id"],
-        "reason": "unresolved agency",
+        "kind": UNRESOLVED_AGENCY, "field": None, "reason": "unresolved agency",
         "raw": staged.loc[bad].apply(lambda r: to_json({k: r[k] for k in ("title", "agency_name",
                                                                            "agency_type_hint", "code_hint")}), axis=1)
         if bad.any() else [],

@@ -51,25 +51,15 @@ def missing_labels(missing: object) -> str:
     return ", ".join(REQUIRED_FIELDS.get(f, f) for f in missing.split(","))
 
 
-def _reason_kind(reason: str) -> str:
-    """Group quarantine reasons by what went wrong, not by which row it was."""
-    if reason == "unresolved agency":
-        return "instansi tidak dikenali"
-    problem = reason.rsplit(": ", 1)[-1] if ": " in reason else reason
-    if "field '" in reason:
-        fld = reason.split("field '", 1)[1].split("'", 1)[0]
-        if "already read" in reason:
-            return f"{fld} ganda dengan isi berbeda"
-        if "not a plausible year" in reason:
-            return f"{fld}: tahun tidak wajar"
-        if "title is empty" in reason:
-            return f"{fld}: judul kosong"
-        return f"{fld}: {problem}"
-    if "too few fields" in reason:
-        return "baris kurang kolom"
-    if "too many fields" in reason:
-        return "baris kelebihan kolom"
-    return problem[:80]
+KIND_LABELS = {"unreadable_row": "baris tidak terbaca", "missing_field": "isian wajib kosong",
+               "invalid_value": "nilai tidak wajar", "duplicate_id": "ID ganda dengan isi berbeda",
+               "unresolved_agency": "instansi tidak dikenali", "other": "lainnya"}
+
+
+def _kind_label(kind: str | None, field_name: str | None) -> str:
+    """Group quarantined rows by what went wrong (rejected_source_rows.kind) and the field at fault."""
+    label = KIND_LABELS.get(kind or "other", kind)
+    return f"{field_name}: {label}" if isinstance(field_name, str) and field_name else label
 
 
 def gather(wh: Warehouse, output_dir: Path) -> ReportData:
@@ -87,9 +77,10 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     kipp_pending = h[h["sources"].fillna("").str.contains("KIPP") & (h["update_status"] != "updated")].copy()
     kipp_pending["missing"] = kipp_pending["missing_fields"].map(missing_labels)
     kipp_pending = kipp_pending.sort_values(["agency_name", "title"])
-    rejected = wh.read_table("rejected_source_rows", ["source", "source_record_id", "reason", "detail"]) \
-        if wh.has_table("rejected_source_rows") else pd.DataFrame(columns=["source", "source_record_id", "reason", "detail"])
-    rejected["kind"] = rejected["reason"].map(_reason_kind)
+    reject_columns = ["source", "source_record_id", "kind", "field", "reason", "detail"]
+    rejected = wh.read_table("rejected_source_rows", reject_columns) \
+        if wh.has_table("rejected_source_rows") else pd.DataFrame(columns=reject_columns)
+    rejected["kind"] = [_kind_label(k, f) for k, f in zip(rejected["kind"], rejected["field"])]
     rej_rows = (rejected.groupby(["source", "kind"], as_index=False)
                 .agg(count=("reason", "size"), example=("reason", "first")).sort_values(["source", "count"],
                                                                                          ascending=[True, False]))

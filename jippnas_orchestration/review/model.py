@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ CANDIDATE_COLUMNS = ["review_id", "kind", "subject", "records", "record_count", 
 
 
 def agency_subject(name: object, type_hint: object) -> str:
-    hint = "" if type_hint is None or (isinstance(type_hint, float) and type_hint != type_hint) else str(type_hint)
+    hint = "" if type_hint is None or (isinstance(type_hint, float) and math.isnan(type_hint)) else str(type_hint)
     return f"{norm(name)}|{hint}"
 
 

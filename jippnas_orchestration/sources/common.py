@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -12,7 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 MIN_YEAR = 1990
-REJECT_COLUMNS = ["source", "source_record_id", "reason", "raw", "location", "stage", "detail", "rejected_at"]
+# What went wrong with a quarantined row: rejected_source_rows.kind, set where the row is quarantined.
+UNREADABLE_ROW = "unreadable_row"          # no record could be read: too few/many fields, not a JSON object
+MISSING_FIELD = "missing_field"            # the record key or the title is empty
+INVALID_VALUE = "invalid_value"            # a value the contract rules out, e.g. not a plausible year
+DUPLICATE_ID = "duplicate_id"              # a source_record_id already read with different content
+UNRESOLVED_AGENCY = "unresolved_agency"    # stage resolve: no agency could be chosen with confidence
+OTHER = "other"                            # only for rows quarantined before kinds were stored
+REJECT_KINDS = (UNREADABLE_ROW, MISSING_FIELD, INVALID_VALUE, DUPLICATE_ID, UNRESOLVED_AGENCY, OTHER)
+REJECT_COLUMNS = ["source", "source_record_id", "kind", "field", "reason", "raw", "location", "stage", "detail",
+                  "rejected_at"]
 
 
 def max_year() -> int:
@@ -24,7 +34,7 @@ def parse_year(value: object) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float):
-        if value != value or not value.is_integer():
+        if math.isnan(value) or not value.is_integer():
             return None
         value = int(value)
     if isinstance(value, str):
@@ -39,7 +49,7 @@ def parse_year(value: object) -> int | None:
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
 def text_or_none(value: object) -> str | None:
@@ -55,18 +65,32 @@ def to_json(value: object) -> str:
 
 
 def file_checksum(paths: list[Path]) -> str:
+    """One SHA-256 over the files' names and contents, in name order."""
     digest = hashlib.sha256()
     for p in sorted(paths):
-        digest.update(p.name.encode())
         with p.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+            digest.update(p.name.encode() + hashlib.file_digest(fh, "sha256").digest())
     return digest.hexdigest()
 
 
 def _fingerprint(record: dict) -> str:
     """The record's content, where it was read aside."""
     return to_json({k: v for k, v in record.items() if k != "source_location"})
+
+
+def kind_of_reason(reason: str) -> tuple[str, str | None]:
+    """(kind, field) of a reason written before kinds were stored: used once, by the schema migration."""
+    found = re.search(r"field '([^']+)'", reason)
+    field_name = found.group(1) if found else None
+    if reason == "unresolved agency":
+        return UNRESOLVED_AGENCY, None
+    for needle, kind in (("already read at", DUPLICATE_ID), ("not a plausible year", INVALID_VALUE),
+                         ("title is empty", MISSING_FIELD), ("missing record key", MISSING_FIELD),
+                         ("too few fields", UNREADABLE_ROW), ("too many fields", UNREADABLE_ROW),
+                         ("not a JSON object", UNREADABLE_ROW)):
+        if needle in reason:
+            return kind, field_name
+    return OTHER, field_name
 
 
 @dataclass
@@ -101,11 +125,13 @@ class Collector:
         self.duplicates = 0
         self.now = datetime.now(timezone.utc)
 
-    def reject(self, key: str | None, location: str, field_name: str | None, problem: str, raw: object) -> None:
+    def reject(self, key: str | None, location: str, field_name: str | None, problem: str, raw: object, *,
+               kind: str) -> None:
         label = self.labels.get(field_name, field_name) if field_name else None
         where = f"{location}, field '{label}'" if label else location
         self.rejects.append({
-            "source": self.source, "source_record_id": key, "reason": f"{where}: {problem}",
+            "source": self.source, "source_record_id": key, "kind": kind, "field": label,
+            "reason": f"{where}: {problem}",
             "raw": raw if isinstance(raw, str) else to_json(raw), "location": location, "stage": "ingest",
             "detail": None, "rejected_at": self.now,
         })
@@ -115,12 +141,13 @@ class Collector:
         self.read += 1
         key = record.get("source_record_id")
         if blank(key):
-            return self.reject(None, location, self.key_field, "missing record key", raw)
+            return self.reject(None, location, self.key_field, "missing record key", raw, kind=MISSING_FIELD)
         if blank(record.get(title_field)):
-            return self.reject(key, location, title_field, "title is empty", raw)
+            return self.reject(key, location, title_field, "title is empty", raw, kind=MISSING_FIELD)
         year = parse_year(record.get(year_field))
         if year is None:
-            return self.reject(key, location, year_field, f"not a plausible year: {record.get(year_field)!r}", raw)
+            return self.reject(key, location, year_field, f"not a plausible year: {record.get(year_field)!r}",
+                               raw, kind=INVALID_VALUE)
         record[year_field] = year
         if key in self.seen:
             # fingerprints only on a repeated key: serialising every record costs more than reading it
@@ -131,7 +158,7 @@ class Collector:
             diff = sorted(k for k, v in record.items() if k != "source_location" and first.get(k) != v)
             return self.reject(key, location, self.key_field,
                                f"{self.key_field} {key} was already read at {first['source_location']} "
-                               f"with different content (differs in: {', '.join(diff)})", raw)
+                               f"with different content (differs in: {', '.join(diff)})", raw, kind=DUPLICATE_ID)
         self.seen[key] = len(self.rows)
         record["source_location"] = location
         self.rows.append(record)

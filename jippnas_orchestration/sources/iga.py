@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import requests
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
 
-from .common import Collector, IngestResult, to_json
+from .common import UNREADABLE_ROW, Collector, IngestResult, to_json
 
 COLUMNS = [
     "id", "nama", "tahun", "profil_id", "pemda_kode_wilayah", "pemda_nama", "tahapan", "inisiator",
@@ -189,7 +189,7 @@ def read_iga(source: str, policy: FetchPolicy | None = None) -> IngestResult:
                 location = f"{where}, record {i}"
                 if not isinstance(rec, dict):
                     col.read += 1
-                    col.reject(None, location, None, "record is not a JSON object", to_json(rec))
+                    col.reject(None, location, None, "record is not a JSON object", to_json(rec), kind=UNREADABLE_ROW)
                     continue
                 flat = flatten(rec)
                 if flat.get("tahun") is None:  # no year on the record: the year its page was asked for

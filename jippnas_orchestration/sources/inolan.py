@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from .common import Collector, IngestResult, file_checksum, text_or_none
+from .common import UNREADABLE_ROW, Collector, IngestResult, file_checksum, text_or_none
 
 COLUMNS = [
     "external_id", "judul_inovasi", "tahun", "inovator", "unit_kerja", "deskripsi", "id_kabkot",
@@ -55,12 +55,13 @@ def read_inolan(source: str | Path) -> IngestResult:
         if len(fields) < len(names):
             col.read += 1
             col.reject(text_or_none(fields[0]), location, None,
-                       f"too few fields ({len(fields)} of {len(names)})", raw)
+                       f"too few fields ({len(fields)} of {len(names)})", raw, kind=UNREADABLE_ROW)
             continue
         if len(fields) > len(names):
             col.read += 1
             col.reject(text_or_none(fields[0]), location, None,
-                       f"too many fields ({len(fields)} of {len(names)}); an unquoted ';'?", raw)
+                       f"too many fields ({len(fields)} of {len(names)}); an unquoted ';'?", raw,
+                       kind=UNREADABLE_ROW)
             continue
         rec = {name: text_or_none(v) for name, v in zip(names, fields) if name in COLUMNS}
         rec["source_record_id"] = rec.get("external_id")
