@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev stack sample bench clean
+.PHONY: install run lint test dev stack sample bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: install
 	$(BIN)/jippnas submit data/sample/submissions/*.json
 	cd $(CURDIR) && $(BIN)/dagster asset materialize -m jippnas_orchestration.definitions --select '*'
 	@$(BIN)/jippnas status
+
+# ruff: lint and formatting (`ruff format .` fixes the latter)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Everything the tests need (PostgreSQL is started by the test harness itself).
 test: install

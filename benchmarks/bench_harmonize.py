@@ -10,7 +10,11 @@ import pandas as pd
 
 from benchmarks.common import save, scaled_data, timed
 from jippnas_orchestration.agencies.registry import agencies_frame
-from jippnas_orchestration.harmonize.pipeline import build_harmonized, build_source_map, build_staged
+from jippnas_orchestration.harmonize.pipeline import (
+    build_harmonized,
+    build_source_map,
+    build_staged,
+)
 from jippnas_orchestration.harmonize.quality import evaluate, load_truth
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.warehouse import Warehouse

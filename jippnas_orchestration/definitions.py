@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 
-from dagster import Definitions, EnvVar, in_process_executor, load_asset_checks_from_modules, load_assets_from_modules
+from dagster import (
+    Definitions,
+    EnvVar,
+    in_process_executor,
+    load_asset_checks_from_modules,
+    load_assets_from_modules,
+)
 
 import assets.harmonization
 import assets.metrics

@@ -5,7 +5,13 @@ import email.policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from dagster import AssetKey, DagsterInstance, SkipReason, build_run_status_sensor_context, build_sensor_context
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    SkipReason,
+    build_run_status_sensor_context,
+    build_sensor_context,
+)
 
 from jippnas_orchestration.sensors import alert_on_failed_check_sensor, alert_on_run_failure_sensor
 from jippnas_orchestration.testing.postgres import free_port

@@ -14,15 +14,31 @@ PERSONAL = ["budi.s@gmail.com", "0812-3456-7890", "+62 812 3456 7890"]
 
 def every_value_frame() -> pd.DataFrame:
     """One row per value of the longest vocabulary; every vocabulary value appears at least once."""
-    vocabularies = {"category": vocab.CATEGORIES, "status": vocab.STATUSES, "stage": vocab.STAGES,
-                    "agency_type": vocab.AGENCY_TYPES, "update_status": vocab.UPDATE_STATUSES,
-                    "sdgs": [str(n) for n in vocab.SDG_NAMES]}
+    vocabularies = {
+        "category": vocab.CATEGORIES,
+        "status": vocab.STATUSES,
+        "stage": vocab.STAGES,
+        "agency_type": vocab.AGENCY_TYPES,
+        "update_status": vocab.UPDATE_STATUSES,
+        "sdgs": [str(n) for n in vocab.SDG_NAMES],
+    }
     n = max(len(v) for v in vocabularies.values())
-    rows = [{c: None for c in PUBLIC_COLUMNS} | {
-        "innovation_id": f"JIP-{i:010d}", "title": f"Inovasi {i}", "agency_id": PARAMS["agency_ids"][i % 2],
-        "agency_name": "Kabupaten Banyuwangi", "year_first": 2019, "sources": "KIPP", "completeness": 0.5,
-        "summary": "Melayani 12.000 warga sejak 2019.", "similar": "JIP-0000000001,JIP-0000000002"}
-        | {col: values[i % len(values)] for col, values in vocabularies.items()} for i in range(n)]
+    rows = [
+        {c: None for c in PUBLIC_COLUMNS}
+        | {
+            "innovation_id": f"JIP-{i:010d}",
+            "title": f"Inovasi {i}",
+            "agency_id": PARAMS["agency_ids"][i % 2],
+            "agency_name": "Kabupaten Banyuwangi",
+            "year_first": 2019,
+            "sources": "KIPP",
+            "completeness": 0.5,
+            "summary": "Melayani 12.000 warga sejak 2019.",
+            "similar": "JIP-0000000001,JIP-0000000002",
+        }
+        | {col: values[i % len(values)] for col, values in vocabularies.items()}
+        for i in range(n)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -43,7 +59,9 @@ def test_every_expectation_names_a_known_dimension_and_great_expectations_accept
 def test_the_portal_suite_reuses_every_expectation_of_the_harmonized_suite():
     portal = suites.portal_suite()["expectations"]
     for e in suites.harmonized_suite()["expectations"]:
-        if e["type"] != "expect_table_columns_to_match_set":   # the portal demands its exact public set instead
+        if (
+            e["type"] != "expect_table_columns_to_match_set"
+        ):  # the portal demands its exact public set instead
             assert e in portal, e
 
 
@@ -52,10 +70,17 @@ def test_every_vocabulary_value_passes_and_each_outsider_fails(tmp_path):
     for name in suites.SUITES:
         result = run_suite(name, good, PARAMS, "innovation_id", tmp_path)
         assert result.success, [(o.expectation, o.column, o.observed) for o in result.failed]
-    bad = good.assign(category=good["category"].str.upper(), stage="ujicoba", agency_type="pemda",
-                      update_status="updated ", sdgs="3,18")
-    failed = {o.column for o in run_suite("harmonized_innovations", bad, PARAMS, "innovation_id",
-                                          tmp_path).failed}
+    bad = good.assign(
+        category=good["category"].str.upper(),
+        stage="ujicoba",
+        agency_type="pemda",
+        update_status="updated ",
+        sdgs="3,18",
+    )
+    failed = {
+        o.column
+        for o in run_suite("harmonized_innovations", bad, PARAMS, "innovation_id", tmp_path).failed
+    }
     assert failed == {"category", "stage", "agency_type", "update_status", "sdgs"}
 
 
@@ -75,16 +100,26 @@ def test_the_gate_refuses_what_scrub_removes_in_every_checked_column(tmp_path):
     # what portal_frame publishes from the same free text passes: the suite checks the patterns scrub() uses
     cleaned = portal_frame(dirty.drop(columns=["similar", "provenance"]))
     assert all(scrub(p) == "[disembunyikan]" for p in PERSONAL)
-    remaining = {o.column for o in run_suite("portal_candidate", cleaned, PARAMS, "innovation_id",
-                                             tmp_path).failed}
-    assert remaining == set(suites.NO_EMAIL + suites.NO_PHONE) - set(FREE_TEXT)  # scrub() covers FREE_TEXT
+    remaining = {
+        o.column
+        for o in run_suite("portal_candidate", cleaned, PARAMS, "innovation_id", tmp_path).failed
+    }
+    assert remaining == set(suites.NO_EMAIL + suites.NO_PHONE) - set(
+        FREE_TEXT
+    )  # scrub() covers FREE_TEXT
 
 
 def test_outcomes_carry_their_dimension(tmp_path):
     df = every_value_frame().assign(title=None, agency_id="99.99")
     result = run_suite("portal_candidate", df, PARAMS, "innovation_id", tmp_path)
     dims = {(o.expectation, o.column): o.dimension for o in result.failed}
-    assert dims == {("expect_column_values_to_not_be_null", "title"): suites.COMPLETENESS,
-                    ("expect_column_values_to_be_in_set", "agency_id"): suites.CONSISTENCY}
-    assert {o.dimension for o in result.outcomes} == {suites.COMPLETENESS, suites.VALIDITY, suites.UNIQUENESS,
-                                                       suites.CONSISTENCY}
+    assert dims == {
+        ("expect_column_values_to_not_be_null", "title"): suites.COMPLETENESS,
+        ("expect_column_values_to_be_in_set", "agency_id"): suites.CONSISTENCY,
+    }
+    assert {o.dimension for o in result.outcomes} == {
+        suites.COMPLETENESS,
+        suites.VALIDITY,
+        suites.UNIQUENESS,
+        suites.CONSISTENCY,
+    }

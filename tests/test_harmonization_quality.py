@@ -7,7 +7,11 @@ import pytest
 
 from jippnas_orchestration.agencies.registry import agencies_frame
 from jippnas_orchestration.generator.write import generate
-from jippnas_orchestration.harmonize.pipeline import build_harmonized, build_source_map, build_staged
+from jippnas_orchestration.harmonize.pipeline import (
+    build_harmonized,
+    build_source_map,
+    build_staged,
+)
 from jippnas_orchestration.harmonize.quality import evaluate, load_truth, pairwise_scores
 from jippnas_orchestration.sources.iga import read_iga
 from jippnas_orchestration.sources.inolan import read_inolan

@@ -8,7 +8,13 @@ from dagster import AssetKey
 from openpyxl import Workbook
 
 from jippnas_orchestration.cli import main as jippnas
-from jippnas_orchestration.review.model import KIND_AGENCY, KIND_PAIR, agency_subject, pair_subject, review_id
+from jippnas_orchestration.review.model import (
+    KIND_AGENCY,
+    KIND_PAIR,
+    agency_subject,
+    pair_subject,
+    review_id,
+)
 from jippnas_orchestration.warehouse import Warehouse
 
 from .helpers import run_pipeline

@@ -3,7 +3,13 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from assets.publication.checks import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate, stored
 from jippnas_orchestration.harmonize.pipeline import build_merged, build_overlaid
 from jippnas_orchestration.testing.failpoints import failpoint
-from resources import WAREHOUSE_POOL, CampaignResource, ExpectationsResource, OutputResource, WarehouseResource
+from resources import (
+    WAREHOUSE_POOL,
+    CampaignResource,
+    ExpectationsResource,
+    OutputResource,
+    WarehouseResource,
+)
 
 
 @asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,

@@ -4,7 +4,15 @@
 import os
 from collections.abc import Callable
 
-from dagster import AssetExecutionContext, Backoff, Jitter, MaterializeResult, MetadataValue, RetryPolicy, asset
+from dagster import (
+    AssetExecutionContext,
+    Backoff,
+    Jitter,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
 
 from jippnas_orchestration.sources.common import IngestResult
 from jippnas_orchestration.sources.landing import land, public_preview

@@ -175,7 +175,9 @@ def _gx_store(kind: str, base: Path) -> dict:
 def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path | None:
     """Keep the results of checkpoint `run`, rebuild the Data Docs site under output_dir/data_docs with every
     kept run, make it offline; return the page of this run's (first) validation."""
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
 
     gx_dir = output_dir / "quality" / "gx"
     docs_dir = output_dir / "data_docs"

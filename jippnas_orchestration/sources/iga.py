@@ -9,7 +9,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
-from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import (
+    RetryCallState,
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
 
 from .common import UNREADABLE_ROW, Collector, IngestResult, to_json
 
