@@ -17,13 +17,14 @@ great_expectations is imported only inside build_data_docs (the caller has alrea
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from ..fileio import write_text_replacing
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +157,7 @@ def make_offline(docs_dir: Path) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         new = _rewrite(text, "../" * depth)
         if new != text:
-            tmp = path.with_name(f".{path.name}.offline")
-            tmp.write_text(new, encoding="utf-8")
-            os.replace(tmp, path)
+            write_text_replacing(path, new)
             changed.append(path)
         leaks += [f"{path.relative_to(docs_dir)}: {u}" for u in resource_urls(new) if is_remote(u)]
     if leaks:

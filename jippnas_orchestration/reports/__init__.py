@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from ..fileio import write_text_replacing
 from ..warehouse import Warehouse
 from .data import ReportData, gather, to_json
 from .html import render
@@ -20,9 +20,7 @@ def build_report(wh: Warehouse, output_dir: Path, public_base_url: str | None = 
     data = gather(wh, output_dir)
     data.sources = sources or []
     page = out / "index.html"
-    tmp = out / ".index.html.incoming"
-    tmp.write_text(render(data, public_base_url), encoding="utf-8")
-    os.replace(tmp, page)
+    write_text_replacing(page, render(data, public_base_url))
     write_workbook(data, out / "tindak-lanjut.xlsx")
     (out / "summary.json").write_text(to_json(data), encoding="utf-8")
     return page, data

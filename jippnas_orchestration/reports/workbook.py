@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..fileio import replacing
 from .data import ReportData
 
 PENDING_SHEET = "Inovasi Belum Dimutakhirkan"
@@ -47,6 +48,5 @@ def write_workbook(data: ReportData, path: Path) -> None:
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         _autosize(sheet)
-    tmp = path.with_name(f".{path.name}.incoming")
-    wb.save(tmp)
-    tmp.replace(path)
+    with replacing(path) as tmp:
+        wb.save(tmp)
