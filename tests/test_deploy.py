@@ -153,6 +153,16 @@ def test_images_run_as_non_root_with_the_pinned_versions(dockerfile):
         assert pins[re.sub(r"[-_.]+", "-", name.lower())] == version, name
 
 
+@pytest.mark.parametrize("dockerfile", ["Dockerfile.dagster", "Dockerfile.user_code"])
+def test_every_path_an_image_copies_exists(dockerfile):
+    # the build context is the project root (see each Dockerfile's first lines)
+    copies = re.findall(r"^COPY (?!--from)(.+)$", (DOCKER / dockerfile).read_text(), re.M)
+    sources = [src for line in copies for src in line.split()[:-1] if not src.startswith("--")]
+    assert sources, dockerfile
+    missing = [src for src in sources if not (PROJECT_ROOT / src).exists()]
+    assert not missing, f"{dockerfile} copies what the project does not have: {missing}"
+
+
 def test_dagster_and_its_libraries_move_together():
     pins = _constraints()
     core = {pins[name] for name in ("dagster", "dagster-webserver", "dagster-graphql", "dagster-pipes")}

@@ -23,7 +23,7 @@ PORTAL_FRESHNESS = FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_d
                                         timezone="Asia/Jakarta")
 
 
-@asset(group_name="publication", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
+@asset(group_name="publication", kinds={"pandas", "sql", "greatexpectations"}, pool=WAREHOUSE_POOL,
        deps=["harmonized_innovations", "agencies", "field_provenance", "similar_innovations"],
        check_specs=[PORTAL_GATE_SPEC],
        description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
