@@ -34,7 +34,9 @@ def _present(series: pd.Series) -> pd.Series:
 
 
 def is_present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return str(value).strip() != ""
 
 
 def in_campaign(submitted_at: object, campaign_start: date) -> bool:

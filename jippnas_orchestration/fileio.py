@@ -1,4 +1,4 @@
-"""Replace a file whole: readers (a web server, the report's links) see the old file or the new one."""
+"""Replace a file whole: readers (a web server, a browser) see the old file or the new one."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ rejected_source_rows = sa.Table(
     sa.Column("source", sa.Text, nullable=False),          # KIPP | IGA | INOLAN
     sa.Column("source_record_id", sa.Text),
     sa.Column("kind", sa.Text),                            # sources.common.REJECT_KINDS
-    sa.Column("field", sa.Text),                           # the source's name of the field at fault, if one
+    sa.Column("field", sa.Text),                           # the source's name of the field at fault
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("raw", sa.Text),
     sa.Column("location", sa.Text),                        # file/URL and row
@@ -109,18 +109,21 @@ def ensure_schema(engine: sa.Engine) -> None:
 
 
 def _add_reject_kind(engine: sa.Engine) -> None:
-    """A warehouse from before rejected_source_rows had `kind` and `field` gets them, derived once from the
-    reason of each old row; rows quarantined since carry them as written."""
-    if {"kind", "field"} <= {c["name"] for c in sa.inspect(engine).get_columns("rejected_source_rows")}:
+    """A warehouse from before rejected_source_rows had `kind` and `field` gets them, derived once
+    from the reason of each old row; rows quarantined since carry them as written."""
+    table = "rejected_source_rows"
+    if {"kind", "field"} <= {c["name"] for c in sa.inspect(engine).get_columns(table)}:
         return
-    with engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE (warehouse.engine_for), so no one adds them meanwhile
-        present = {c["name"] for c in sa.inspect(conn).get_columns("rejected_source_rows")}
+    # SQLite takes the write lock at BEGIN (warehouse.engine_for): no one adds them meanwhile
+    with engine.begin() as conn:
+        present = {c["name"] for c in sa.inspect(conn).get_columns(table)}
         exists = " IF NOT EXISTS" if conn.dialect.name == "postgresql" else ""
         for column in ("kind", "field"):
             if column not in present:
-                conn.exec_driver_sql(f'ALTER TABLE rejected_source_rows ADD COLUMN{exists} "{column}" TEXT')
-        reasons = conn.execute(sa.text("SELECT DISTINCT reason FROM rejected_source_rows WHERE kind IS NULL"))
-        derived = [{"r": r, "k": k, "f": f} for r in reasons.scalars() for k, f in [kind_of_reason(r)]]
+                conn.exec_driver_sql(f'ALTER TABLE {table} ADD COLUMN{exists} "{column}" TEXT')
+        reasons = conn.execute(sa.text(f"SELECT DISTINCT reason FROM {table} WHERE kind IS NULL"))
+        derived = [{"r": r, "k": k, "f": f}
+                   for r in reasons.scalars() for k, f in [kind_of_reason(r)]]
         if derived:
             conn.execute(sa.text('UPDATE rejected_source_rows SET kind = :k, "field" = :f '
                                  "WHERE reason = :r AND kind IS NULL"), derived)

@@ -26,7 +26,7 @@ def test_the_code_location_validates():
 
 
 def test_a_broken_location_fails_validation(tmp_path):
-    # the same command on an asset whose resource is missing: it must say so, or the test above proves nothing
+    # an asset whose resource is missing: the command must say so, or the test above proves nothing
     bad = tmp_path / "broken_defs.py"
     bad.write_text(
         "from dagster import Definitions, asset\n\n"

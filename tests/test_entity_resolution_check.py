@@ -1,4 +1,4 @@
-"""Without a ground truth, entity_resolution_quality is not evaluated: skipped in the UI, never green."""
+"""Without ground truth, entity_resolution_quality is not evaluated: skipped in the UI."""
 
 import asyncio
 import shutil

@@ -21,6 +21,7 @@ def test_a_finished_write_replaces_the_file(tmp_path):
     page.parent.mkdir()
     page.write_text("lama")
     with replacing(page) as tmp:
-        assert tmp.parent == page.parent and tmp.name.startswith(".")  # same file system: rename is atomic
+        # a hidden sibling: same file system, so the rename is atomic
+        assert tmp.parent == page.parent and tmp.name.startswith(".")
         tmp.write_bytes(b"baru")
     assert page.read_text() == "baru" and [p.name for p in page.parent.iterdir()] == ["index.html"]

@@ -1,4 +1,4 @@
-"""The gate suites are built from the vocabularies and patterns the code uses, so they cannot drift."""
+"""The gate suites are built from the vocabularies and patterns the code uses: they cannot drift."""
 
 import pandas as pd
 import pytest
@@ -97,7 +97,7 @@ def test_the_gate_refuses_what_scrub_removes_in_every_checked_column(tmp_path):
     for column in suites.NO_EMAIL + suites.NO_PHONE + ["provenance"]:
         assert ("expect_column_values_to_not_match_regex", column) in failed, column
     assert failed["expect_column_values_to_not_match_regex", "summary"].dimension == suites.VALIDITY
-    # what portal_frame publishes from the same free text passes: the suite checks the patterns scrub() uses
+    # portal_frame's scrubbed free text passes: the suite checks the patterns scrub() uses
     cleaned = portal_frame(dirty.drop(columns=["similar", "provenance"]))
     assert all(scrub(p) == "[disembunyikan]" for p in PERSONAL)
     remaining = {

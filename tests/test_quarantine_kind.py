@@ -1,4 +1,4 @@
-"""rejected_source_rows.kind is set where a row is quarantined; an older warehouse gets it, derived once."""
+"""rejected_source_rows.kind is set where a row is quarantined; an old warehouse gets it once."""
 
 import pandas as pd
 import pytest
@@ -13,15 +13,16 @@ from jippnas_orchestration.sources.landing import land
 from jippnas_orchestration.warehouse import Warehouse
 
 HEADER = (
-    "external_id;judul_inovasi;tahun;inovator;unit_kerja;deskripsi;id_kabkot;kabkot_nama;provinsi_nama;"
-    "instansi_nama;agency_id_panrb;id_sdgs;sdgs_nama"
+    "external_id;judul_inovasi;tahun;inovator;unit_kerja;deskripsi;id_kabkot;kabkot_nama;"
+    "provinsi_nama;instansi_nama;agency_id_panrb;id_sdgs;sdgs_nama"
 )
+CIREBON = ";Budi;Dinkes;Ringkas;3274;Kota Cirebon;Jawa Barat;Kota Cirebon;;3;x\n"
 BODY = (
-    "LAN-1;Layanan Terpadu;2021;Budi;Dinkes;Ringkas;3274;Kota Cirebon;Jawa Barat;Kota Cirebon;;3;x\n"
+    f"LAN-1;Layanan Terpadu;2021{CIREBON}"
     "LAN-2;Terpotong;2021\n"
     "LAN-3;;2020;A;B;C;;;;Kota Bandung;;1;x\n"
     "LAN-4;Judul;20019;A;B;C;;;;Kota Bandung;;1;x\n"
-    "LAN-1;Layanan Terpadu Baru;2021;Budi;Dinkes;Ringkas;3274;Kota Cirebon;Jawa Barat;Kota Cirebon;;3;x\n"
+    f"LAN-1;Layanan Terpadu Baru;2021{CIREBON}"
     "LAN-5;Judul;2021;A;B;C;;;;Kota Bandung;;1;x;lebih\n"
     ";Tanpa kunci;2021;A;B;C;;;;Kota Bandung;;1;x\n"
 )
@@ -34,8 +35,9 @@ EXPECTED = [
     (None, "missing_field", "external_id"),
 ]
 OLD_DDL = (
-    "CREATE TABLE rejected_source_rows (source TEXT NOT NULL, source_record_id TEXT, reason TEXT NOT NULL, "
-    "raw TEXT, location TEXT, stage TEXT NOT NULL, detail TEXT, rejected_at TIMESTAMP)"
+    "CREATE TABLE rejected_source_rows (source TEXT NOT NULL, source_record_id TEXT, "
+    "reason TEXT NOT NULL, raw TEXT, location TEXT, stage TEXT NOT NULL, detail TEXT, "
+    "rejected_at TIMESTAMP)"
 )
 
 
@@ -116,7 +118,8 @@ def test_an_older_warehouse_gets_the_column_once_and_new_rows_carry_their_kind(
 
     # derived once: a kind a later run (or a person) set is not derived again
     wh.execute(
-        "UPDATE rejected_source_rows SET kind = 'invalid_value' WHERE reason = 'a reason no rule knows'"
+        "UPDATE rejected_source_rows SET kind = 'invalid_value' WHERE reason = :r",
+        {"r": "a reason no rule knows"},
     )
     ensure_schema(wh.engine)
     assert (

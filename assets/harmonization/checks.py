@@ -26,8 +26,8 @@ def ground_truth_for(kipp_source: str) -> Path | None:
     return candidate if candidate.exists() else None
 
 
-# can_subset: the check's result is optional, so a run that yields none leaves the check "skipped" in the UI
-# (planned, never evaluated) instead of green; passing without ground truth would claim what nobody measured.
+# can_subset: the result is optional, so a run that yields none leaves the check "skipped" in the UI
+# (planned, never evaluated), not green: a pass without ground truth claims what nobody measured.
 @multi_asset_check(
     specs=[
         AssetCheckSpec(

@@ -33,7 +33,8 @@ def merged_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     })
 
 
-@asset(group_name="harmonization", kinds={"pandas", "sql", "greatexpectations"}, pool=WAREHOUSE_POOL,
+@asset(group_name="harmonization", kinds={"pandas", "sql", "greatexpectations"},
+       pool=WAREHOUSE_POOL,
        deps=["merged_innovations", "innovation_change_log", "agencies"], check_specs=[HARMONIZED_GATE_SPEC],
        description="One row per distinct innovation: the merged sources with the accepted update submissions "
                    "laid over them (latest submitted_at wins, field by field), scored for completeness and "

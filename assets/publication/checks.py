@@ -25,11 +25,13 @@ MAX_SHRINK, MAX_GROWTH = 0.30, 1.00   # allowed change of the row count against 
 
 HARMONIZED_GATE_SPEC = AssetCheckSpec(
     HARMONIZED_GATE, asset="harmonized_innovations", blocking=True,
-    description="Great Expectations suite harmonized_innovations (quality/suites.py) on the table as stored; "
+    description="Great Expectations suite harmonized_innovations (quality/suites.py) on the table "
+                "as stored; "
                 "blocks everything downstream, publication included, when it fails.")
 PORTAL_GATE_SPEC = AssetCheckSpec(
     PORTAL_GATE, asset="portal_candidate", blocking=True,
-    description="Great Expectations suite portal_candidate (quality/suites.py): public columns only, no e-mail or "
+    description="Great Expectations suite portal_candidate (quality/suites.py): public columns "
+                "only, no e-mail or "
                 "phone, vocabularies, and a bounded row-count change against the published version. Blocks "
                 "publication when it fails; portal_innovations also refuses any content without a passing result.")
 

@@ -1,4 +1,4 @@
-"""Run a Great Expectations 1.x suite (built by quality.suites) on a DataFrame; keep results and Data Docs.
+"""Run a Great Expectations 1.x suite (quality.suites) on a DataFrame; keep results and Data Docs.
 
 great_expectations is imported here, inside the functions, and nowhere else: importing it costs
 seconds and hundreds of MB, which sensors and the code server must not pay.
@@ -110,7 +110,8 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
     quality_dir.mkdir(parents=True, exist_ok=True)
     path = quality_dir / f"{name}.json"
     result.results_path = str(path)
-    write_text_replacing(path, json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str)
+    write_text_replacing(path, text)
     return result
 
 

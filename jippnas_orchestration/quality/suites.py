@@ -155,7 +155,7 @@ def harmonized_suite() -> dict:
 
 
 def no_personal_data() -> list[dict]:
-    """Free text must not publish an e-mail address or a phone number: the patterns scrub() removes."""
+    """No e-mail address or phone number published: the patterns scrub() removes."""
 
     def absent(column: str, pattern: str, notes: str) -> dict:
         return expectation(

@@ -57,7 +57,7 @@ KIND_LABELS = {"unreadable_row": "baris tidak terbaca", "missing_field": "isian 
 
 
 def _kind_label(kind: str | None, field_name: str | None) -> str:
-    """Group quarantined rows by what went wrong (rejected_source_rows.kind) and the field at fault."""
+    """Group quarantined rows by what went wrong (rejected_source_rows.kind) and field at fault."""
     label = KIND_LABELS.get(kind or "other", kind)
     return f"{field_name}: {label}" if isinstance(field_name, str) and field_name else label
 

@@ -26,7 +26,8 @@ CANDIDATE_COLUMNS = ["review_id", "kind", "subject", "records", "record_count", 
 
 
 def agency_subject(name: object, type_hint: object) -> str:
-    hint = "" if type_hint is None or (isinstance(type_hint, float) and math.isnan(type_hint)) else str(type_hint)
+    missing = type_hint is None or (isinstance(type_hint, float) and math.isnan(type_hint))
+    hint = "" if missing else str(type_hint)
     return f"{norm(name)}|{hint}"
 
 

@@ -13,16 +13,20 @@ from pathlib import Path
 import pandas as pd
 
 MIN_YEAR = 1990
-# What went wrong with a quarantined row: rejected_source_rows.kind, set where the row is quarantined.
-UNREADABLE_ROW = "unreadable_row"          # no record could be read: too few/many fields, not a JSON object
-MISSING_FIELD = "missing_field"            # the record key or the title is empty
-INVALID_VALUE = "invalid_value"            # a value the contract rules out, e.g. not a plausible year
-DUPLICATE_ID = "duplicate_id"              # a source_record_id already read with different content
-UNRESOLVED_AGENCY = "unresolved_agency"    # stage resolve: no agency could be chosen with confidence
-OTHER = "other"                            # only for rows quarantined before kinds were stored
-REJECT_KINDS = (UNREADABLE_ROW, MISSING_FIELD, INVALID_VALUE, DUPLICATE_ID, UNRESOLVED_AGENCY, OTHER)
-REJECT_COLUMNS = ["source", "source_record_id", "kind", "field", "reason", "raw", "location", "stage", "detail",
-                  "rejected_at"]
+# What went wrong with a quarantined row (rejected_source_rows.kind), set where it is quarantined.
+UNREADABLE_ROW = "unreadable_row"        # no record: too few/many fields, not a JSON object
+MISSING_FIELD = "missing_field"          # the record key or the title is empty
+INVALID_VALUE = "invalid_value"          # a value the contract rules out, e.g. an implausible year
+DUPLICATE_ID = "duplicate_id"            # a source_record_id already read with other content
+UNRESOLVED_AGENCY = "unresolved_agency"  # stage resolve: no agency chosen with confidence
+OTHER = "other"                          # only rows quarantined before kinds were stored
+REJECT_KINDS = (
+    UNREADABLE_ROW, MISSING_FIELD, INVALID_VALUE, DUPLICATE_ID, UNRESOLVED_AGENCY, OTHER,
+)
+REJECT_COLUMNS = [
+    "source", "source_record_id", "kind", "field", "reason", "raw", "location", "stage", "detail",
+    "rejected_at",
+]
 
 
 def max_year() -> int:
@@ -49,7 +53,9 @@ def parse_year(value: object) -> int | None:
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return str(value).strip() == ""
 
 
 def text_or_none(value: object) -> str | None:
@@ -79,7 +85,7 @@ def _fingerprint(record: dict) -> str:
 
 
 def kind_of_reason(reason: str) -> tuple[str, str | None]:
-    """(kind, field) of a reason written before kinds were stored: used once, by the schema migration."""
+    """(kind, field) of a reason written before kinds were stored; for the schema migration."""
     found = re.search(r"field '([^']+)'", reason)
     field_name = found.group(1) if found else None
     if reason == "unresolved agency":
@@ -125,8 +131,8 @@ class Collector:
         self.duplicates = 0
         self.now = datetime.now(timezone.utc)
 
-    def reject(self, key: str | None, location: str, field_name: str | None, problem: str, raw: object, *,
-               kind: str) -> None:
+    def reject(self, key: str | None, location: str, field_name: str | None, problem: str,
+               raw: object, *, kind: str) -> None:
         label = self.labels.get(field_name, field_name) if field_name else None
         where = f"{location}, field '{label}'" if label else location
         self.rejects.append({
@@ -141,13 +147,16 @@ class Collector:
         self.read += 1
         key = record.get("source_record_id")
         if blank(key):
-            return self.reject(None, location, self.key_field, "missing record key", raw, kind=MISSING_FIELD)
+            return self.reject(None, location, self.key_field, "missing record key", raw,
+                               kind=MISSING_FIELD)
         if blank(record.get(title_field)):
-            return self.reject(key, location, title_field, "title is empty", raw, kind=MISSING_FIELD)
+            return self.reject(key, location, title_field, "title is empty", raw,
+                               kind=MISSING_FIELD)
         year = parse_year(record.get(year_field))
         if year is None:
-            return self.reject(key, location, year_field, f"not a plausible year: {record.get(year_field)!r}",
-                               raw, kind=INVALID_VALUE)
+            return self.reject(key, location, year_field,
+                               f"not a plausible year: {record.get(year_field)!r}", raw,
+                               kind=INVALID_VALUE)
         record[year_field] = year
         if key in self.seen:
             # fingerprints only on a repeated key: serialising every record costs more than reading it
@@ -158,7 +167,8 @@ class Collector:
             diff = sorted(k for k, v in record.items() if k != "source_location" and first.get(k) != v)
             return self.reject(key, location, self.key_field,
                                f"{self.key_field} {key} was already read at {first['source_location']} "
-                               f"with different content (differs in: {', '.join(diff)})", raw, kind=DUPLICATE_ID)
+                               f"with different content (differs in: {', '.join(diff)})", raw,
+                               kind=DUPLICATE_ID)
         self.seen[key] = len(self.rows)
         record["source_location"] = location
         self.rows.append(record)

@@ -195,7 +195,8 @@ def read_iga(source: str, policy: FetchPolicy | None = None) -> IngestResult:
                 location = f"{where}, record {i}"
                 if not isinstance(rec, dict):
                     col.read += 1
-                    col.reject(None, location, None, "record is not a JSON object", to_json(rec), kind=UNREADABLE_ROW)
+                    col.reject(None, location, None, "record is not a JSON object", to_json(rec),
+                               kind=UNREADABLE_ROW)
                     continue
                 flat = flatten(rec)
                 if flat.get("tahun") is None:  # no year on the record: the year its page was asked for
