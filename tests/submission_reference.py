@@ -1,4 +1,6 @@
-"""Decide pending submissions: validate, resolve, authorize, then log their changes — exactly once.
+"""The former one-by-one path, kept as the oracle of tests/test_submissions_bulk.py.
+
+Decide pending submissions: validate, resolve, authorize, then log their changes — exactly once.
 
 Each submission is handled in its own transaction that (1) claims the row while it is still
 `pending` (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers),
@@ -19,10 +21,10 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from ..harmonize.merge import decode_value
-from ..schema import innovation_change_log, innovation_submissions
-from ..warehouse import Warehouse
-from .model import Submission, describe_errors
+from jippnas_orchestration.harmonize.merge import decode_value
+from jippnas_orchestration.schema import innovation_change_log, innovation_submissions
+from jippnas_orchestration.warehouse import Warehouse
+from jippnas_orchestration.submissions.model import Submission, describe_errors
 
 INTERNAL_ONLY_FIELDS = {"contact_email"}  # kept in the change log, never in harmonized_innovations
 INNOVATIONS = "merged_innovations"        # the innovations submissions may name, with their owner agency

@@ -28,7 +28,8 @@ def sample_state(tmp_path_factory, sample_dir) -> dict[str, pd.DataFrame]:
     wh = Warehouse(url)
     assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), wh) in (0, 1)
     frames = {t: wh.read_table(t) for t in TABLES}
-    frames["innovation_submissions"] = wh.read_table("innovation_submissions")
+    subs = wh.read_table("innovation_submissions")
+    frames["innovation_submissions"] = subs.assign(received_at=pd.to_datetime(subs["received_at"], utc=True))
     return frames
 
 
