@@ -4,6 +4,8 @@ import json
 import platform
 from pathlib import Path
 
+from benchmarks.render_submissions import submissions_section
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -88,6 +90,7 @@ def render() -> Path:
                   f"- latency: median **{lat['median_s']} s**, max **{lat['max_s']} s** (all: {lat['latencies_s']})",
                   f"- `submission_job` run duration: median **{lat['run_duration_median_s']} s**, max "
                   f"{lat['run_duration_max_s']} s over {lat['submission_runs']} runs", ""]
+    lines += submissions_section(_load("submissions"))
     lines += _pipeline_section(_load("pipeline"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))
