@@ -78,3 +78,97 @@ def test_bulk_and_one_by_one_reach_the_same_state(sample_state, warehouse_url, t
                 for w in (ref, new)]
     pd.testing.assert_frame_equal(*overlaid)
     assert bulk.apply_pending(new).accepted == 0 and len(new_log) == new.count("innovation_change_log")
+
+
+def _docs(n: int) -> list[dict]:
+    from .submission_fixtures import doc
+
+    pairs = [("JIP-000000000A", "35.10"), ("JIP-000000000B", "32.73")]
+    return [doc(innovation={"innovation_id": pairs[i % 2][0]}, agency_id=pairs[i % 2][1],
+                changes={"outcomes": f"hasil {i}", "replication_count": i},
+                submitted_at=f"2024-02-{1 + i // 24:02d}T{i % 24:02d}:00:00+07:00") for i in range(n)]
+
+
+def test_a_run_killed_inside_a_chunk_leaves_that_chunk_pending(warehouse_url, tmp_path):
+    """kill -9 while the second chunk's transaction is open: the first chunk stays decided, the second
+    stays pending with no change-log row, and the next run applies it once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .submission_fixtures import seed_warehouse
+
+    wh = seed_warehouse(warehouse_url)
+    from jippnas_orchestration.submissions.intake import store_document
+
+    docs = _docs(10)
+    for d in docs:
+        store_document(wh, d, "t")
+    marker = tmp_path / "held"
+    env = dict(os.environ, JIPPNAS_FAILPOINT=f"innovation_change_log.chunk2.before_commit:{marker}")
+    code = ("import sys; from jippnas_orchestration.warehouse import Warehouse; "
+            "from jippnas_orchestration.submissions.apply import apply_pending; "
+            "apply_pending(Warehouse(sys.argv[1]), run_id='killed', chunk=4)")
+    proc = subprocess.Popen([sys.executable, "-c", code, warehouse_url], env=env)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, "the run ended before reaching the failpoint"
+        assert time.monotonic() < deadline, "failpoint not reached"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    subs = wh.read_table("innovation_submissions").set_index("submission_id")
+    first = [d["submission_id"] for d in docs[:4]]  # submitted_at order is the documents' order
+    assert set(subs.loc[first, "state"]) == {"accepted"} and set(subs.loc[first, "processed_by_run"]) == {"killed"}
+    assert set(subs.drop(index=first)["state"]) == {"pending"}
+    log = wh.read_table("innovation_change_log")
+    assert set(log["submission_id"]) == set(first) and len(log) == 2 * len(first)
+    report = bulk.apply_pending(wh, run_id="next", chunk=4)
+    assert (report.accepted, report.skipped) == (6, 0)
+    log = wh.read_table("innovation_change_log")
+    assert len(log) == 2 * len(docs) and log.groupby(["submission_id", "field"]).size().max() == 1
+    from .submission_fixtures import harmonized
+
+    h = harmonized(wh)
+    assert h.loc["JIP-000000000A", "outcomes"] == "hasil 8" and h.loc["JIP-000000000B", "outcomes"] == "hasil 9"
+
+
+def test_overlapping_runs_with_small_chunks_apply_each_submission_once(warehouse_url):
+    import threading
+
+    from jippnas_orchestration.submissions.intake import store_document
+
+    from .submission_fixtures import seed_warehouse
+
+    wh = seed_warehouse(warehouse_url)
+    docs = _docs(60)
+    for d in docs:
+        store_document(wh, d, "t")
+    reports, barrier = [], threading.Barrier(2)
+
+    def worker(name):
+        barrier.wait()
+        reports.append(bulk.apply_pending(wh, run_id=name, chunk=7))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in ("run-a", "run-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.accepted for r in reports) == len(docs)
+    assert sum(r.accepted + r.skipped for r in reports) == 2 * len(docs)
+    log = wh.read_table("innovation_change_log")
+    assert len(log) == 2 * len(docs) and log.groupby(["submission_id", "field"]).size().max() == 1
+    # old_value is the winner among what was logged when the chunk was decided: on SQLite the chunks run
+    # strictly in turn, so it is the previous submission's; PostgreSQL's SKIP LOCKED lets one run commit a
+    # later chunk first, so there it is one of the other submissions of the same innovation, or none yet
+    outcomes = log[log["field"] == "outcomes"].assign(i=lambda x: x["new_value"].str.extract(r"(\d+)")[0].astype(int))
+    olds = outcomes.set_index("i")["old_value"]
+    for i in range(2, len(docs)):
+        if wh.is_postgres:
+            others = {f"hasil {j}" for j in range(i % 2, len(docs), 2) if j != i}
+            assert pd.isna(olds[i]) or olds[i] in others, (i, olds[i])  # NaN: the sources' value (none)
+        else:
+            assert olds[i] == f"hasil {i - 2}", (i, olds[i])

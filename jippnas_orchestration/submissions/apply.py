@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..harmonize.merge import decode_value
 from ..schema import innovation_submissions
+from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
 from .model import Submission, describe_errors
 
@@ -209,7 +210,7 @@ def apply_pending(warehouse: Warehouse, run_id: str | None = None, limit: int | 
                   chunk: int = CHUNK) -> ApplyReport:
     report = ApplyReport()
     ids = pending_ids(warehouse)[:limit]
-    for start in range(0, len(ids), chunk):
+    for number, start in enumerate(range(0, len(ids), chunk), 1):
         part = ids[start:start + chunk]
         with warehouse.begin() as conn:
             payloads = _claim(conn, warehouse, part)
@@ -221,4 +222,5 @@ def apply_pending(warehouse: Warehouse, run_id: str | None = None, limit: int | 
             if log:
                 warehouse.insert_frame(conn, "innovation_change_log", pd.DataFrame(log, columns=LOG_COLUMNS))
             _set_states(conn, warehouse, states, now, run_id)
+            failpoint(f"innovation_change_log.chunk{number}.before_commit")
     return report
