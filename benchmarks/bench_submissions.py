@@ -1,4 +1,4 @@
-"""Submissions at national scale: the backlog applied set-wise, and one submission through submission_job.
+"""Submissions at national scale: the backlog applied set-wise; one submission through submission_job.
 
 usage: python -m benchmarks.bench_submissions [--scale 45] [--seed 7] [--single-runs 2]
 
@@ -7,7 +7,8 @@ with a fresh SQLite warehouse and a fresh SQLite Dagster instance, as a user run
 1. everything materialized without submissions (`dagster asset materialize --select '*'`);
 2. the set's whole update campaign stored with `jippnas submit`, then `innovation_change_log`
    materialized alone: the step's seconds from the event log. Floor, same run: a plain bulk insert
-   (executemany in one transaction) of the same change-log rows and decided states into scratch tables.
+   (executemany in one transaction) of the same change-log rows and decided states into scratch
+   tables.
    The same pending submissions and reference tables loaded into PostgreSQL, applied in process
    (`apply_pending`), with the COPY floor of the same rows;
 3. one accepted-kind submission stored, then `dagster job execute -j submission_job`: wall time,
@@ -44,7 +45,7 @@ def _timed(fn) -> float:
 
 
 def _floor(wh, log, states) -> float:
-    """A plain bulk write of the same rows: the change log and the decided states, one transaction."""
+    """A plain bulk write of the same rows: change log and decided states, one transaction."""
     from jippnas_orchestration.warehouse import table_for
 
     def write():
@@ -53,13 +54,18 @@ def _floor(wh, log, states) -> float:
                 conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
                 table_for(name, frame).create(conn)
                 wh.insert_frame(conn, name, frame)
+
     return _timed(write)
 
 
 def _decided(wh):
-    log = wh.read_sql("SELECT submission_id, innovation_id, field, old_value, new_value, submitted_at, "
-                      "applied_at FROM innovation_change_log")
-    states = wh.read_sql("SELECT submission_id, state, reason, innovation_id FROM innovation_submissions")
+    log = wh.read_sql(
+        "SELECT submission_id, innovation_id, field, old_value, new_value, submitted_at, "
+        "applied_at FROM innovation_change_log"
+    )
+    states = wh.read_sql(
+        "SELECT submission_id, state, reason, innovation_id FROM innovation_submissions"
+    )
     return log, states
 
 
@@ -79,14 +85,21 @@ def backlog_on_postgres(frames: dict, result: dict) -> None:
             wh.replace_table(t, frames[t])
         subs = frames["innovation_submissions"]
         with wh.begin() as conn:
-            wh.insert_frame(conn, "innovation_submissions",
-                            subs.assign(received_at=pd.to_datetime(subs["received_at"], utc=True)))
+            wh.insert_frame(
+                conn,
+                "innovation_submissions",
+                subs.assign(received_at=pd.to_datetime(subs["received_at"], utc=True)),
+            )
         reports = []
         seconds = _timed(lambda: reports.append(apply_pending(wh, run_id="bench")))
         log, states = _decided(wh)
-        result["postgresql"] = {"apply_s": seconds, "accepted": reports[0].accepted,
-                                "rejected": reports[0].rejected, "change_log_rows": len(log),
-                                "floor_copy_s": _floor(wh, log, states)}
+        result["postgresql"] = {
+            "apply_s": seconds,
+            "accepted": reports[0].accepted,
+            "rejected": reports[0].rejected,
+            "change_log_rows": len(log),
+            "floor_copy_s": _floor(wh, log, states),
+        }
     finally:
         server.stop()
 
@@ -104,15 +117,30 @@ def main() -> None:
     home.mkdir()
     shutil.copy(ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
     url = f"sqlite:///{tmp / 'warehouse.sqlite'}"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "JIPPNAS_WAREHOUSE_URL": url, "JIPPNAS_OUTPUT_DIR": str(out),
-           "JIPPNAS_KIPP_SOURCE": str(data / "kipp"), "JIPPNAS_IGA_SOURCE": str(data / "iga"),
-           "JIPPNAS_INOLAN_SOURCE": str(data / "inolan.csv"), "JIPPNAS_GROUND_TRUTH": str(data / "ground_truth.csv")}
-    result: dict = {"scale": args.scale, "seed": args.seed, "source_records": sample["source_records"],
-                    "load_before": os.getloadavg()[0], "cpus": os.cpu_count()}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "JIPPNAS_WAREHOUSE_URL": url,
+        "JIPPNAS_OUTPUT_DIR": str(out),
+        "JIPPNAS_KIPP_SOURCE": str(data / "kipp"),
+        "JIPPNAS_IGA_SOURCE": str(data / "iga"),
+        "JIPPNAS_INOLAN_SOURCE": str(data / "inolan.csv"),
+        "JIPPNAS_GROUND_TRUTH": str(data / "ground_truth.csv"),
+    }
+    result: dict = {
+        "scale": args.scale,
+        "seed": args.seed,
+        "source_records": sample["source_records"],
+        "load_before": os.getloadavg()[0],
+        "cpus": os.cpu_count(),
+    }
     print(f"== submissions at scale {args.scale} ({tmp})", flush=True)
 
-    wall, sampler, code = run_measured([str(BIN / "dagster"), "asset", "materialize", *MODULE, "--select", "*"],
-                                       env, tmp / "full.log")
+    wall, sampler, code = run_measured(
+        [str(BIN / "dagster"), "asset", "materialize", *MODULE, "--select", "*"],
+        env,
+        tmp / "full.log",
+    )
     if code:
         raise RuntimeError(f"the full build failed; see {tmp / 'full.log'}")
     result["full_build"] = {"wall_s": wall, "peak_mb": sampler.peak_mb()}
@@ -122,43 +150,85 @@ def main() -> None:
 
     wh = Warehouse(url)
     files = sorted((data / "submissions").glob("*.json"))
-    wall, sampler, code = run_measured([str(BIN / "jippnas"), "submit", *map(str, files)], env, tmp / "submit.log")
+    wall, sampler, code = run_measured(
+        [str(BIN / "jippnas"), "submit", *map(str, files)], env, tmp / "submit.log"
+    )
     frames = {t: wh.read_table(t) for t in (*REFERENCE_TABLES, "innovation_submissions")}
     pending = int((frames["innovation_submissions"]["state"] == "pending").sum())
     result["submit"] = {"wall_s": wall, "exit": code, "pending": pending}
     print(f"   submit: {pending} pending in {wall} s", flush=True)
 
-    wall, sampler, code = run_measured([str(BIN / "dagster"), "asset", "materialize", *MODULE, "--select",
-                                        "innovation_change_log"], env, tmp / "backlog.log")
+    wall, sampler, code = run_measured(
+        [
+            str(BIN / "dagster"),
+            "asset",
+            "materialize",
+            *MODULE,
+            "--select",
+            "innovation_change_log",
+        ],
+        env,
+        tmp / "backlog.log",
+    )
     steps, _, run = step_timings(home, sampler)
     log, states = _decided(wh)
     counts = states["state"].value_counts().to_dict()
-    result["backlog_sqlite"] = {"wall_s": wall, "exit": code, "peak_mb": sampler.peak_mb(), **run,
-                                "step_s": next(s["s"] for s in steps if s["step"] == "innovation_change_log"),
-                                "states": counts, "change_log_rows": len(log),
-                                "applied_once": bool(log.groupby(["submission_id", "field"]).size().max() == 1),
-                                "floor_insert_s": _floor(wh, log, states)}
+    result["backlog_sqlite"] = {
+        "wall_s": wall,
+        "exit": code,
+        "peak_mb": sampler.peak_mb(),
+        **run,
+        "step_s": next(s["s"] for s in steps if s["step"] == "innovation_change_log"),
+        "states": counts,
+        "change_log_rows": len(log),
+        "applied_once": bool(log.groupby(["submission_id", "field"]).size().max() == 1),
+        "floor_insert_s": _floor(wh, log, states),
+    }
     print(f"   backlog on SQLite: {result['backlog_sqlite']}", flush=True)
     backlog_on_postgres(frames, result)
     print(f"   backlog on PostgreSQL: {result['postgresql']}", flush=True)
 
-    owned = wh.read_sql("SELECT s.innovation_id, m.agency_id FROM innovation_submissions s JOIN merged_innovations m "
-                        "ON m.innovation_id = s.innovation_id WHERE s.state = 'accepted' LIMIT 1").iloc[0]
+    owned = wh.read_sql(
+        "SELECT s.innovation_id, m.agency_id FROM innovation_submissions s "
+        "JOIN merged_innovations m "
+        "ON m.innovation_id = s.innovation_id WHERE s.state = 'accepted' LIMIT 1"
+    ).iloc[0]
     single = []
     for i in range(args.single_runs):
-        doc = {"submission_id": str(uuid.uuid4()), "innovation": {"innovation_id": owned["innovation_id"]},
-               "agency_id": owned["agency_id"], "submitted_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
-               "changes": {"outcomes": f"Pengukuran tolok ukur {i}"}}
+        doc = {
+            "submission_id": str(uuid.uuid4()),
+            "innovation": {"innovation_id": owned["innovation_id"]},
+            "agency_id": owned["agency_id"],
+            "submitted_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+            "changes": {"outcomes": f"Pengukuran tolok ukur {i}"},
+        }
         path = tmp / f"single-{i}.json"
         path.write_text(json.dumps(doc))
-        run_measured([str(BIN / "jippnas"), "submit", str(path)], env, tmp / f"single-submit-{i}.log")
-        wall, sampler, code = run_measured([str(BIN / "dagster"), "job", "execute", *MODULE, "-j", "submission_job"],
-                                           env, tmp / f"single-{i}.log")
+        run_measured(
+            [str(BIN / "jippnas"), "submit", str(path)], env, tmp / f"single-submit-{i}.log"
+        )
+        wall, sampler, code = run_measured(
+            [str(BIN / "dagster"), "job", "execute", *MODULE, "-j", "submission_job"],
+            env,
+            tmp / f"single-{i}.log",
+        )
         steps, _, run = step_timings(home, sampler)
-        state = wh.read_sql("SELECT state FROM innovation_submissions WHERE submission_id = :s",
-                            {"s": doc["submission_id"]})["state"].iloc[0]
-        single.append({"wall_s": wall, "exit": code, "peak_mb": sampler.peak_mb(), **run, "state": state,
-                       "steps": sorted(({"step": s["step"], "s": s["s"]} for s in steps), key=lambda s: -s["s"])})
+        state = wh.read_sql(
+            "SELECT state FROM innovation_submissions WHERE submission_id = :s",
+            {"s": doc["submission_id"]},
+        )["state"].iloc[0]
+        single.append(
+            {
+                "wall_s": wall,
+                "exit": code,
+                "peak_mb": sampler.peak_mb(),
+                **run,
+                "state": state,
+                "steps": sorted(
+                    ({"step": s["step"], "s": s["s"]} for s in steps), key=lambda s: -s["s"]
+                ),
+            }
+        )
         print(f"   one submission, run {i}: {wall} s (run {run['run_s']} s), {state}", flush=True)
     result["single"] = single
     result["target_single_s"] = 5

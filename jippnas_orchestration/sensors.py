@@ -30,18 +30,42 @@ ALERT_SENSOR_INTERVAL_S = 30
 ACTIVE = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
           DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 MAX_FAILED_IN_A_ROW = 3
+WAITING = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING]
+DECIDING_STEP = "innovation_change_log"  # the step that reads and claims the pending submissions
+
+
+def _run_yet_to_decide(instance) -> str | None:
+    """A submission run whose innovation_change_log step has not started: it will read every pending
+    submission the sensor has just seen (the sensor reads them first, then looks at the runs)."""
+    statuses = [*WAITING, DagsterRunStatus.STARTED]
+    runs = instance.get_runs(RunsFilter(job_name=submission_job.name, statuses=statuses), limit=5)
+    for run in runs:
+        if run.step_keys_to_execute is not None and DECIDING_STEP not in run.step_keys_to_execute:
+            continue  # e.g. a re-execution of the steps after it
+        if run.status in WAITING:
+            return run.run_id
+        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_START)
+        if not any(e.step_key == DECIDING_STEP for e in starts):
+            return run.run_id
+    return None
 
 
 @sensor(job=submission_job, minimum_interval_seconds=SUBMISSION_SENSOR_INTERVAL_S,
         default_status=DefaultSensorStatus.RUNNING,
-        description="Requests one run of innovation_change_log and everything downstream for each batch of new "
-                    "pending submissions (cursor: the last received_at, submission_id seen); asks again for "
-                    "submissions still pending once no submission run is active (a run that crashed).")
+        description="Requests one run of innovation_change_log and everything downstream for each "
+                    "batch of new pending submissions (cursor: the last received_at, submission_id "
+                    "seen), unless a submission run has yet to start deciding (it will take them); "
+                    "asks again for submissions still pending once no submission run is active (a "
+                    "run that crashed).")
 def submission_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     wh = warehouse.get()
     rows = wh.read_sql("SELECT submission_id, received_at FROM innovation_submissions WHERE state = 'pending'")
     fresh, cursor = new_pending(rows, context.cursor)
     if fresh:
+        waiting = _run_yet_to_decide(context.instance)
+        if waiting:  # a burst of submissions then costs one more run, not one per sensor tick
+            return SkipReason(f"{len(fresh)} new pending submissions: submission run "
+                              f"{waiting[:8]} has not begun deciding submissions and will take them")
         context.update_cursor(cursor)
         return RunRequest(run_key=run_key_for(fresh), tags={"jippnas/submissions": str(len(fresh))})
     if rows.empty:

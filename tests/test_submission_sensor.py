@@ -1,6 +1,7 @@
 """submission_sensor evaluated with build_sensor_context against a real warehouse."""
 
 import json
+from pathlib import Path
 
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
@@ -59,3 +60,49 @@ def test_cursor_logic_orders_by_received_time_then_id():
     fresh2, _ = new_pending(rows, json.dumps({"received_at": "2024-01-01T00:00:01+00:00", "submission_id": "a"}))
     assert fresh2 == ["b", "c"]
     assert new_pending(rows, cursor) == ([], None)
+
+
+def test_no_second_run_while_one_has_yet_to_decide(pg_url, tmp_path):
+    """A burst costs one more run: while a submission run has not started innovation_change_log, new
+    submissions are left to it (cursor unchanged); once it is deciding, they get a run of their own.
+    The deciding run is a real `dagster job execute` held at a failpoint inside the step (on
+    PostgreSQL: SQLite would hold its write lock meanwhile, so no submission could arrive)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    wh = seed_warehouse(pg_url)
+    instance = DagsterInstance.get()  # $DAGSTER_HOME: shared with the CLI run below
+    first = doc()
+    store_document(wh, first, "t")
+    waiting = instance.create_run_for_job(defs.get_job_def(submission_job.name))  # NOT_STARTED
+    result, cursor = evaluate(pg_url, instance=instance)
+    assert isinstance(result, SkipReason) and cursor is None
+    assert f"submission run {waiting.run_id[:8]} has not begun deciding" in result.skip_message
+    instance.report_run_failed(waiting)
+    marker = tmp_path / "deciding"
+    env = dict(os.environ, JIPPNAS_WAREHOUSE_URL=pg_url,
+               JIPPNAS_FAILPOINT=f"innovation_change_log.chunk1.before_commit:{marker}")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m",
+                             "jippnas_orchestration.definitions", "-j", submission_job.name],
+                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists():
+            assert proc.poll() is None, "the run ended before deciding"
+            assert time.monotonic() < deadline, "innovation_change_log never started"
+            time.sleep(0.1)
+        late = doc()
+        store_document(wh, late, "t")
+        result, cursor = evaluate(pg_url, instance=instance)
+        # the held run claimed `first` in its open transaction; `late` came after: a run of its own
+        assert isinstance(result, RunRequest), result
+        assert result.run_key in {run_key_for([late["submission_id"]]),
+                                  run_key_for([first["submission_id"], late["submission_id"]])}
+        assert cursor is not None
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
