@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 
 from dagster import (
     AssetSelection,
@@ -32,14 +33,17 @@ ACTIVE = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatu
 MAX_FAILED_IN_A_ROW = 3
 WAITING = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING]
 DECIDING_STEP = "innovation_change_log"  # the step that reads and claims the pending submissions
+DEFER_AT_MOST_S = 1800  # a run stuck longer than this (crashed, never started) gets no more waiting
 
 
 def _run_yet_to_decide(instance) -> str | None:
     """A submission run whose innovation_change_log step has not started: it will read every pending
     submission the sensor has just seen (the sensor reads them first, then looks at the runs)."""
     statuses = [*WAITING, DagsterRunStatus.STARTED]
-    runs = instance.get_runs(RunsFilter(job_name=submission_job.name, statuses=statuses), limit=5)
-    for run in runs:
+    since = datetime.now(timezone.utc) - timedelta(seconds=DEFER_AT_MOST_S)
+    records = instance.get_run_records(
+        RunsFilter(job_name=submission_job.name, statuses=statuses, created_after=since), limit=5)
+    for run in (r.dagster_run for r in records):
         if run.step_keys_to_execute is not None and DECIDING_STEP not in run.step_keys_to_execute:
             continue  # e.g. a re-execution of the steps after it
         if run.status in WAITING:
