@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from jippnas_orchestration.harmonize.merge import decode_value
 from jippnas_orchestration.schema import innovation_change_log, innovation_submissions
-from jippnas_orchestration.warehouse import Warehouse
 from jippnas_orchestration.submissions.model import Submission, describe_errors
+from jippnas_orchestration.warehouse import Warehouse
 
 INTERNAL_ONLY_FIELDS = {"contact_email"}  # kept in the change log, never in harmonized_innovations
 INNOVATIONS = "merged_innovations"        # the innovations submissions may name, with their owner agency
