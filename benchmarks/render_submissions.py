@@ -69,7 +69,7 @@ def submissions_section(r: dict | None) -> list[str]:
 
 def _why(r: dict) -> str:
     run = r["single"][0]
-    if run["run_s"] <= r["target_single_s"]:
+    if isinstance(run["run_s"], (int, float)) and run["run_s"] <= r["target_single_s"]:
         return f"Target met: {run['run_s']} s."
     total = sum(x["s"] for x in run["steps"]) or 1
     decide = next((x["s"] for x in run["steps"] if x["step"] == "innovation_change_log"), 0)
