@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..campaign_history import HISTORY_COLUMNS, deltas, now
+from ..campaign_history import HISTORY_COLUMNS, RUN, deltas, now
 from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
@@ -115,7 +115,7 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     stalled = trends.stalled_agencies(history, "KIPP")
     quality = wh.read_table("quality_history") if wh.has_table("quality_history") else pd.DataFrame()
     similar = wh.read_table("similar_innovations") if wh.has_table("similar_innovations") else pd.DataFrame()
-    by_run = history[history.get("recorded_by", pd.Series("run", index=history.index)).fillna("run") == "run"]
+    by_run = history[history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN) == RUN]
     return ReportData(
         history=kipp[kipp["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
         history_deltas=deltas(history, "KIPP"),
@@ -124,7 +124,9 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         stalled=stalled.assign(agency_name=stalled["agency_id"].map(names)),
         stalled_judged=_covers(history, trends.STALLED_DAYS),
         agency_history=kipp[kipp["agency_id"].fillna("") != ""].assign(
-            agency_name=lambda k: k["agency_id"].map(names)).sort_values(["agency_id", "snapshot_date"]),
+            agency_name=lambda k: k["agency_id"].map(names),
+            recorded_by=lambda k: k.get("recorded_by", pd.Series(RUN, index=k.index)).fillna(RUN))
+        .sort_values(["agency_id", "snapshot_date"]),
         quality_dimensions=trends.dimension_summary(trends.dimension_scores(quality)),
         jumps=trends.jump_flags(quality),
         replication=trends.replication_suggestions(h, similar),

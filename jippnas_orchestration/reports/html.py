@@ -116,7 +116,7 @@ def histogram(values: pd.Series, width: int = 560) -> dict:
 
 def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> dict:
     """Share updated per day, one line per programme (national rows); the x axis is time."""
-    left, right, top, bottom = 48, 110, 12, 34
+    left, right, top, bottom = 48, 150, 12, 34
     days = sorted({date.fromisoformat(d) for d in progress["snapshot_date"]})
     if not days:
         return {"width": width, "height": height, "series": [], "yticks": [], "xticks": []}
@@ -144,8 +144,12 @@ def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> 
     for prev, cur in zip(sorted(series, key=lambda s: s["label_y"]),
                          sorted(series, key=lambda s: s["label_y"])[1:]):
         cur["label_y"] = max(cur["label_y"], prev["label_y"] + 13)
-    step = max(1, len(days) // 6)
-    xticks = [{"x": x(d.isoformat()), "label": hari(d.isoformat())} for d in days[::step]]
+    step = -(-len(days) // 5)   # at most 5 dates under the axis
+    long = span > 90
+
+    def tick(d: date) -> str:
+        return f"{BULAN[d.month - 1][:3]} {d.year}" if long else f"{d.day} {BULAN[d.month - 1][:3]}"
+    xticks = [{"x": x(d.isoformat()), "label": tick(d)} for d in days[::step]]
     yticks = [{"y": y(v / 4), "label": persen(v / 4, 0)} for v in range(5)]
     return {"width": width, "height": height, "series": series, "xticks": xticks, "yticks": yticks,
             "left": left, "right": width - right, "top": top, "bottom": height - bottom}

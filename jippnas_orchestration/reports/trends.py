@@ -22,9 +22,9 @@ MIN_HISTORY = 5             # earlier runs needed before a jump is judged: two r
 JUMP_WINDOW = 10            # compare against at most this many earlier runs
 MIN_ROW_CHANGE = 0.01       # ... and a change smaller than 1% of the rows is never a jump
 MIN_NULL_RATE_CHANGE = 0.01
-WEAK_COMPLETENESS = 0.5     # an innovation with less than half its required fields is "weak"
+WEAK_COMPLETENESS = 0.75    # an innovation missing more than a quarter of its required fields is "weak"
 STRONG_COMPLETENESS = 0.875  # a model to replicate has (nearly) every required field
-MIN_SIMILARITY = 0.2
+MIN_SIMILARITY = 0.35       # similar_innovations scores: median about 0.5 on the sample
 SUGGESTIONS_PER_INNOVATION = 3
 
 
