@@ -17,7 +17,6 @@ from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
 from . import trends
 
-
 HARMONIZED_READ = ["innovation_id", "title", "agency_id", "agency_name", "agency_type", "sources",
                    "completeness", "missing_fields", "update_status"]
 
