@@ -39,12 +39,13 @@ class ReportData:
     sources: list[dict] = field(default_factory=list)   # reports.sources.source_status: stale sources
     history: pd.DataFrame = field(default_factory=pd.DataFrame)  # campaign_history, national KIPP rows by day
     history_deltas: dict | None = None                  # campaign_history.deltas for KIPP
-    backfilled_until: str | None = None                 # first day recorded by a run; earlier days rebuilt
-    progress: pd.DataFrame = field(default_factory=lambda: trends.progress(pd.DataFrame(columns=HISTORY_COLUMNS)))
+    backfilled_until: str | None = None  # first day a run recorded; the days before were rebuilt
+    progress: pd.DataFrame = field(
+        default_factory=lambda: trends.progress(pd.DataFrame(columns=HISTORY_COLUMNS)))
     programme_deltas: pd.DataFrame = field(default_factory=pd.DataFrame)
-    stalled: pd.DataFrame = field(default_factory=pd.DataFrame)      # trends.stalled_agencies + agency_name
-    stalled_judged: bool = False                        # the history covers trends.STALLED_DAYS
-    agency_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # KIPP rows per agency and day
+    stalled: pd.DataFrame = field(default_factory=pd.DataFrame)  # stalled_agencies + agency_name
+    stalled_judged: bool = False  # the history covers trends.STALLED_DAYS
+    agency_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # KIPP, per agency and day
     quality_dimensions: pd.DataFrame = field(default_factory=lambda: trends.dimension_summary(
         trends.dimension_scores(pd.DataFrame())))
     jumps: pd.DataFrame = field(default_factory=pd.DataFrame)        # trends.jump_flags
@@ -112,13 +113,15 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     kipp = history[history["programme"] == "KIPP"]
     names = h.drop_duplicates("agency_id").set_index("agency_id")["agency_name"]
     stalled = trends.stalled_agencies(history, "KIPP")
-    quality = wh.read_table("quality_history") if wh.has_table("quality_history") else pd.DataFrame()
-    similar = wh.read_table("similar_innovations") if wh.has_table("similar_innovations") else pd.DataFrame()
-    by_run = history[history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN) == RUN]
+    quality, similar = (wh.read_table(t) if wh.has_table(t) else pd.DataFrame()
+                        for t in ("quality_history", "similar_innovations"))
+    recorded_by = history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN)
+    by_run = history[recorded_by == RUN]
     return ReportData(
         history=kipp[kipp["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
         history_deltas=deltas(history, "KIPP"),
-        backfilled_until=by_run["snapshot_date"].min() if len(by_run) < len(history) and len(by_run) else None,
+        backfilled_until=(by_run["snapshot_date"].min()
+                          if len(by_run) < len(history) and len(by_run) else None),
         progress=trends.progress(history), programme_deltas=trends.programme_deltas(history),
         stalled=stalled.assign(agency_name=stalled["agency_id"].map(names)),
         stalled_judged=_covers(history, trends.STALLED_DAYS),
@@ -129,7 +132,8 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         quality_dimensions=trends.dimension_summary(trends.dimension_scores(quality)),
         jumps=trends.jump_flags(quality),
         replication=trends.replication_suggestions(h, similar),
-        generated_at=now().astimezone(timezone.utc).isoformat(timespec="seconds"), national=national,
+        generated_at=now().astimezone(timezone.utc).isoformat(timespec="seconds"),
+        national=national,
         agencies=agencies, pending=kipp_pending, completeness=h["completeness"].astype(float),
         rejected_rows=rej_rows, rejected_submissions=rej_subs, gates=gates,
         docs_pages={s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()},

@@ -16,26 +16,66 @@ from ..links import DATA_DOCS_PAGE, report_href
 from . import trends
 from .data import ReportData
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember"]
-JENIS = {"kementerian": "Kementerian", "lembaga": "Lembaga", "provinsi": "Provinsi", "kabupaten": "Kabupaten",
-         "kota": "Kota", "bumn": "BUMN", "bumd": "BUMD"}
-PROGRAM = {"KIPP": "KIPP (KemenPANRB)", "IGA": "IGA (Kemendagri)", "INOLAN": "InoLAN (LAN)", "ALL": "Nasional"}
-EXPECTATIONS_ID = {
-    "expect_column_values_to_be_unique": "nilai unik", "expect_column_values_to_not_be_null": "tidak boleh kosong",
-    "expect_column_values_to_be_in_set": "nilai dari daftar baku", "expect_column_values_to_be_between": "dalam rentang",
-    "expect_column_values_to_match_regex": "sesuai format", "expect_column_values_to_not_match_regex": "tanpa data pribadi",
-    "expect_table_columns_to_match_set": "kolom tabel", "expect_table_row_count_to_be_between": "jumlah baris wajar",
+BULAN = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+JENIS = {
+    "kementerian": "Kementerian",
+    "lembaga": "Lembaga",
+    "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten",
+    "kota": "Kota",
+    "bumn": "BUMN",
+    "bumd": "BUMD",
 }
-DIMENSI = {"completeness": "kelengkapan", "validity": "validitas", "uniqueness": "keunikan",
-           "consistency": "konsistensi", "timeliness": "ketepatan waktu", "volume": "volume",
-           "conformity": "kesesuaian struktur", "privacy": "perlindungan data pribadi"}
+PROGRAM = {
+    "KIPP": "KIPP (KemenPANRB)",
+    "IGA": "IGA (Kemendagri)",
+    "INOLAN": "InoLAN (LAN)",
+    "ALL": "Nasional",
+}
+EXPECTATIONS_ID = {
+    "expect_column_values_to_be_unique": "nilai unik",
+    "expect_column_values_to_not_be_null": "tidak boleh kosong",
+    "expect_column_values_to_be_in_set": "nilai dari daftar baku",
+    "expect_column_values_to_be_between": "dalam rentang",
+    "expect_column_values_to_match_regex": "sesuai format",
+    "expect_column_values_to_not_match_regex": "tanpa data pribadi",
+    "expect_table_columns_to_match_set": "kolom tabel",
+    "expect_table_row_count_to_be_between": "jumlah baris wajar",
+}
+DIMENSI = {
+    "completeness": "kelengkapan",
+    "validity": "validitas",
+    "uniqueness": "keunikan",
+    "consistency": "konsistensi",
+    "timeliness": "ketepatan waktu",
+    "volume": "volume",
+    "conformity": "kesesuaian struktur",
+    "privacy": "perlindungan data pribadi",
+}
 TREND_PROGRAMMES = ("ALL", "KIPP", "IGA", "INOLAN")
 MAX_SUGGESTION_AGENCIES = 60  # the page stays readable; the workbook has them all
 
-_ENV = Environment(loader=PackageLoader("jippnas_orchestration.reports", "templates"),
-                   autoescape=select_autoescape(default_for_string=True, default=True),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_ENV = Environment(
+    loader=PackageLoader("jippnas_orchestration.reports", "templates"),
+    autoescape=select_autoescape(default_for_string=True, default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
 def _missing(value: object) -> bool:
@@ -85,8 +125,14 @@ def text(value: object) -> str:
 
 
 _ENV.globals["len"] = len
-for _name, _fn in {"angka": angka, "persen": persen, "selisih": selisih, "tanggal": tanggal, "hari": hari,
-                   "text": text}.items():
+for _name, _fn in {
+    "angka": angka,
+    "persen": persen,
+    "selisih": selisih,
+    "tanggal": tanggal,
+    "hari": hari,
+    "text": text,
+}.items():
     _ENV.filters[_name] = _fn
 
 
@@ -94,10 +140,25 @@ def bars(rows: list[tuple[str, int, int]], width: int = 560) -> dict:
     """Horizontal stacked bars: updated (green) and pending (amber)."""
     top = max((u + p for _, u, p in rows), default=0) or 1
     bar_w, label_w, h = width - 260, 170, 26
-    items = [{"label": label, "y": 8 + i * h, "upd": upd, "pend": pend, "x": label_w,
-              "wu": bar_w * upd / top, "wp": bar_w * pend / top} for i, (label, upd, pend) in enumerate(rows)]
-    return {"width": width, "height": h * len(rows) + 30, "items": items, "label_w": label_w,
-            "legend_y": 10 + len(rows) * h}
+    items = [
+        {
+            "label": label,
+            "y": 8 + i * h,
+            "upd": upd,
+            "pend": pend,
+            "x": label_w,
+            "wu": bar_w * upd / top,
+            "wp": bar_w * pend / top,
+        }
+        for i, (label, upd, pend) in enumerate(rows)
+    ]
+    return {
+        "width": width,
+        "height": h * len(rows) + 30,
+        "items": items,
+        "label_w": label_w,
+        "legend_y": 10 + len(rows) * h,
+    }
 
 
 def histogram(values: pd.Series, width: int = 560) -> dict:
@@ -109,8 +170,16 @@ def histogram(values: pd.Series, width: int = 560) -> dict:
     items = []
     for i, (b, c) in enumerate(zip(bins, counts)):
         bar_h = (height - 20) * c / top
-        items.append({"x": 20 + i * bw, "bw": bw, "h": bar_h, "y": height - bar_h, "count": c,
-                      "label": persen(b, 0 if b * 100 == int(b * 100) else 1)})
+        items.append(
+            {
+                "x": 20 + i * bw,
+                "bw": bw,
+                "h": bar_h,
+                "y": height - bar_h,
+                "count": c,
+                "label": persen(b, 0 if b * 100 == int(b * 100) else 1),
+            }
+        )
     return {"width": width, "height": height, "items": items}
 
 
@@ -124,7 +193,9 @@ def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> 
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(day: str) -> float:
-        return left + plot_w * ((date.fromisoformat(day) - days[0]).days / span if len(days) > 1 else 0.5)
+        return left + plot_w * (
+            (date.fromisoformat(day) - days[0]).days / span if len(days) > 1 else 0.5
+        )
 
     def y(share: float) -> float:
         return top + plot_h * (1 - share)
@@ -135,33 +206,65 @@ def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> 
         g = g[g["share"].notna()]
         if g.empty:
             continue
-        points = [{"x": x(r.snapshot_date), "y": y(r.share), "date": r.snapshot_date, "share": r.share,
-                   "updated": r.updated, "innovations": r.innovations} for r in g.itertuples()]
-        series.append({"programme": programme, "label": PROGRAM.get(programme, programme), "points": points,
-                       "polyline": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points),
-                       "label_y": points[-1]["y"]})
+        points = [
+            {
+                "x": x(r.snapshot_date),
+                "y": y(r.share),
+                "date": r.snapshot_date,
+                "share": r.share,
+                "updated": r.updated,
+                "innovations": r.innovations,
+            }
+            for r in g.itertuples()
+        ]
+        series.append(
+            {
+                "programme": programme,
+                "label": PROGRAM.get(programme, programme),
+                "points": points,
+                "polyline": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points),
+                "label_y": points[-1]["y"],
+            }
+        )
     # labels at the right end must not overlap: push them apart by 13 px
-    for prev, cur in zip(sorted(series, key=lambda s: s["label_y"]),
-                         sorted(series, key=lambda s: s["label_y"])[1:]):
+    for prev, cur in zip(
+        sorted(series, key=lambda s: s["label_y"]), sorted(series, key=lambda s: s["label_y"])[1:]
+    ):
         cur["label_y"] = max(cur["label_y"], prev["label_y"] + 13)
-    step = -(-len(days) // 5)   # at most 5 dates under the axis
+    step = -(-len(days) // 5)  # at most 5 dates under the axis
     long = span > 90
 
     def tick(d: date) -> str:
         return f"{BULAN[d.month - 1][:3]} {d.year}" if long else f"{d.day} {BULAN[d.month - 1][:3]}"
+
     xticks = [{"x": x(d.isoformat()), "label": tick(d)} for d in days[::step]]
     yticks = [{"y": y(v / 4), "label": persen(v / 4, 0)} for v in range(5)]
-    return {"width": width, "height": height, "series": series, "xticks": xticks, "yticks": yticks,
-            "left": left, "right": width - right, "top": top, "bottom": height - bottom}
+    return {
+        "width": width,
+        "height": height,
+        "series": series,
+        "xticks": xticks,
+        "yticks": yticks,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": height - bottom,
+    }
 
 
 def sparkline(values: list[float], width: int = 90, height: int = 22) -> dict:
     """A score trend (0-1) as a small line."""
     n = len(values)
-    pts = [(2 + (width - 4) * (i / (n - 1) if n > 1 else 0.5), 2 + (height - 4) * (1 - v))
-           for i, v in enumerate(values)]
-    return {"width": width, "height": height, "polyline": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
-            "last": pts[-1] if pts else None}
+    pts = [
+        (2 + (width - 4) * (i / (n - 1) if n > 1 else 0.5), 2 + (height - 4) * (1 - v))
+        for i, v in enumerate(values)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "polyline": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
+        "last": pts[-1] if pts else None,
+    }
 
 
 def render(data: ReportData, public_base_url: str | None = None) -> str:
@@ -169,48 +272,115 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
     by_type = nat[nat["dimension"] == "agency_type"]
     by_prog = nat[nat["dimension"] == "programme"]
     all_row = nat[nat["dimension"] == "all"]
-    ag = data.agencies.sort_values(["kipp_pending", "innovations_pending"], ascending=False) \
-        if len(data.agencies) else data.agencies
-    gates_ok = all((g or {}).get("success") for g in data.gates.values()) and all(data.gates.values())
-    docs = {suite: report_href(page, public_base_url) for suite, page in data.docs_pages.items() if page}
-    downloads = [(ext.upper(), report_href(f"portal/innovations.{ext}", public_base_url))
-                 for ext in ("csv", "json", "parquet")]
+    ag = (
+        data.agencies.sort_values(["kipp_pending", "innovations_pending"], ascending=False)
+        if len(data.agencies)
+        else data.agencies
+    )
+    gates_ok = all((g or {}).get("success") for g in data.gates.values()) and all(
+        data.gates.values()
+    )
+    docs = {
+        suite: report_href(page, public_base_url) for suite, page in data.docs_pages.items() if page
+    }
+    downloads = [
+        (ext.upper(), report_href(f"portal/innovations.{ext}", public_base_url))
+        for ext in ("csv", "json", "parquet")
+    ]
     rep = data.replication
     # agencies in the KIPP campaign first, then those with the most innovations to help
-    rank = (rep.assign(_p=rep["why"] == "pending").groupby("agency_id")
-            .agg(p=("_p", "any"), n=("innovation_id", "nunique"))
-            .sort_values(["p", "n"], ascending=False))
+    rank = (
+        rep.assign(_p=rep["why"] == "pending")
+        .groupby("agency_id")
+        .agg(p=("_p", "any"), n=("innovation_id", "nunique"))
+        .sort_values(["p", "n"], ascending=False)
+    )
     shown = rep[rep["agency_id"].isin(rank.index[:MAX_SUGGESTION_AGENCIES])]
-    suggestions = [{"agency_id": agency_id, "agency_name": agency_name,
-                    "innovations": [{"innovation_id": i, "title": g2["title"].iloc[0], "why": g2["why"].iloc[0],
-                                     "similar": g2.to_dict("records")}
-                                    for i, g2 in g.groupby("innovation_id", sort=False)]}
-                   for (agency_id, agency_name), g in shown.groupby(["agency_id", "agency_name"], sort=True)]
+    suggestions = [
+        {
+            "agency_id": agency_id,
+            "agency_name": agency_name,
+            "innovations": [
+                {
+                    "innovation_id": i,
+                    "title": g2["title"].iloc[0],
+                    "why": g2["why"].iloc[0],
+                    "similar": g2.to_dict("records"),
+                }
+                for i, g2 in g.groupby("innovation_id", sort=False)
+            ],
+        }
+        for (agency_id, agency_name), g in shown.groupby(["agency_id", "agency_name"], sort=True)
+    ]
     return _ENV.get_template("report.html").render(
-        d=data, hl=data.headline(), gates_ok=gates_ok, docs=docs, downloads=downloads,
+        d=data,
+        hl=data.headline(),
+        gates_ok=gates_ok,
+        docs=docs,
+        downloads=downloads,
         data_docs_href=report_href(DATA_DOCS_PAGE, public_base_url),
         total_all=int(all_row["innovations"].iloc[0]) if len(all_row) else 0,
-        type_bars=bars([(JENIS.get(r.value, r.value), int(r.updated), int(r.pending)) for r in by_type.itertuples()]),
-        prog_bars=bars([(PROGRAM.get(r.value, r.value), int(r.updated), int(r.pending))
-                        for r in by_prog.itertuples()]),
+        type_bars=bars(
+            [
+                (JENIS.get(r.value, r.value), int(r.updated), int(r.pending))
+                for r in by_type.itertuples()
+            ]
+        ),
+        prog_bars=bars(
+            [
+                (PROGRAM.get(r.value, r.value), int(r.updated), int(r.pending))
+                for r in by_prog.itertuples()
+            ]
+        ),
         hist=histogram(data.completeness),
-        agencies_rows=[[r.agency_name, JENIS.get(r.agency_type, r.agency_type), r.agency_id,
-                        angka(r.innovations_total), angka(r.innovations_updated), angka(r.innovations_pending),
-                        persen(r.completeness_mean), angka(r.kipp_total), angka(r.kipp_pending)]
-                       for r in ag.itertuples()],
-        pending_groups=[(agency_id, agency_name, list(g.itertuples()))
-                        for (agency_id, agency_name), g in data.pending.groupby(["agency_id", "agency_name"],
-                                                                                sort=True)],
-        rejected_rows=[[r.source, r.kind, angka(r.count), r.example] for r in data.rejected_rows.itertuples()],
-        submission_rows=[[r.kind, angka(r.count), r.example] for r in data.rejected_submissions.itertuples()],
+        agencies_rows=[
+            [
+                r.agency_name,
+                JENIS.get(r.agency_type, r.agency_type),
+                r.agency_id,
+                angka(r.innovations_total),
+                angka(r.innovations_updated),
+                angka(r.innovations_pending),
+                persen(r.completeness_mean),
+                angka(r.kipp_total),
+                angka(r.kipp_pending),
+            ]
+            for r in ag.itertuples()
+        ],
+        pending_groups=[
+            (agency_id, agency_name, list(g.itertuples()))
+            for (agency_id, agency_name), g in data.pending.groupby(
+                ["agency_id", "agency_name"], sort=True
+            )
+        ],
+        rejected_rows=[
+            [r.source, r.kind, angka(r.count), r.example] for r in data.rejected_rows.itertuples()
+        ],
+        submission_rows=[
+            [r.kind, angka(r.count), r.example] for r in data.rejected_submissions.itertuples()
+        ],
         match_rows=[[r.match_rule, angka(r.records)] for r in data.match_rules.itertuples()],
-        review_rows=[[r.review_id, r.kind, angka(r.record_count), r.description, r.evidence]
-                     for r in data.reviews.head(100).itertuples()],
-        trend=trend_chart(data.progress), suggestions=suggestions,
+        review_rows=[
+            [r.review_id, r.kind, angka(r.record_count), r.description, r.evidence]
+            for r in data.reviews.head(100).itertuples()
+        ],
+        trend=trend_chart(data.progress),
+        suggestions=suggestions,
         suggestions_cut=len(rank) - len(suggestions),
-        dimensions=[{**r, "spark": sparkline(r["trend"])} for r in data.quality_dimensions.to_dict("records")],
+        dimensions=[
+            {**r, "spark": sparkline(r["trend"])}
+            for r in data.quality_dimensions.to_dict("records")
+        ],
         stale=[s for s in data.sources if s.get("stale")],
-        stalled_days=trends.STALLED_DAYS, weak=trends.WEAK_COMPLETENESS, runs=trends.DIMENSION_RUNS,
-        jump_window=trends.JUMP_WINDOW, z_threshold=trends.Z_THRESHOLD, min_history=trends.MIN_HISTORY,
+        stalled_days=trends.STALLED_DAYS,
+        weak=trends.WEAK_COMPLETENESS,
+        runs=trends.DIMENSION_RUNS,
+        jump_window=trends.JUMP_WINDOW,
+        z_threshold=trends.Z_THRESHOLD,
+        min_history=trends.MIN_HISTORY,
         row_count=trends.ROW_COUNT,
-        JENIS=JENIS, PROGRAM=PROGRAM, EXPECTATIONS_ID=EXPECTATIONS_ID, DIMENSI=DIMENSI)
+        JENIS=JENIS,
+        PROGRAM=PROGRAM,
+        EXPECTATIONS_ID=EXPECTATIONS_ID,
+        DIMENSI=DIMENSI,
+    )
