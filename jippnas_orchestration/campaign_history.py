@@ -3,8 +3,8 @@
 Rows: day x programme x agency, plus one national row per programme (agency_id ''). The programme
 'ALL' counts every innovation once. A run replaces only its own day's rows (the last run of the day
 wins); rows of past days are never touched. The days before the first run are rebuilt once from the
-change log (`backfill`, recorded_by 'backfill'): one snapshot per month end, each laying over the
-sources only the accepted changes submitted by that day.
+change log (`backfill`, recorded_by 'backfill'): one snapshot at the end of each month in which
+changes were submitted, laying over the sources only the accepted changes submitted by that day.
 """
 
 from __future__ import annotations
@@ -57,33 +57,33 @@ def today(at: datetime | None = None) -> date:
 
 
 def snapshot(harmonized: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
-    h = harmonized[["agency_id", "sources", "completeness"]].assign(
-        _updated=(harmonized["update_status"] == "updated").astype(int),
-        completeness=harmonized["completeness"].astype(float),
+    h = pd.DataFrame(
+        {
+            "agency_id": harmonized["agency_id"],
+            "completeness": harmonized["completeness"].astype(float),
+            "_updated": (harmonized["update_status"] == "updated").astype(int),
+        }
     )
-    sources = h["sources"].fillna("").str.split(",")
-    parts = [(ALL, h)] + [(p, h[sources.map(lambda s, p=p: p in s)]) for p in PROGRAMMES]
-    frames = []
-    for programme, part in parts:
-        national = pd.DataFrame(
+    # one row per innovation and programme it is in, plus one under ALL
+    each = h.assign(programme=harmonized["sources"].fillna("").str.split(",")).explode("programme")
+    long = pd.concat([h.assign(programme=ALL), each[each["programme"].isin(PROGRAMMES)]])
+
+    def totals(keys: list[str]) -> pd.DataFrame:
+        g = long.groupby(keys, sort=True)
+        return pd.DataFrame(
             {
-                "agency_id": [NATIONAL],
-                "innovations": [len(part)],
-                "updated": [int(part["_updated"].sum())],
-                "completeness_mean": [part["completeness"].mean() if len(part) else None],
+                "innovations": g.size(),
+                "updated": g["_updated"].sum(),
+                "completeness_mean": g["completeness"].mean(),
             }
         )
-        per = (
-            part.groupby("agency_id", sort=True)
-            .agg(
-                innovations=("_updated", "size"),
-                updated=("_updated", "sum"),
-                completeness_mean=("completeness", "mean"),
-            )
-            .reset_index()
-        )
-        frames.append(pd.concat([national, per], ignore_index=True).assign(programme=programme))
-    out = pd.concat(frames, ignore_index=True)
+
+    national = totals(["programme"]).reindex([ALL, *PROGRAMMES])  # a programme with none: zeros
+    national = national.fillna({"innovations": 0, "updated": 0}).reset_index()
+    out = pd.concat(
+        [national.assign(agency_id=NATIONAL), totals(["programme", "agency_id"]).reset_index()],
+        ignore_index=True,
+    )
     out["innovations"] = out["innovations"].astype(int)
     out["updated"] = out["updated"].astype(int)
     out["pending"] = out["innovations"] - out["updated"]
@@ -113,42 +113,28 @@ def record(wh: Warehouse, harmonized: pd.DataFrame, day: date) -> pd.DataFrame:
     return df
 
 
-def month_ends(first: date, before: date) -> list[date]:
-    """The last day of each month from `first`'s month on, strictly before `before`."""
-    out, d = [], first.replace(day=1)
-    while True:
-        end = (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        if end >= before:
-            return out
-        out.append(end)
-        d = end + timedelta(days=1)
-
-
 def _submitted_day(change_log: pd.DataFrame) -> pd.Series:
     when = pd.to_datetime(change_log["submitted_at"], utc=True, errors="coerce", format="ISO8601")
     return when.dt.tz_convert(JAKARTA).dt.date
 
 
+def month_end(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def backfill_days(
     wh: Warehouse, change_log: pd.DataFrame, campaign_start: date, first_run: date
 ) -> list[date]:
-    """Month ends from the campaign's first change to before the first day a run recorded, less the
-    days that already have rows."""
-    if change_log.empty:
-        return []
-    submitted = _submitted_day(change_log).dropna()
-    if submitted.empty:
-        return []
+    """The end of each month in which accepted changes were submitted, from the campaign start to
+    before the first day a run recorded, less the days that already have rows."""
+    submitted = _submitted_day(change_log).dropna() if len(change_log) else []
+    ends = sorted({month_end(d) for d in submitted if d >= campaign_start})
     existing = (
         set(wh.read_sql("SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
         if wh.has_table("campaign_history")
         else set()
     )
-    return [
-        d
-        for d in month_ends(max(min(submitted), campaign_start), first_run)
-        if d.isoformat() not in existing
-    ]
+    return [d for d in ends if d < first_run and d.isoformat() not in existing]
 
 
 def backfill(
@@ -159,28 +145,40 @@ def backfill(
     campaign_start: date,
     first_run: date,
 ) -> list[date]:
-    """Rebuild the days before `first_run` (the first day a run recorded) from the change log: per
-    month end, the accepted changes submitted by then laid over the sources, scored like
-    harmonized_innovations. Days that have rows are never rewritten. Returns the days written."""
+    """Rebuild the days before `first_run` (the first day a run recorded) from the change log: at
+    each month end with changes, the accepted changes submitted by then laid over the sources,
+    scored like harmonized_innovations. Days that have rows are never rewritten. Returns the days
+    written."""
     from .harmonize.pipeline import build_overlaid
 
     days = backfill_days(wh, change_log, campaign_start, first_run)
     if not days:
         return []
     _ensure_recorded_by(wh)
-    touched = set(change_log["innovation_id"])
+    touched = change_log["innovation_id"]
     # an innovation no change touched reads the same on every day: its current row
     untouched = harmonized.loc[~harmonized["innovation_id"].isin(touched), SNAPSHOT_COLUMNS]
-    merged_touched = merged[merged["innovation_id"].isin(touched)]
+    merged = merged[merged["innovation_id"].isin(touched)]
+    cols = SNAPSHOT_COLUMNS[1:]
+    # the touched innovations as the sources alone have them, then brought forward day by day:
+    # only those with changes since the previous day are laid over again
+    state = build_overlaid(merged, change_log.iloc[0:0], campaign_start).set_index("innovation_id")[
+        cols
+    ]
     submitted = _submitted_day(change_log)
-    frames = []
+    frames, previous = [], None
     for day in days:
-        as_of = build_overlaid(merged_touched, change_log[submitted <= day], campaign_start)
-        frames.append(
-            snapshot(
-                pd.concat([untouched, as_of[SNAPSHOT_COLUMNS]], ignore_index=True), day, BACKFILL
-            )
+        new = (
+            (submitted <= day) if previous is None else (submitted > previous) & (submitted <= day)
         )
+        changed = touched[new.fillna(False).astype(bool)].unique()
+        log = change_log[touched.isin(changed) & (submitted <= day).fillna(False).astype(bool)]
+        rows = build_overlaid(merged[merged["innovation_id"].isin(changed)], log, campaign_start)
+        state.loc[rows["innovation_id"], cols] = rows.set_index("innovation_id")[cols]
+        frames.append(
+            snapshot(pd.concat([untouched, state.reset_index()], ignore_index=True), day, BACKFILL)
+        )
+        previous = day
     rows = pd.concat(frames, ignore_index=True)
     with wh.begin() as conn:  # one transaction: all the rebuilt days or none
         if not sa.inspect(conn).has_table("campaign_history"):

@@ -17,7 +17,7 @@ from jippnas_orchestration.campaign_history import (
     BACKFILL,
     CLOCK_VAR,
     RUN,
-    month_ends,
+    month_end,
     now,
     record,
     today,
@@ -57,10 +57,10 @@ def test_clock_setting(monkeypatch):
     monkeypatch.setenv(CLOCK_VAR, "kemarin")
     with pytest.raises(ValueError, match="JIPPNAS_CLOCK='kemarin' is not an ISO 8601 time"):
         now()
-    assert month_ends(date(2023, 1, 15), date(2023, 4, 30)) == [
-        date(2023, 1, 31),
-        date(2023, 2, 28),
-        date(2023, 3, 31),
+    assert [month_end(date(2024, m, 15)) for m in (1, 2, 12)] == [
+        date(2024, 1, 31),
+        date(2024, 2, 29),
+        date(2024, 12, 31),
     ]
 
 
@@ -183,19 +183,20 @@ def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_w
     ]
     assert today_rows["pending"].sum() == 130 and (today_rows["pending"] > 0).sum() == 30
 
-    # the month ends before the first run, from the first in-campaign submission (January 2023)
-    rebuilt = kipp[kipp["recorded_by"] == BACKFILL]
-    assert rebuilt["snapshot_date"].tolist() == [
-        d.isoformat() for d in month_ends(date(2023, 1, 1), date.fromisoformat(run_day))
-    ]
-    # on each: the KIPP innovations updated now whose first in-campaign submission was made by then
+    # the end of each month, before the first run, in which in-campaign changes were submitted
     log = wh.read_table("innovation_change_log", ["innovation_id", "submitted_at"])
     log["day"] = (
         pd.to_datetime(log["submitted_at"], utc=True, format="ISO8601")
         .dt.tz_convert("Asia/Jakarta")
         .dt.date.astype(str)
     )
-    first_update = log[log["day"] >= "2023-01-01"].groupby("innovation_id")["day"].min()
+    in_campaign = log[log["day"] >= "2023-01-01"]
+    rebuilt = kipp[kipp["recorded_by"] == BACKFILL]
+    ends = sorted({month_end(date.fromisoformat(d)).isoformat() for d in in_campaign["day"]})
+    assert rebuilt["snapshot_date"].tolist() == [d for d in ends if d < run_day]
+    assert rebuilt["snapshot_date"].iloc[0] == "2023-01-31" and len(rebuilt) > 12
+    # on each: the KIPP innovations updated now whose first in-campaign submission was made by then
+    first_update = in_campaign.groupby("innovation_id")["day"].min()
     h = wh.read_table("harmonized_innovations", ["innovation_id", "sources", "update_status"])
     updated_now = h[h["sources"].str.contains("KIPP") & (h["update_status"] == "updated")][
         "innovation_id"
