@@ -254,3 +254,40 @@ def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_w
     ).group(1)
     assert len(re.findall(r"<tr>", stalled)) - 1 == len(data.stalled) > 0
     assert (data.stalled["pending"] > 0).all() and (data.stalled["days_unchanged"] >= 30).all()
+
+
+def test_a_table_written_before_recorded_by_gains_it(warehouse):
+    """A warehouse whose campaign_history predates the column: its rows were written by runs."""
+    old = pd.DataFrame(
+        [("2026-01-05", "KIPP", "", 2, 1, 1, 0.5)],
+        columns=[
+            "snapshot_date",
+            "programme",
+            "agency_id",
+            "innovations",
+            "updated",
+            "pending",
+            "completeness_mean",
+        ],
+    )
+    warehouse.replace_rows("campaign_history", old, {"snapshot_date": "2026-01-05"})
+    harmonized = pd.DataFrame(
+        {
+            "innovation_id": ["a", "b"],
+            "agency_id": ["35.10", "32.73"],
+            "sources": ["KIPP", "KIPP,IGA"],
+            "update_status": ["updated", "updated"],
+            "completeness": [1.0, 0.875],
+        }
+    )
+    record(warehouse, harmonized, date(2026, 1, 12))
+    h = national(warehouse)
+    assert h[["snapshot_date", "recorded_by", "updated", "pending"]].values.tolist() == [
+        ["2026-01-05", RUN, 1, 1],
+        ["2026-01-12", RUN, 2, 0],
+    ]
+    iga = national(warehouse, "IGA")
+    assert iga[["innovations", "completeness_mean"]].values.tolist() == [[1, 0.875]]
+    assert national(warehouse, "INOLAN")[["innovations", "updated", "pending"]].values.tolist() == [
+        [0, 0, 0]
+    ]
