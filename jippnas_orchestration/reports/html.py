@@ -213,6 +213,7 @@ def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> 
                 "date": r.snapshot_date,
                 "share": r.share,
                 "updated": r.updated,
+                "rebuilt": bool(r.rebuilt),
                 "innovations": r.innovations,
             }
             for r in g.itertuples()
@@ -237,7 +238,11 @@ def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> 
     def tick(d: date) -> str:
         return f"{BULAN[d.month - 1][:3]} {d.year}" if long else f"{d.day} {BULAN[d.month - 1][:3]}"
 
-    xticks = [{"x": x(d.isoformat()), "label": tick(d)} for d in days[::step]]
+    shown = days[::step]
+    if shown[-1] != days[-1]:  # the latest day always has its date, its neighbour gives way
+        shown = shown[:-1] if x(days[-1].isoformat()) - x(shown[-1].isoformat()) < 70 else shown
+        shown = [*shown, days[-1]]
+    xticks = [{"x": x(d.isoformat()), "label": tick(d)} for d in shown]
     yticks = [{"y": y(v / 4), "label": persen(v / 4, 0)} for v in range(5)]
     return {
         "width": width,

@@ -36,12 +36,15 @@ def _national(history: pd.DataFrame) -> pd.DataFrame:
 
 def progress(history: pd.DataFrame) -> pd.DataFrame:
     """National rows per programme and day with the share updated: snapshot_date, programme,
-    innovations, updated, pending, share."""
-    cols = ["snapshot_date", "programme", "innovations", "updated", "pending", "share"]
+    innovations, updated, pending, share, rebuilt (a day rebuilt from the change log)."""
+    cols = ["snapshot_date", "programme", "innovations", "updated", "pending", "share", "rebuilt"]
     nat = _national(history)
     if nat.empty:
         return pd.DataFrame(columns=cols)
-    out = nat.assign(share=nat["updated"] / nat["innovations"].where(nat["innovations"] > 0))
+    out = nat.assign(
+        share=nat["updated"] / nat["innovations"].where(nat["innovations"] > 0),
+        rebuilt=nat.get("recorded_by", pd.Series(None, index=nat.index)) == "backfill",
+    )
     return out[cols].sort_values(["programme", "snapshot_date"]).reset_index(drop=True)
 
 
