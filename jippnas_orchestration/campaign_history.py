@@ -2,60 +2,225 @@
 
 Rows: day x programme x agency, plus one national row per programme (agency_id ''). The programme
 'ALL' counts every innovation once. A run replaces only its own day's rows (the last run of the day
-wins); rows of past days are never touched.
+wins); rows of past days are never touched. The days before the first run are rebuilt once from the
+change log (`backfill`, recorded_by 'backfill'): one snapshot at the end of each month in which
+changes were submitted, laying over the sources only the accepted changes submitted by that day.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import os
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import sqlalchemy as sa
 
 from .vocab import PROGRAMMES
-from .warehouse import Warehouse
+from .warehouse import Warehouse, table_for
 
-HISTORY_COLUMNS = ["snapshot_date", "programme", "agency_id", "innovations", "updated", "pending",
-                   "completeness_mean"]
+HISTORY_COLUMNS = [
+    "snapshot_date",
+    "programme",
+    "agency_id",
+    "innovations",
+    "updated",
+    "pending",
+    "completeness_mean",
+    "recorded_by",
+]
 ALL = "ALL"
 NATIONAL = ""
+RUN, BACKFILL = "run", "backfill"
 JAKARTA = ZoneInfo("Asia/Jakarta")
+# Tests that run the pipeline on several days set the clock; nothing else should.
+CLOCK_VAR = "JIPPNAS_CLOCK"
+SNAPSHOT_COLUMNS = ["innovation_id", "agency_id", "sources", "update_status", "completeness"]
 
 
-def today(now: datetime | None = None) -> date:
-    return (now or datetime.now(JAKARTA)).astimezone(JAKARTA).date()
+def now() -> datetime:
+    """The current time, or the one JIPPNAS_CLOCK names (ISO 8601; no offset: Jakarta time)."""
+    value = os.environ.get(CLOCK_VAR, "").strip()
+    if not value:
+        return datetime.now(JAKARTA)
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{CLOCK_VAR}={value!r} is not an ISO 8601 time (e.g. 2026-03-02T09:00:00+07:00)"
+        ) from None
+    return ts.replace(tzinfo=JAKARTA) if ts.tzinfo is None else ts
 
 
-def snapshot(harmonized: pd.DataFrame, day: date) -> pd.DataFrame:
-    h = harmonized.assign(_updated=(harmonized["update_status"] == "updated").astype(int))
-    sources = h["sources"].fillna("").str.split(",")
-    parts = [(ALL, h)] + [(p, h[sources.map(lambda s, p=p: p in s)]) for p in PROGRAMMES]
-    frames = []
-    for programme, part in parts:
-        for agency, g in [(NATIONAL, part)] + list(part.groupby("agency_id", sort=True)):
-            frames.append({"programme": programme, "agency_id": agency, "innovations": len(g),
-                           "updated": int(g["_updated"].sum()), "pending": int(len(g) - g["_updated"].sum()),
-                           "completeness_mean": round(float(g["completeness"].mean()), 4) if len(g) else None})
-    out = pd.DataFrame(frames)
+def today(at: datetime | None = None) -> date:
+    return (at or now()).astimezone(JAKARTA).date()
+
+
+def snapshot(harmonized: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
+    h = pd.DataFrame(
+        {
+            "agency_id": harmonized["agency_id"],
+            "completeness": harmonized["completeness"].astype(float),
+            "_updated": (harmonized["update_status"] == "updated").astype(int),
+        }
+    )
+    # one row per innovation and programme it is in, plus one under ALL
+    each = h.assign(programme=harmonized["sources"].fillna("").str.split(",")).explode("programme")
+    long = pd.concat([h.assign(programme=ALL), each[each["programme"].isin(PROGRAMMES)]])
+
+    def totals(keys: list[str]) -> pd.DataFrame:
+        g = long.groupby(keys, sort=True)
+        return pd.DataFrame(
+            {
+                "innovations": g.size(),
+                "updated": g["_updated"].sum(),
+                "completeness_mean": g["completeness"].mean(),
+            }
+        )
+
+    national = totals(["programme"]).reindex([ALL, *PROGRAMMES])  # a programme with none: zeros
+    national = national.fillna({"innovations": 0, "updated": 0}).reset_index()
+    out = pd.concat(
+        [national.assign(agency_id=NATIONAL), totals(["programme", "agency_id"]).reset_index()],
+        ignore_index=True,
+    )
+    out["innovations"] = out["innovations"].astype(int)
+    out["updated"] = out["updated"].astype(int)
+    out["pending"] = out["innovations"] - out["updated"]
+    out["completeness_mean"] = out["completeness_mean"].astype(float).round(4)
     out.insert(0, "snapshot_date", day.isoformat())
+    out["recorded_by"] = recorded_by
     return out[HISTORY_COLUMNS]
+
+
+def _ensure_recorded_by(wh: Warehouse) -> None:
+    """A table written before `recorded_by` existed gains it (its rows were written by runs)."""
+    if not wh.has_table("campaign_history"):
+        return
+    with wh.begin() as conn:
+        if "recorded_by" not in {
+            c["name"] for c in sa.inspect(conn).get_columns("campaign_history")
+        }:
+            conn.execute(sa.text("ALTER TABLE campaign_history ADD COLUMN recorded_by TEXT"))
+            conn.execute(sa.text(f"UPDATE campaign_history SET recorded_by = '{RUN}'"))
 
 
 def record(wh: Warehouse, harmonized: pd.DataFrame, day: date) -> pd.DataFrame:
     """Write `day`'s snapshot, replacing only that day's rows."""
+    _ensure_recorded_by(wh)
     df = snapshot(harmonized, day)
     wh.replace_rows("campaign_history", df, {"snapshot_date": day.isoformat()})
     return df
 
 
+def _submitted_day(change_log: pd.DataFrame) -> pd.Series:
+    when = pd.to_datetime(change_log["submitted_at"], utc=True, errors="coerce", format="ISO8601")
+    return when.dt.tz_convert(JAKARTA).dt.date
+
+
+def month_end(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def backfill_days(
+    wh: Warehouse, change_log: pd.DataFrame, campaign_start: date, first_run: date
+) -> list[date]:
+    """The end of each month in which accepted changes were submitted, from the campaign start to
+    before the first day a run recorded, less the days that already have rows."""
+    submitted = _submitted_day(change_log).dropna() if len(change_log) else []
+    ends = sorted({month_end(d) for d in submitted if d >= campaign_start})
+    existing = (
+        set(wh.read_sql("SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
+        if wh.has_table("campaign_history")
+        else set()
+    )
+    return [d for d in ends if d < first_run and d.isoformat() not in existing]
+
+
+def backfill(
+    wh: Warehouse,
+    harmonized: pd.DataFrame,
+    merged: pd.DataFrame,
+    change_log: pd.DataFrame,
+    campaign_start: date,
+    first_run: date,
+) -> list[date]:
+    """Rebuild the days before `first_run` (the first day a run recorded) from the change log: at
+    each month end with changes, the accepted changes submitted by then laid over the sources,
+    scored like harmonized_innovations. Days that have rows are never rewritten. Returns the days
+    written."""
+    from .harmonize.pipeline import build_overlaid
+
+    days = backfill_days(wh, change_log, campaign_start, first_run)
+    if not days:
+        return []
+    _ensure_recorded_by(wh)
+    touched = change_log["innovation_id"]
+    # an innovation no change touched reads the same on every day: its current row
+    untouched = harmonized.loc[~harmonized["innovation_id"].isin(touched), SNAPSHOT_COLUMNS]
+    merged = merged[merged["innovation_id"].isin(touched)]
+    cols = SNAPSHOT_COLUMNS[1:]
+    # the touched innovations as the sources alone have them, then brought forward day by day:
+    # only those with changes since the previous day are laid over again
+    state = build_overlaid(merged, change_log.iloc[0:0], campaign_start).set_index("innovation_id")[
+        cols
+    ]
+    submitted = _submitted_day(change_log)
+    frames, previous = [], None
+    for day in days:
+        new = (
+            (submitted <= day) if previous is None else (submitted > previous) & (submitted <= day)
+        )
+        changed = touched[new.fillna(False).astype(bool)].unique()
+        log = change_log[touched.isin(changed) & (submitted <= day).fillna(False).astype(bool)]
+        rows = build_overlaid(merged[merged["innovation_id"].isin(changed)], log, campaign_start)
+        state.loc[rows["innovation_id"], cols] = rows.set_index("innovation_id")[cols]
+        frames.append(
+            snapshot(pd.concat([untouched, state.reset_index()], ignore_index=True), day, BACKFILL)
+        )
+        previous = day
+    rows = pd.concat(frames, ignore_index=True)
+    with wh.begin() as conn:  # one transaction: all the rebuilt days or none
+        if not sa.inspect(conn).has_table("campaign_history"):
+            table_for("campaign_history", rows).create(conn)
+        wh.insert_frame(conn, "campaign_history", rows)
+    return days
+
+
+def first_run_day(wh: Warehouse, default: date) -> date:
+    """The first day a run recorded (not a rebuilt day), or `default` when none has."""
+    if not wh.has_table("campaign_history"):
+        return default
+    _ensure_recorded_by(wh)
+    first = wh.read_sql(
+        "SELECT MIN(snapshot_date) AS d FROM campaign_history "
+        f"WHERE recorded_by = '{RUN}' OR recorded_by IS NULL"
+    )["d"].iloc[0]
+    return date.fromisoformat(first) if isinstance(first, str) and first else default
+
+
 def deltas(history: pd.DataFrame, programme: str = ALL) -> dict | None:
-    """National figures of the latest snapshot against the one before it (None with fewer than two days)."""
-    national = history[(history["programme"] == programme) & (history["agency_id"].fillna("") == NATIONAL)]
+    """National figures of the latest snapshot against the one before it (None with one day)."""
+    national = history[
+        (history["programme"] == programme) & (history["agency_id"].fillna("") == NATIONAL)
+    ]
     days = sorted(national["snapshot_date"].unique())
     if len(days) < 2:
         return None
     now, before = (national[national["snapshot_date"] == d].iloc[0] for d in days[-2:][::-1])
-    return {"date": days[-1], "previous_date": days[-2],
-            **{k: {"now": now[k], "before": before[k], "delta": (None if pd.isna(now[k]) or pd.isna(before[k])
-                                                                    else round(float(now[k] - before[k]), 4))}
-               for k in ("innovations", "updated", "pending", "completeness_mean")}}
+    return {
+        "date": days[-1],
+        "previous_date": days[-2],
+        **{
+            k: {
+                "now": now[k],
+                "before": before[k],
+                "delta": (
+                    None
+                    if pd.isna(now[k]) or pd.isna(before[k])
+                    else round(float(now[k] - before[k]), 4)
+                ),
+            }
+            for k in ("innovations", "updated", "pending", "completeness_mean")
+        },
+    }

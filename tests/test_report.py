@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin
 
 import pytest
@@ -13,6 +14,7 @@ import requests
 from openpyxl import load_workbook
 
 from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports.trends import replication_suggestions
 from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
@@ -129,3 +131,80 @@ def test_gate_results_link_to_their_data_docs_pages(report):
             assert evaluated - timedelta(minutes=5) < run_time <= evaluated + timedelta(seconds=1)
             served = requests.get(urljoin(base + "reports/index.html", href), timeout=10)
             assert served.status_code == 200 and f"Validations / {suite} /" in served.text
+
+
+# markup, attribute breakers and entities, as a source or an innovator might type them
+PAYLOADS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(2)>',
+            "' onmouseover='alert(3)", "&amp; &lt;b&gt; & <b>tebal</b>"]
+
+
+class _Dom(HTMLParser):
+    """Elements with their attributes, and the text of each section (by its h2)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements, self.text, self.section = [], {}, None
+        self._in_h2 = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self._in_h2 = tag == "h2"
+        if tag == "h2":
+            self.section = ""
+
+    def handle_endtag(self, tag):
+        self._in_h2 = self._in_h2 and tag != "h2"
+
+    def handle_data(self, data):
+        if self._in_h2:
+            self.section += data
+        elif self.section is not None:
+            self.text[self.section] = self.text.get(self.section, "") + data
+
+
+def test_hostile_text_in_every_section_stays_text(report, tmp_path):
+    """Titles, agency names, quarantine reasons, rejected submissions, review evidence, similarity
+    reasons, a source's error: whatever they contain, the page shows them as text and runs no
+    injected code."""
+    wh, out, _, _, _ = report
+    text = " | ".join(PAYLOADS)
+    # a pending KIPP innovation with a strong suggestion: its title and agency, the suggestion's
+    # title and reason
+    sugg = replication_suggestions(wh.read_table("harmonized_innovations"),
+                                   wh.read_table("similar_innovations"))
+    target = sugg[sugg["why"] == "pending"].iloc[0]
+    agency = target["agency_id"]
+    for table in ("harmonized_innovations", "agency_completeness"):
+        wh.execute(f"UPDATE {table} SET agency_name = :t WHERE agency_id = :a",
+                   {"t": text, "a": agency})
+    wh.execute("UPDATE harmonized_innovations SET title = :t WHERE innovation_id IN (:i, :s)",
+               {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]})
+    wh.execute("UPDATE similar_innovations SET reason = :t "
+               "WHERE innovation_id = :i AND similar_innovation_id = :s",
+               {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]})
+    wh.execute("UPDATE rejected_source_rows SET reason = :t", {"t": text})
+    wh.execute("UPDATE innovation_submissions SET reason = :t WHERE state = 'rejected'",
+               {"t": text})
+    wh.execute("UPDATE match_review SET description = :t, evidence = :t WHERE status = 'open'",
+               {"t": text})
+    stale = [{"programme": "IGA", "asset": "raw_iga", "stale": True, "error": text,
+              "read_at": "2026-01-01T00:00:00+00:00", "failed_at": "2026-01-02T00:00:00+00:00"}]
+    page, _ = build_report(wh, out, sources=stale)
+    dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
+    for html in (page.read_text(), dom):
+        parsed = _Dom()
+        parsed.feed(html)
+        tags = [t for t, _ in parsed.elements]
+        assert tags.count("script") == 1 and "img" not in tags
+        assert not [(t, a) for t, a in parsed.elements if any(k.startswith("on") for k in a)]
+        assert not [(t, a) for t, a in parsed.elements for v in a.values() if v and "alert(" in v]
+        sections = {name: body.count(text) for name, body in parsed.text.items()}
+        for name in ("Pemutakhiran data inovasi KIPP", "Per instansi",
+                     "Inovasi KIPP yang belum dimutakhirkan, per instansi",
+                     "Inovasi serupa untuk direplikasi",
+                     "Baris sumber yang dikarantina", "Pencocokan rekaman sumber",
+                     "Pengajuan pemutakhiran yang ditolak"):
+            assert sections.get(name), (name, sections)
+    # the payload's <b> is text, and an entity in the source is shown as typed
+    assert "<b>tebal</b>" not in page.read_text() and "&lt;b&gt;tebal&lt;/b&gt;" in page.read_text()
+    assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()

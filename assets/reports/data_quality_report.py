@@ -9,7 +9,7 @@ from resources import OutputResource, WarehouseResource
 @asset(group_name="reports", kinds={"pandas", "html", "excel"},
        deps=["agency_completeness", "national_summary", "portal_innovations", "match_review", "harmonized_innovations",
              "innovation_source_map", "raw_kipp", "raw_iga", "raw_inolan", "staged_source_records",
-             "innovation_change_log", "campaign_history"],
+             "innovation_change_log", "campaign_history", "similar_innovations"],
        description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
                    "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
                    "gate failed (report_after_failure_sensor), so a failure is reported, never hidden; says "

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 
 import pandas as pd
 
-from ..campaign_history import HISTORY_COLUMNS, deltas
+from ..campaign_history import HISTORY_COLUMNS, RUN, deltas, now
 from ..completeness import REQUIRED_FIELDS
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
+from . import trends
+
+HARMONIZED_READ = ["innovation_id", "title", "agency_id", "agency_name", "agency_type", "sources",
+                   "completeness", "missing_fields", "update_status"]
 
 
 @dataclass
@@ -35,6 +39,18 @@ class ReportData:
     sources: list[dict] = field(default_factory=list)   # reports.sources.source_status: stale sources
     history: pd.DataFrame = field(default_factory=pd.DataFrame)  # campaign_history, national KIPP rows by day
     history_deltas: dict | None = None                  # campaign_history.deltas for KIPP
+    backfilled_until: str | None = None  # first day a run recorded; the days before were rebuilt
+    progress: pd.DataFrame = field(
+        default_factory=lambda: trends.progress(pd.DataFrame(columns=HISTORY_COLUMNS)))
+    programme_deltas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stalled: pd.DataFrame = field(default_factory=pd.DataFrame)  # stalled_agencies + agency_name
+    stalled_judged: bool = False  # the history covers trends.STALLED_DAYS
+    agency_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # KIPP, per agency and day
+    quality_dimensions: pd.DataFrame = field(default_factory=lambda: trends.dimension_summary(
+        trends.dimension_scores(pd.DataFrame())))
+    jumps: pd.DataFrame = field(default_factory=pd.DataFrame)        # trends.jump_flags
+    replication: pd.DataFrame = field(default_factory=lambda: trends.replication_suggestions(
+        pd.DataFrame(), pd.DataFrame()))
 
     def headline(self) -> dict:
         kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
@@ -68,12 +84,9 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
                  "completeness_mean"])
     agencies = wh.read_table("agency_completeness") if wh.has_table("agency_completeness") else pd.DataFrame()
     if wh.has_table("harmonized_innovations"):
-        h = wh.read_table("harmonized_innovations", ["innovation_id", "title", "agency_id", "agency_name",
-                                                     "agency_type", "sources", "completeness", "missing_fields",
-                                                     "update_status"])
+        h = wh.read_table("harmonized_innovations", HARMONIZED_READ)
     else:
-        h = pd.DataFrame(columns=["innovation_id", "title", "agency_id", "agency_name", "agency_type", "sources",
-                                  "completeness", "missing_fields", "update_status"])
+        h = pd.DataFrame(columns=HARMONIZED_READ)
     kipp_pending = h[h["sources"].fillna("").str.contains("KIPP") & (h["update_status"] != "updated")].copy()
     kipp_pending["missing"] = kipp_pending["missing_fields"].map(missing_labels)
     kipp_pending = kipp_pending.sort_values(["agency_name", "title"])
@@ -95,17 +108,44 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
                           "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id") \
         if wh.has_table("match_review") else None
     gates = {s: read_result(s, output_dir) for s in GATE_SUITES}
-    history = wh.read_sql("SELECT * FROM campaign_history WHERE programme = 'KIPP'") \
-        if wh.has_table("campaign_history") else pd.DataFrame(columns=HISTORY_COLUMNS)
+    history = wh.read_table("campaign_history") if wh.has_table("campaign_history") \
+        else pd.DataFrame(columns=HISTORY_COLUMNS)
+    kipp = history[history["programme"] == "KIPP"]
+    names = h.drop_duplicates("agency_id").set_index("agency_id")["agency_name"]
+    stalled = trends.stalled_agencies(history, "KIPP")
+    quality, similar = (wh.read_table(t) if wh.has_table(t) else pd.DataFrame()
+                        for t in ("quality_history", "similar_innovations"))
+    recorded_by = history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN)
+    by_run = history[recorded_by == RUN]
     return ReportData(
-        history=history[history["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
+        history=kipp[kipp["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
         history_deltas=deltas(history, "KIPP"),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), national=national, agencies=agencies,
-        pending=kipp_pending, completeness=h["completeness"].astype(float), rejected_rows=rej_rows,
-        rejected_submissions=rej_subs, gates=gates,
+        backfilled_until=(by_run["snapshot_date"].min()
+                          if len(by_run) < len(history) and len(by_run) else None),
+        progress=trends.progress(history), programme_deltas=trends.programme_deltas(history),
+        stalled=stalled.assign(agency_name=stalled["agency_id"].map(names)),
+        stalled_judged=_covers(history, trends.STALLED_DAYS),
+        agency_history=kipp[kipp["agency_id"].fillna("") != ""].assign(
+            agency_name=lambda k: k["agency_id"].map(names),
+            recorded_by=lambda k: k.get("recorded_by", pd.Series(RUN, index=k.index)).fillna(RUN))
+        .sort_values(["agency_id", "snapshot_date"]),
+        quality_dimensions=trends.dimension_summary(trends.dimension_scores(quality)),
+        jumps=trends.jump_flags(quality),
+        replication=trends.replication_suggestions(h, similar),
+        generated_at=now().astimezone(timezone.utc).isoformat(timespec="seconds"),
+        national=national,
+        agencies=agencies, pending=kipp_pending, completeness=h["completeness"].astype(float),
+        rejected_rows=rej_rows, rejected_submissions=rej_subs, gates=gates,
         docs_pages={s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()},
         manifest=current_manifest(output_dir),
         **({"match_rules": rules} if rules is not None else {}), **({"reviews": reviews} if reviews is not None else {}))
+
+
+def _covers(history: pd.DataFrame, days: int) -> bool:
+    if history.empty:
+        return False
+    dates = pd.to_datetime(history["snapshot_date"])
+    return (dates.max() - dates.min()).days >= days
 
 
 def to_json(data: ReportData) -> str:

@@ -1,35 +1,85 @@
 """The self-contained data-quality page (Bahasa Indonesia, inline CSS/SVG/JS, printable on A4).
 
-Every value that came from a source or an innovator passes through `esc` before it is rendered.
+Laid out by the Jinja2 templates in templates/ with autoescaping on for everything, so a value
+from a source or an innovator is text whatever it contains; this module only prepares figures and
+chart geometry (plain numbers) for them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from html import escape
+from datetime import date, datetime
 
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..links import DATA_DOCS_PAGE, report_href
+from . import trends
 from .data import ReportData
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember"]
-JENIS = {"kementerian": "Kementerian", "lembaga": "Lembaga", "provinsi": "Provinsi", "kabupaten": "Kabupaten",
-         "kota": "Kota", "bumn": "BUMN", "bumd": "BUMD"}
-PROGRAM = {"KIPP": "KIPP (KemenPANRB)", "IGA": "IGA (Kemendagri)", "INOLAN": "InoLAN (LAN)"}
-EXPECTATIONS_ID = {
-    "expect_column_values_to_be_unique": "nilai unik", "expect_column_values_to_not_be_null": "tidak boleh kosong",
-    "expect_column_values_to_be_in_set": "nilai dari daftar baku", "expect_column_values_to_be_between": "dalam rentang",
-    "expect_column_values_to_match_regex": "sesuai format", "expect_column_values_to_not_match_regex": "tanpa data pribadi",
-    "expect_table_columns_to_match_set": "kolom tabel", "expect_table_row_count_to_be_between": "jumlah baris wajar",
+BULAN = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+JENIS = {
+    "kementerian": "Kementerian",
+    "lembaga": "Lembaga",
+    "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten",
+    "kota": "Kota",
+    "bumn": "BUMN",
+    "bumd": "BUMD",
 }
+PROGRAM = {
+    "KIPP": "KIPP (KemenPANRB)",
+    "IGA": "IGA (Kemendagri)",
+    "INOLAN": "InoLAN (LAN)",
+    "ALL": "Nasional",
+}
+EXPECTATIONS_ID = {
+    "expect_column_values_to_be_unique": "nilai unik",
+    "expect_column_values_to_not_be_null": "tidak boleh kosong",
+    "expect_column_values_to_be_in_set": "nilai dari daftar baku",
+    "expect_column_values_to_be_between": "dalam rentang",
+    "expect_column_values_to_match_regex": "sesuai format",
+    "expect_column_values_to_not_match_regex": "tanpa data pribadi",
+    "expect_table_columns_to_match_set": "kolom tabel",
+    "expect_table_row_count_to_be_between": "jumlah baris wajar",
+}
+DIMENSI = {
+    "completeness": "kelengkapan",
+    "validity": "validitas",
+    "uniqueness": "keunikan",
+    "consistency": "konsistensi",
+    "timeliness": "ketepatan waktu",
+    "volume": "volume",
+    "conformity": "kesesuaian struktur",
+    "privacy": "perlindungan data pribadi",
+}
+TREND_PROGRAMMES = ("ALL", "KIPP", "IGA", "INOLAN")
+MAX_SUGGESTION_AGENCIES = 60  # the page stays readable; the workbook has them all
+
+_ENV = Environment(
+    loader=PackageLoader("jippnas_orchestration.reports", "templates"),
+    autoescape=select_autoescape(default_for_string=True, default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
-def esc(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return escape(str(value), quote=True)
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
 def angka(n: object) -> str:
@@ -41,9 +91,17 @@ def angka(n: object) -> str:
 
 
 def persen(x: float | None, digits: int = 1) -> str:
-    if x is None or x != x:
+    if _missing(x):
         return "–"
     return f"{x * 100:.{digits}f}".replace(".", ",") + "%"
+
+
+def selisih(delta: float | None, pct: bool = False) -> str:
+    """A signed change: +10, −3, ±0 (percentage points for shares)."""
+    if _missing(delta):
+        return "–"
+    text = persen(abs(delta)) if pct else angka(abs(delta))
+    return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
 
 
 def tanggal(iso: str | None) -> str:
@@ -53,225 +111,281 @@ def tanggal(iso: str | None) -> str:
     return f"{ts.day} {BULAN[ts.month - 1]} {ts.year}, {ts.hour:02d}.{ts.minute:02d} UTC"
 
 
-def _bars(rows: list[tuple[str, int, int]], width: int = 560) -> str:
+def hari(iso: str | None) -> str:
+    """A day: 5 Januari 2026."""
+    if not iso:
+        return "–"
+    d = date.fromisoformat(str(iso)[:10])
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def text(value: object) -> str:
+    """A cell's text: empty for a missing value."""
+    return "" if _missing(value) else str(value)
+
+
+_ENV.globals["len"] = len
+for _name, _fn in {
+    "angka": angka,
+    "persen": persen,
+    "selisih": selisih,
+    "tanggal": tanggal,
+    "hari": hari,
+    "text": text,
+}.items():
+    _ENV.filters[_name] = _fn
+
+
+def bars(rows: list[tuple[str, int, int]], width: int = 560) -> dict:
     """Horizontal stacked bars: updated (green) and pending (amber)."""
-    if not rows:
-        return "<p>Tidak ada data.</p>"
-    top = max(u + p for _, u, p in rows) or 1
+    top = max((u + p for _, u, p in rows), default=0) or 1
     bar_w, label_w, h = width - 260, 170, 26
-    out = [f'<svg class="chart" role="img" width="{width}" height="{h * len(rows) + 30}" '
-           f'viewBox="0 0 {width} {h * len(rows) + 30}" xmlns="http://www.w3.org/2000/svg">']
-    for i, (label, upd, pend) in enumerate(rows):
-        y = 8 + i * h
-        wu, wp = bar_w * upd / top, bar_w * pend / top
-        out.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" class="lbl">{esc(label)}</text>'
-                   f'<rect x="{label_w}" y="{y}" width="{wu:.1f}" height="18" class="upd"><title>{angka(upd)} sudah</title></rect>'
-                   f'<rect x="{label_w + wu:.1f}" y="{y}" width="{wp:.1f}" height="18" class="pend"><title>{angka(pend)} belum</title></rect>'
-                   f'<text x="{label_w + wu + wp + 6:.1f}" y="{y + 14}" class="num">{angka(upd)} / {angka(pend)}</text>')
-    y = 10 + len(rows) * h
-    out.append(f'<rect x="{label_w}" y="{y}" width="10" height="10" class="upd"/><text x="{label_w + 14}" y="{y + 9}" '
-               f'class="num">sudah dimutakhirkan</text><rect x="{label_w + 150}" y="{y}" width="10" height="10" '
-               f'class="pend"/><text x="{label_w + 164}" y="{y + 9}" class="num">belum</text></svg>')
-    return "".join(out)
+    items = [
+        {
+            "label": label,
+            "y": 8 + i * h,
+            "upd": upd,
+            "pend": pend,
+            "x": label_w,
+            "wu": bar_w * upd / top,
+            "wp": bar_w * pend / top,
+        }
+        for i, (label, upd, pend) in enumerate(rows)
+    ]
+    return {
+        "width": width,
+        "height": h * len(rows) + 30,
+        "items": items,
+        "label_w": label_w,
+        "legend_y": 10 + len(rows) * h,
+    }
 
 
-def _histogram(values: pd.Series, width: int = 560) -> str:
+def histogram(values: pd.Series, width: int = 560) -> dict:
     bins = [round(i / 8, 3) for i in range(9)]
     # 8 required fields: every innovation's completeness is one of k/8
     counts = [int((values.round(3) == b).sum()) for b in bins]
     top = max(counts) or 1
     bw, height = (width - 40) / len(bins), 170
-    out = [f'<svg class="chart" role="img" width="{width}" height="{height + 40}" viewBox="0 0 {width} {height + 40}" '
-           'xmlns="http://www.w3.org/2000/svg">']
+    items = []
     for i, (b, c) in enumerate(zip(bins, counts)):
-        h = (height - 20) * c / top
-        x = 20 + i * bw
-        out.append(f'<rect x="{x + 4:.1f}" y="{height - h:.1f}" width="{bw - 8:.1f}" height="{h:.1f}" class="hist">'
-                   f'<title>{angka(c)} inovasi</title></rect><text x="{x + bw / 2:.1f}" y="{height - h - 4:.1f}" '
-                   f'text-anchor="middle" class="num">{angka(c)}</text><text x="{x + bw / 2:.1f}" y="{height + 16}" '
-                   f'text-anchor="middle" class="lbl">{persen(b, 0 if b * 100 == int(b * 100) else 1)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+        bar_h = (height - 20) * c / top
+        items.append(
+            {
+                "x": 20 + i * bw,
+                "bw": bw,
+                "h": bar_h,
+                "y": height - bar_h,
+                "count": c,
+                "label": persen(b, 0 if b * 100 == int(b * 100) else 1),
+            }
+        )
+    return {"width": width, "height": height, "items": items}
 
 
-def _table(headers: list[str], rows: list[list[str]], cls: str = "", attrs: str = "") -> str:
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}" {attrs}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+def trend_chart(progress: pd.DataFrame, width: int = 720, height: int = 260) -> dict:
+    """Share updated per day, one line per programme (national rows); the x axis is time."""
+    left, right, top, bottom = 48, 150, 12, 34
+    days = sorted({date.fromisoformat(d) for d in progress["snapshot_date"]})
+    if not days:
+        return {"width": width, "height": height, "series": [], "yticks": [], "xticks": []}
+    span = max((days[-1] - days[0]).days, 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
 
+    def x(day: str) -> float:
+        return left + plot_w * (
+            (date.fromisoformat(day) - days[0]).days / span if len(days) > 1 else 0.5
+        )
 
-def _gate_section(data: ReportData, public_base_url: str | None = None) -> str:
-    parts = []
-    for suite, result in data.gates.items():
-        if not result:
-            parts.append(f"<h3>{esc(suite)}</h3><p>Belum pernah diperiksa.</p>")
+    def y(share: float) -> float:
+        return top + plot_h * (1 - share)
+
+    series = []
+    for programme in TREND_PROGRAMMES:
+        g = progress[progress["programme"] == programme].sort_values("snapshot_date")
+        g = g[g["share"].notna()]
+        if g.empty:
             continue
-        ok = result.get("success")
-        rows = [[esc(EXPECTATIONS_ID.get(o["expectation"], o["expectation"])), esc(o.get("column") or "tabel"),
-                 '<span class="ok">Lulus</span>' if o["success"] else '<span class="bad">Gagal</span>',
-                 angka(o["unexpected_count"]) if o.get("unexpected_count") is not None else esc(o.get("observed")),
-                 esc(", ".join(map(str, (o.get("sample_keys") or [])[:5]))), esc(o.get("note"))]
-                for o in result["outcomes"]]
-        page = data.docs_pages.get(suite)  # relative to the output folder: works on file:// and over HTTP
-        docs = f' <a class="data-docs" data-suite="{esc(suite)}" href="{esc(report_href(page, public_base_url))}">' \
-            'Rincian di Data Docs</a>' \
-            if page else ""
-        parts.append(
-            f'<h3>{esc(suite)} — <span class="{"ok" if ok else "bad"}">{"LULUS" if ok else "GAGAL"}</span></h3>'
-            f'<p>Diperiksa {esc(tanggal(result.get("evaluated_at")))} atas {angka(result.get("rows"))} baris.{docs}</p>'
-            + _table(["Pemeriksaan", "Kolom", "Hasil", "Tidak sesuai", "Contoh kunci", "Keterangan"], rows, "gate"))
-    return "".join(parts)
+        points = [
+            {
+                "x": x(r.snapshot_date),
+                "y": y(r.share),
+                "date": r.snapshot_date,
+                "share": r.share,
+                "updated": r.updated,
+                "rebuilt": bool(r.rebuilt),
+                "innovations": r.innovations,
+            }
+            for r in g.itertuples()
+        ]
+        series.append(
+            {
+                "programme": programme,
+                "label": PROGRAM.get(programme, programme),
+                "points": points,
+                "polyline": " ".join(f"{p['x']:.1f},{p['y']:.1f}" for p in points),
+                "label_y": points[-1]["y"],
+            }
+        )
+    # labels at the right end must not overlap: push them apart by 13 px
+    for prev, cur in zip(
+        sorted(series, key=lambda s: s["label_y"]), sorted(series, key=lambda s: s["label_y"])[1:]
+    ):
+        cur["label_y"] = max(cur["label_y"], prev["label_y"] + 13)
+    step = -(-len(days) // 5)  # at most 5 dates under the axis
+    long = span > 90
+
+    def tick(d: date) -> str:
+        return f"{BULAN[d.month - 1][:3]} {d.year}" if long else f"{d.day} {BULAN[d.month - 1][:3]}"
+
+    shown = days[::step]
+    if shown[-1] != days[-1]:  # the latest day always has its date, its neighbour gives way
+        shown = shown[:-1] if x(days[-1].isoformat()) - x(shown[-1].isoformat()) < 70 else shown
+        shown = [*shown, days[-1]]
+    xticks = [{"x": x(d.isoformat()), "label": tick(d)} for d in shown]
+    yticks = [{"y": y(v / 4), "label": persen(v / 4, 0)} for v in range(5)]
+    return {
+        "width": width,
+        "height": height,
+        "series": series,
+        "xticks": xticks,
+        "yticks": yticks,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "bottom": height - bottom,
+    }
 
 
-CSS = """
-body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;margin:0;color:#1d2733;background:#f4f6f8}
-header{background:#0b4f8a;color:#fff;padding:18px 28px}header h1{margin:0;font-size:24px}
-header p{margin:4px 0 0;opacity:.9}main{padding:18px 28px;max-width:1180px}
-section{background:#fff;border-radius:8px;padding:14px 20px;margin:0 0 16px;box-shadow:0 1px 3px #0002}
-h2{font-size:19px;margin:4px 0 10px;color:#0b4f8a}h3{font-size:16px;margin:14px 0 6px}
-.headline{font-size:22px;font-weight:700;margin:6px 0 12px}
-.cards{display:flex;gap:12px;flex-wrap:wrap}.card{flex:1;min-width:160px;border:1px solid #d5dde5;border-radius:8px;padding:10px 14px}
-.card b{display:block;font-size:28px}.card span{color:#556}
-.grid{display:flex;gap:20px;flex-wrap:wrap}
-table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}th,td{border-bottom:1px solid #e3e8ee;padding:5px 7px;text-align:left;vertical-align:top}
-th{background:#eef3f8;cursor:pointer;user-select:none}td.n,th.n{text-align:right}
-.ok{color:#17803d;font-weight:700}.bad{color:#b3261e;font-weight:700}
-.upd{fill:#2e8b57}.pend{fill:#e0a526}.hist{fill:#0b6fb8}.lbl{font-size:12px;fill:#333}.num{font-size:11px;fill:#333}
-input.filter{padding:6px 8px;width:320px;margin:4px 0 8px;border:1px solid #aab;border-radius:4px}
-details{margin:4px 0}summary{cursor:pointer;font-weight:600}ul{margin:4px 0 8px 18px;padding:0}
-.muted{color:#667;font-size:12px}
-@page{size:A4;margin:14mm}
-@media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 6px}
-main{padding:0;max-width:none}section{box-shadow:none;padding:0;margin:0 0 10px;break-inside:avoid-page}
-input.filter{display:none}th{cursor:auto}table{font-size:10px}a{color:#000;text-decoration:none}
-.pagebreak{break-before:page}.chart{max-width:100%}}
-"""
-
-JS = """
-document.querySelectorAll('table.sortable th').forEach(function(th, col){
-  th.title='Klik untuk mengurutkan';
-  th.addEventListener('click', function(){
-    var tbody=th.closest('table').tBodies[0], rows=Array.from(tbody.rows);
-    var asc=th.dataset.asc!=='1'; th.dataset.asc=asc?'1':'0';
-    var num=function(s){return parseFloat(s.replace(/\\./g,'').replace(',','.').replace('%',''));};
-    rows.sort(function(a,b){var x=a.cells[col].textContent,y=b.cells[col].textContent,nx=num(x),ny=num(y);
-      var r=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y,'id');return asc?r:-r;});
-    rows.forEach(function(r){tbody.appendChild(r);});
-  });
-});
-var f=document.getElementById('agency-filter');
-if(f){f.addEventListener('input',function(){var q=f.value.toLowerCase();
-  document.querySelectorAll('#agency-table tbody tr').forEach(function(r){
-    r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});});}
-window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
-"""
-
-
-def _history_section(data: ReportData) -> str:
-    """Campaign progress by day (KIPP, national) and what moved since the previous snapshot."""
-    if data.history.empty:
-        return ""
-    d = data.history_deltas
-    if d:
-        def change(key: str, pct: bool = False) -> str:
-            delta = d[key]["delta"]
-            if delta is None:
-                return "–"
-            text = persen(abs(delta)) if pct else angka(abs(delta))
-            return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
-        since = (f'<p id="sejak-laporan-sebelumnya">Sejak {esc(d["previous_date"])}: sudah dimutakhirkan '
-                 f'<b>{change("updated")}</b>, belum <b>{change("pending")}</b>, jumlah inovasi '
-                 f'<b>{change("innovations")}</b>, kelengkapan rata-rata <b>{change("completeness_mean", True)}</b>.</p>')
-    else:
-        since = '<p class="muted">Baru ada satu catatan harian; perubahan tampil mulai laporan berikutnya.</p>'
-    rows = [[esc(r.snapshot_date), angka(r.innovations), angka(r.updated), angka(r.pending),
-             persen(r.completeness_mean)] for r in data.history.tail(30).itertuples()]
-    return (f'<section id="riwayat"><h2>Perkembangan pemutakhiran KIPP</h2>{since}'
-            + _table(["Tanggal", "Inovasi", "Sudah", "Belum", "Kelengkapan"], rows) + "</section>")
+def sparkline(values: list[float], width: int = 90, height: int = 22) -> dict:
+    """A score trend (0-1) as a small line."""
+    n = len(values)
+    pts = [
+        (2 + (width - 4) * (i / (n - 1) if n > 1 else 0.5), 2 + (height - 4) * (1 - v))
+        for i, v in enumerate(values)
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "polyline": " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
+        "last": pts[-1] if pts else None,
+    }
 
 
 def render(data: ReportData, public_base_url: str | None = None) -> str:
-    hl = data.headline()
     nat = data.national
     by_type = nat[nat["dimension"] == "agency_type"]
     by_prog = nat[nat["dimension"] == "programme"]
-    type_rows = [(JENIS.get(r.value, r.value), int(r.updated), int(r.pending)) for r in by_type.itertuples()]
-    prog_rows = [(PROGRAM.get(r.value, r.value), int(r.updated), int(r.pending)) for r in by_prog.itertuples()]
     all_row = nat[nat["dimension"] == "all"]
-    total_all = int(all_row["innovations"].iloc[0]) if len(all_row) else 0
-    headline = (f'{angka(hl["innovations"])} inovasi; {angka(hl["updated"])} sudah dimutakhirkan; '
-                f'{angka(hl["pending"])} dari {angka(hl["agencies_with_pending"])} instansi belum')
-    ag = data.agencies.sort_values(["kipp_pending", "innovations_pending"], ascending=False) \
-        if len(data.agencies) else data.agencies
-    agency_rows = [[esc(r.agency_name), esc(JENIS.get(r.agency_type, r.agency_type)), esc(r.agency_id),
-                    angka(r.innovations_total), angka(r.innovations_updated), angka(r.innovations_pending),
-                    persen(r.completeness_mean), angka(r.kipp_total), angka(r.kipp_pending)]
-                   for r in ag.itertuples()]
-    pending_blocks = []
-    for (agency_id, agency_name), g in data.pending.groupby(["agency_id", "agency_name"], sort=True):
-        items = "".join(f"<li><b>{esc(r.title)}</b> <span class='muted'>({esc(r.innovation_id)})</span> — "
-                        f"belum diisi: {esc(r.missing) or 'pengajuan pemutakhiran belum diterima'}</li>"
-                        for r in g.itertuples())
-        pending_blocks.append(f"<details><summary>{esc(agency_name)} ({esc(agency_id)}) — {angka(len(g))} inovasi"
-                              f"</summary><ul>{items}</ul></details>")
-    rej_rows = [[esc(r.source), esc(r.kind), angka(r.count), esc(r.example)] for r in data.rejected_rows.itertuples()]
-    sub_rows = [[esc(r.kind), angka(r.count), esc(r.example)] for r in data.rejected_submissions.itertuples()]
-    m = data.manifest
-    downloads = ", ".join(f'<a href="{esc(report_href(f"portal/innovations.{ext}", public_base_url))}">{ext.upper()}</a>'
-                          for ext in ("csv", "json", "parquet"))
-    version = (f"Versi <b>{esc(m['version'])}</b>, {angka(m['row_count'])} inovasi, terbit {esc(tanggal(m['published_at']))}"
-               f" <span class='muted'>(checksum {esc(m['checksum'][:16])}…)</span> — unduh {downloads}"
-               if m else "Belum ada versi yang terbit.")
-    gates_ok = all((g or {}).get("success") for g in data.gates.values()) and all(data.gates.values())
-    gate_line = ('<span class="ok">Gerbang mutu LULUS: data terbit.</span>' if gates_ok else
-                 '<span class="bad">Gerbang mutu GAGAL atau belum dijalankan: versi terbit sebelumnya tetap '
-                 'dipertahankan.</span>')
-    stale = "".join(
-        f'<p class="bad" id="sumber-usang-{esc(src["programme"].lower())}">Data {esc(PROGRAM.get(src["programme"]))} '
-        f'usang: pembacaan terakhir gagal pada {esc(tanggal(src["failed_at"]))} ({esc(src.get("error"))}); laporan '
-        f'ini memakai data hasil pembacaan {esc(tanggal(src["read_at"])) if src.get("read_at") else "–"}.</p>'
-        for src in data.sources if src.get("stale"))
-    return f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Laporan Mutu Data JIPPNas</title><style>{CSS}</style></head>
-<body><header><h1>Laporan Mutu Data JIPPNas</h1>
-<p>Jaringan Inovasi Pelayanan Publik Nasional — dibuat {esc(tanggal(data.generated_at))}</p></header><main>
-<section id="ringkasan"><h2>Pemutakhiran data inovasi KIPP</h2>
-<p class="headline" id="headline">{headline}</p>
-<div class="cards">
-<div class="card"><b id="fig-total">{angka(hl["innovations"])}</b><span>inovasi KIPP terbaik</span></div>
-<div class="card"><b id="fig-updated">{angka(hl["updated"])}</b><span>sudah dimutakhirkan ({persen(hl["updated"] / hl["innovations"] if hl["innovations"] else None)})</span></div>
-<div class="card"><b id="fig-pending">{angka(hl["pending"])}</b><span>belum dimutakhirkan</span></div>
-<div class="card"><b id="fig-agencies">{angka(hl["agencies_with_pending"])}</b><span>instansi masih harus melengkapi</span></div>
-</div><p>Seluruh basis data: {angka(total_all)} inovasi dari KIPP, IGA dan InoLAN. {gate_line}</p>
-<p>Dataset portal: {version}</p>{stale}</section>
-{_history_section(data)}
-<section><h2>Sudah dan belum dimutakhirkan</h2><div class="grid">
-<div><h3>Menurut jenis instansi</h3>{_bars(type_rows)}</div>
-<div><h3>Menurut program</h3>{_bars(prog_rows)}</div></div></section>
-<section><h2>Sebaran kelengkapan data</h2><p class="muted">Kelengkapan = bagian dari 8 isian wajib yang sudah terisi, untuk semua inovasi.</p>
-{_histogram(data.completeness)}</section>
-<section class="pagebreak"><h2>Per instansi</h2>
-<input class="filter" id="agency-filter" type="search" placeholder="Saring instansi (nama, jenis, kode)…">
-{_table(["Instansi", "Jenis", "Kode", "Inovasi", "Sudah", "Belum", "Kelengkapan", "KIPP", "KIPP belum"],
-        agency_rows, "sortable", 'id="agency-table"')}</section>
-<section class="pagebreak"><h2>Inovasi KIPP yang belum dimutakhirkan, per instansi</h2>
-{"".join(pending_blocks) or "<p>Semua inovasi sudah dimutakhirkan.</p>"}</section>
-<section><h2>Baris sumber yang dikarantina</h2>
-{_table(["Sumber", "Masalah", "Jumlah", "Contoh"], rej_rows, "sortable") if rej_rows else "<p>Tidak ada.</p>"}</section>
-<section><h2>Pencocokan rekaman sumber</h2>
-<p class="muted">Alasan setiap rekaman sumber tergabung ke inovasinya (aturan pencocokan).</p>
-{_table(["Aturan", "Rekaman"], [[esc(r.match_rule), angka(r.records)] for r in data.match_rules.itertuples()])
- if len(data.match_rules) else "<p>Belum ada.</p>"}
-<h3>Antrean tinjauan ({angka(len(data.reviews))} terbuka)</h3>
-<p class="muted">Nama instansi dan pasangan rekaman yang tidak dapat diputuskan otomatis.
-Putuskan dengan <code>jippnas review list|accept|reject|assign</code>.</p>
-{_table(["ID", "Jenis", "Rekaman", "Pertanyaan", "Bukti"],
-        [[esc(r.review_id), esc(r.kind), angka(r.record_count), esc(r.description), esc(r.evidence)]
-         for r in data.reviews.head(100).itertuples()], "sortable") if len(data.reviews) else "<p>Kosong.</p>"}
-</section>
-<section><h2>Pengajuan pemutakhiran yang ditolak</h2>
-{_table(["Alasan", "Jumlah", "Contoh"], sub_rows, "sortable") if sub_rows else "<p>Tidak ada.</p>"}</section>
-<section class="pagebreak"><h2>Gerbang mutu (Great Expectations)</h2>
-<p><a id="data-docs-link" href="{esc(report_href(DATA_DOCS_PAGE, public_base_url))}">Buka Data Docs</a></p>{_gate_section(data, public_base_url)}</section>
-</main><script>{JS}</script></body></html>"""
+    ag = (
+        data.agencies.sort_values(["kipp_pending", "innovations_pending"], ascending=False)
+        if len(data.agencies)
+        else data.agencies
+    )
+    gates_ok = all((g or {}).get("success") for g in data.gates.values()) and all(
+        data.gates.values()
+    )
+    docs = {
+        suite: report_href(page, public_base_url) for suite, page in data.docs_pages.items() if page
+    }
+    downloads = [
+        (ext.upper(), report_href(f"portal/innovations.{ext}", public_base_url))
+        for ext in ("csv", "json", "parquet")
+    ]
+    rep = data.replication
+    # agencies in the KIPP campaign first, then those with the most innovations to help
+    rank = (
+        rep.assign(_p=rep["why"] == "pending")
+        .groupby("agency_id")
+        .agg(p=("_p", "any"), n=("innovation_id", "nunique"))
+        .sort_values(["p", "n"], ascending=False)
+    )
+    shown = rep[rep["agency_id"].isin(rank.index[:MAX_SUGGESTION_AGENCIES])]
+    suggestions = [
+        {
+            "agency_id": agency_id,
+            "agency_name": agency_name,
+            "innovations": [
+                {
+                    "innovation_id": i,
+                    "title": g2["title"].iloc[0],
+                    "why": g2["why"].iloc[0],
+                    "similar": g2.to_dict("records"),
+                }
+                for i, g2 in g.groupby("innovation_id", sort=False)
+            ],
+        }
+        for (agency_id, agency_name), g in shown.groupby(["agency_id", "agency_name"], sort=True)
+    ]
+    return _ENV.get_template("report.html").render(
+        d=data,
+        hl=data.headline(),
+        gates_ok=gates_ok,
+        docs=docs,
+        downloads=downloads,
+        data_docs_href=report_href(DATA_DOCS_PAGE, public_base_url),
+        total_all=int(all_row["innovations"].iloc[0]) if len(all_row) else 0,
+        type_bars=bars(
+            [
+                (JENIS.get(r.value, r.value), int(r.updated), int(r.pending))
+                for r in by_type.itertuples()
+            ]
+        ),
+        prog_bars=bars(
+            [
+                (PROGRAM.get(r.value, r.value), int(r.updated), int(r.pending))
+                for r in by_prog.itertuples()
+            ]
+        ),
+        hist=histogram(data.completeness),
+        agencies_rows=[
+            [
+                r.agency_name,
+                JENIS.get(r.agency_type, r.agency_type),
+                r.agency_id,
+                angka(r.innovations_total),
+                angka(r.innovations_updated),
+                angka(r.innovations_pending),
+                persen(r.completeness_mean),
+                angka(r.kipp_total),
+                angka(r.kipp_pending),
+            ]
+            for r in ag.itertuples()
+        ],
+        pending_groups=[
+            (agency_id, agency_name, list(g.itertuples()))
+            for (agency_id, agency_name), g in data.pending.groupby(
+                ["agency_id", "agency_name"], sort=True
+            )
+        ],
+        rejected_rows=[
+            [r.source, r.kind, angka(r.count), r.example] for r in data.rejected_rows.itertuples()
+        ],
+        submission_rows=[
+            [r.kind, angka(r.count), r.example] for r in data.rejected_submissions.itertuples()
+        ],
+        match_rows=[[r.match_rule, angka(r.records)] for r in data.match_rules.itertuples()],
+        review_rows=[
+            [r.review_id, r.kind, angka(r.record_count), r.description, r.evidence]
+            for r in data.reviews.head(100).itertuples()
+        ],
+        trend=trend_chart(data.progress),
+        suggestions=suggestions,
+        suggestions_cut=len(rank) - len(suggestions),
+        dimensions=[
+            {**r, "spark": sparkline(r["trend"])}
+            for r in data.quality_dimensions.to_dict("records")
+        ],
+        stale=[s for s in data.sources if s.get("stale")],
+        stalled_days=trends.STALLED_DAYS,
+        weak=trends.WEAK_COMPLETENESS,
+        runs=trends.DIMENSION_RUNS,
+        jump_window=trends.JUMP_WINDOW,
+        z_threshold=trends.Z_THRESHOLD,
+        min_history=trends.MIN_HISTORY,
+        row_count=trends.ROW_COUNT,
+        JENIS=JENIS,
+        PROGRAM=PROGRAM,
+        EXPECTATIONS_ID=EXPECTATIONS_ID,
+        DIMENSI=DIMENSI,
+    )
