@@ -4,6 +4,7 @@ import json
 import platform
 from pathlib import Path
 
+from benchmarks.bench_steps import steps_section
 from benchmarks.render_submissions import submissions_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +92,7 @@ def render() -> Path:
                   f"- `submission_job` run duration: median **{lat['run_duration_median_s']} s**, max "
                   f"{lat['run_duration_max_s']} s over {lat['submission_runs']} runs", ""]
     lines += submissions_section(_load("submissions"))
+    lines += steps_section(_load("steps_scale45"))
     lines += _pipeline_section(_load("pipeline"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))

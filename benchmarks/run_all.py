@@ -28,6 +28,7 @@ def run(module: str, *args: str) -> None:
 def main() -> None:
     scaled_data()
     run("bench_matching_quality")
+    run("bench_steps", "45")
     server = start_postgres()
     try:
         url = server.create_database("bench")
