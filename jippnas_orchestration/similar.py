@@ -1,16 +1,19 @@
 """Innovations worth replicating: for each innovation, up to five similar ones of other agencies.
 
-Text: title (twice: it names the innovation) and summary, lower-cased, Indonesian synonyms folded
-(daring/online, antrean/antrian, lansia/lanjut usia, ...), affixes stripped (pendaftaran -> daftar,
-kesehatan -> sehat). Features: TF-IDF (scikit-learn) of those word stems, plus the category, which
-stands for the government affair (IGA's urusan maps onto it). Candidates: active innovations (not
-`berhenti`) of another agency. Top-k by sparse products in row blocks, so memory stays bounded
-whatever the scale. Deterministic: ties break on innovation_id. No model download.
+Text: title (counted twice: it names the innovation) and summary, lower-cased, Indonesian synonyms
+and abbreviations folded (daring/online, antrean/antrian, lansia/lanjut usia, dukcapil/adminduk),
+affixes stripped (pendaftaran -> daftar, kesehatan -> sehat). Features: TF-IDF of those stems, the
+government affairs the words speak of (a small lexicon), and the category. Candidates: active
+innovations (not `berhenti`) of another agency. Top-k by sparse products in row blocks, so memory
+stays bounded whatever the scale. numpy/scipy/pandas only (scikit-learn's TfidfVectorizer computes
+the same weights but costs seconds to import); no model download. Deterministic: ties break on
+innovation_id. Measured by benchmarks/bench_similar.py.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,37 +30,43 @@ AFFAIR_WEIGHT = 0.7
 STOPWORDS = frozenset("""dan di ke dari yang untuk dengan pada dalam oleh atau ini itu serta sebagai bagi
 adalah akan agar juga tidak lebih melalui lewat secara tanpa berbasis via the of and for a an to in kab
 kota provinsi inovasi inovator diperbarui layan publik masyarakat program gerakan sistem""".split())
-# (pattern, replacement) applied in order on lower-case text: spelling variants, abbreviations and
-# synonyms of Indonesian public services folded onto one word
-SYNONYMS = [(re.compile(p), r) for p, r in [
-    (r"\be-(?=[a-z])", "daring "),                      # e-registrasi, e-sppt: the online form of a service
-    (r"\b(on-?line|daring|dalam jaringan)\b", "daring"),
-    (r"\b(antrian|antrean|antri|antre|mengantre|mengantri)\b", "antre"),
-    (r"\b(lanjut usia|lansia|manula|warga senior)\b", "lansia"),
-    (r"\b(ktp-el|ktp el|e-ktp|ktp elektronik|kartu tanda penduduk( elektronik)?)\b", "ktp"),
-    (r"\b(kartu keluarga)\b", "kk"),
-    (r"\b(administrasi kependudukan|adminduk|dukcapil|kependudukan dan pencatatan sipil|catatan sipil"
-     r"|kependudukan)\b", "adminduk"),
-    (r"\b(usaha mikro,? kecil,? dan menengah|usaha mikro|usaha kecil|umkm|ukm|ikm)\b", "umkm"),
-    (r"\b(anak kerdil|kerdil|tengkes|stunting)\b", "stunting"),
-    (r"\b(rumah sakit|rsud|rsu)\b", "rumahsakit"),
-    (r"\b(registrasi|reservasi|pendaftaran|daftar|mendaftar)\b", "daftar"),
-    (r"\b(keluhan|aduan|pengaduan|komplain)\b", "aduan"),
-    (r"\b(ponsel|handphone|smartphone|android|gawai|telepon genggam|hp)\b", "ponsel"),
-    (r"\b(apps?|aplikasi)\b", "aplikasi"),
-    (r"\b(pajak bumi dan bangunan|pbb-p2|pbb)\b", "pbb"),
-    (r"\b(non ?tunai|cashless|qris|e-payment|pembayaran digital)\b", "nontunai"),
-    (r"\b(limbah|sampah)\b", "sampah"),
-    (r"\b(early warning system|sistem peringatan dini|peringatan dini|ews)\b", "peringatandini"),
-    (r"\b(perpustakaan|pustaka)\b", "pustaka"),
-    (r"\b(ibu hamil|bumil)\b", "bumil"),
-    (r"\b(perizinan|perijinan|ijin|izin)\b", "izin"),
-    (r"\b(marketplace|lokapasar|e-commerce|toko daring)\b", "lokapasar"),
-    (r"\b(pelayanan terpadu satu pintu|ptsp|satu pintu)\b", "ptsp"),
-    (r"\b(mal pelayanan publik|mpp)\b", "mpp"),
-    (r"\b(whatsapp|wa)\b", "whatsapp"),
-    (r"\b(balita|bayi|anak usia dini)\b", "balita"),
-]]
+# Spelling variants, abbreviations and synonyms of Indonesian public services, each group folded
+# onto its first word (matched as whole words, longest phrase first, in one pass)
+SYNONYMS = {
+    "daring": "online on-line dalam jaringan",
+    "antre": "antrian antrean antri mengantre mengantri",
+    "lansia": "lanjut usia manula warga senior",
+    "ktp": "ktp-el|ktp el|e-ktp|ktp elektronik|kartu tanda penduduk|kartu tanda penduduk elektronik",
+    "kk": "kartu keluarga",
+    "adminduk": "administrasi kependudukan|dukcapil|kependudukan dan pencatatan sipil|catatan sipil"
+                "|pencatatan sipil|kependudukan",
+    "umkm": "usaha mikro kecil dan menengah|usaha mikro, kecil, dan menengah|usaha mikro|usaha kecil|ukm|ikm",
+    "stunting": "anak kerdil|kerdil|tengkes",
+    "rumahsakit": "rumah sakit|rsud|rsu",
+    "daftar": "registrasi reservasi pendaftaran mendaftar",
+    "aduan": "keluhan pengaduan komplain",
+    "ponsel": "handphone smartphone android gawai hp|telepon genggam",
+    "aplikasi": "app apps",
+    "pbb": "pajak bumi dan bangunan|pbb-p2",
+    "nontunai": "non tunai|cashless|qris|e-payment|pembayaran digital",
+    "sampah": "limbah",
+    "peringatandini": "early warning system|sistem peringatan dini|peringatan dini|ews",
+    "pustaka": "perpustakaan",
+    "bumil": "ibu hamil",
+    "izin": "perizinan perijinan ijin",
+    "lokapasar": "marketplace|e-commerce|toko daring|toko online",
+    "ptsp": "pelayanan terpadu satu pintu|satu pintu",
+    "mpp": "mal pelayanan publik",
+    "whatsapp": "wa",
+    "balita": "bayi|anak usia dini",
+}
+_FOLD = {v.strip(): k for k, vs in SYNONYMS.items()
+         for v in (vs.split("|") if "|" in vs else vs.split())}
+_PHRASES = "|".join(map(re.escape, sorted(_FOLD, key=len, reverse=True)))
+_FOLD_RE = re.compile(r"\b(" + _PHRASES + r")\b")
+_E_PREFIX = re.compile(r"\be-(?=[a-z])")     # e-registrasi, e-sppt: the online form of a service
+# the same, for RE2 (pyarrow), which finds in one pass the few texts that need folding
+_ANY_FOLD = r"\b(?:" + _PHRASES + r")\b|\be-[a-z]"
 # Government affairs (urusan pemerintahan, Permendagri 90/2019 nomenclature, grouped) and the words
 # (as stems, after SYNONYMS) that place a text in one: the affair a text speaks of is a feature of
 # its own, so two innovations of one affair stay close even when they share no word.
@@ -80,7 +89,6 @@ AFFAIR_TERMS = {
     "tenaga_kerja": "kerja pekerja migran latih",
 }
 _AFFAIR_OF = {t: a for a, terms in AFFAIR_TERMS.items() for t in terms.split()}
-_TOKEN = re.compile(r"[a-z][a-z0-9]{2,}")
 _VOWEL = "aeiou"
 
 
@@ -103,117 +111,144 @@ def stem(word: str) -> str:
                 if vowel_onset is None:   # per- before a vowel is pe- + r (perawatan -> rawat)
                     continue
                 rest = vowel_onset + rest
-            elif prefix in ("ke",) and not word.endswith("an"):
+            elif prefix == "ke" and not word.endswith("an"):
                 break                     # ke- only with -an (kesehatan); keluarga, keliling stay
             return rest
     return w
 
 
-def normalise(text: object) -> list[tuple[str, str]]:
-    """(stem, word as written) for the meaningful words of a text."""
-    if not isinstance(text, str) or not text:
-        return []
-    t = text.lower()
-    for pattern, repl in SYNONYMS:
-        t = pattern.sub(repl, t)
-    return [(stem(w), w) for w in _TOKEN.findall(t) if w not in STOPWORDS]
+def words(texts: pd.Series) -> pd.DataFrame:
+    """The meaningful words of each text: one row per occurrence, `doc` (position in `texts`), `word`
+    (synonyms folded) and `stem`. pyarrow's compute kernels do the whole column at once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pc.utf8_lower(pa.array(texts.astype(object).where(texts.notna(), "").astype(str).to_numpy(),
+                               pa.large_string()))
+    todo = np.flatnonzero(pc.match_substring_regex(t, _ANY_FOLD).to_numpy(zero_copy_only=False))
+    if len(todo):
+        t = t.to_numpy(zero_copy_only=False)
+        t[todo] = [_E_PREFIX.sub("daring ", _FOLD_RE.sub(lambda m: _FOLD[m.group(1)], x)) for x in t[todo]]
+        t = pa.array(t, pa.large_string())
+    lists = pc.split_pattern_regex(t, r"[^a-z0-9]+")
+    tok = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False),
+                    index=pc.list_parent_indices(lists).to_numpy())
+    tok = tok[tok.str.len().ge(3) & tok.str[0].str.isalpha() & ~tok.isin(STOPWORDS)]
+    uniq = tok.unique()
+    stems = dict(zip(uniq, map(stem, uniq)))
+    return pd.DataFrame({"doc": tok.index.to_numpy(), "word": tok.to_numpy(),
+                         "stem": tok.map(stems).to_numpy()})
+
+
+@dataclass
+class Features:
+    matrix: sp.csr_matrix      # rows l2-normalised: text, affairs, category
+    terms: sp.csr_matrix       # rows' stems (binary), for the reason
+    vocabulary: np.ndarray     # stem of each term column, shown as its most frequent written form
+    idf: np.ndarray
+
+
+def features(df: pd.DataFrame) -> Features:
+    """TF-IDF (sublinear tf, smooth idf, as scikit-learn's TfidfVectorizer) of the stems of title
+    (counted twice: it names the innovation) and summary, plus affairs and category."""
+    n = len(df)
+    tok = pd.concat([words(df["title"].reset_index(drop=True)).assign(w=2.0),
+                     words(df["summary"].reset_index(drop=True)).assign(w=1.0)], ignore_index=True)
+    codes, vocab = pd.factorize(tok["stem"], sort=True)
+    counts = sp.csr_matrix((tok["w"].to_numpy(np.float32), (tok["doc"].to_numpy(), codes)),
+                           shape=(n, len(vocab)))
+    counts.sum_duplicates()
+    df_ = np.bincount(counts.indices, minlength=len(vocab))
+    idf = (np.log((1 + n) / (1 + df_)) + 1.0).astype(np.float32)
+    tf = counts.copy()
+    tf.data = 1.0 + np.log(tf.data)
+    text = _l2(tf @ sp.diags(idf))
+    affair = _l2(_affairs(tok, codes, vocab, n))
+    cats = pd.factorize(df["category"].fillna("").astype(str))[0]
+    known = df["category"].notna().to_numpy()
+    cat = sp.csr_matrix((np.ones(known.sum(), dtype=np.float32), (np.flatnonzero(known), cats[known])),
+                        shape=(n, max(cats.max() + 1, 1)))
+    matrix = _l2(sp.hstack([text, AFFAIR_WEIGHT * affair, CATEGORY_WEIGHT * cat]).tocsr())
+    # the most frequent way a stem is written stands for it in the reason
+    shown = (tok.groupby(["stem", "word"]).size().rename("k").reset_index()
+             .sort_values(["stem", "k", "word"], ascending=[True, False, True])
+             .drop_duplicates("stem").set_index("stem")["word"])
+    terms = counts.copy()
+    terms.data[:] = 1.0
+    return Features(matrix, terms, shown.reindex(vocab).to_numpy(), idf)
+
+
+def _affairs(tok: pd.DataFrame, codes: np.ndarray, vocab: pd.Index, n: int) -> sp.csr_matrix:
+    """Per document, how often its words speak of each affair."""
+    index = {a: j for j, a in enumerate(AFFAIR_TERMS)}
+    col = pd.Series(vocab).map(lambda s: index.get(_AFFAIR_OF.get(s), -1)).to_numpy()[codes]
+    hit = col >= 0
+    m = sp.csr_matrix((tok["w"].to_numpy(np.float32)[hit], (tok["doc"].to_numpy()[hit], col[hit])),
+                      shape=(n, len(index)))
+    m.sum_duplicates()
+    return m
 
 
 def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
+    m = sp.csr_matrix(m, dtype=np.float32)
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
-
-
-def features(df: pd.DataFrame) -> tuple[sp.csr_matrix, list[dict[str, str]], dict[str, float]]:
-    """The l2-normalised rows to compare, each row's stems (-> a word as written) and the idf."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # imported lazily: heavy
-
-    words = [dict(normalise(s)[::-1]) | dict(normalise(t)[::-1])
-             for t, s in zip(df["title"], df["summary"])]
-    docs = [[s for s, _ in normalise(t)] * 2 + [s for s, _ in normalise(s)]
-            for t, s in zip(df["title"], df["summary"])]
-    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, dtype=np.float32)
-    text = vec.fit_transform(docs)
-    idf = dict(zip(vec.get_feature_names_out(), vec.idf_.astype(float)))
-    affair = _affairs(docs)
-    cats = pd.factorize(df["category"].fillna("").astype(str))[0]
-    known = df["category"].notna().to_numpy()
-    cat = sp.csr_matrix((np.full(known.sum(), CATEGORY_WEIGHT, dtype=np.float32),
-                         (np.flatnonzero(known), cats[known])), shape=(len(df), max(cats.max() + 1, 1)))
-    return _l2(sp.hstack([text, AFFAIR_WEIGHT * affair, cat]).tocsr()), words, idf
-
-
-def _affairs(docs: list[list[str]]) -> sp.csr_matrix:
-    """Per document, the affairs its words belong to (l2-normalised counts)."""
-    index = {a: j for j, a in enumerate(AFFAIR_TERMS)}
-    rows, cols = [], []
-    for i, doc in enumerate(docs):
-        for t in doc:
-            a = _AFFAIR_OF.get(t)
-            if a is not None:
-                rows.append(i)
-                cols.append(index[a])
-    m = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                      shape=(len(docs), len(index)))
-    m.sum_duplicates()
-    return _l2(m)
 
 
 def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 2000) -> pd.DataFrame:
     """similar_innovations from harmonized_innovations (innovation_id, agency_id, title, summary,
     category, status)."""
     df = innovations.sort_values("innovation_id").reset_index(drop=True)
-    if df.empty:
+    active = (df["status"].fillna("") != STOPPED).to_numpy()
+    if df.empty or not active.any():
         return pd.DataFrame(columns=SIMILAR_COLUMNS)
-    m, words, idf = features(df)
+    f = features(df)
+    m = f.matrix
     agency = pd.factorize(df["agency_id"].astype(str))[0]   # integer codes: fast to compare in bulk
     category = df["category"].fillna("").astype(str).to_numpy()
     ids = df["innovation_id"].astype(str).to_numpy()
-    active = (df["status"].fillna("") != STOPPED).to_numpy()
-    # only active innovations can be suggested: compare against those columns alone
+    # only active innovations can be suggested: the columns compared against are those alone
     cand = np.flatnonzero(active)
     mt = m[cand].T.tocsr()
     cand_agency = agency[cand]
     n = len(cand)
-    if n == 0:
-        return pd.DataFrame(columns=SIMILAR_COLUMNS)
     k = min(top_k, n)
     # rows per block: a dense block of similarities stays around 160 MB whatever the scale
     block = max(1, min(block, 40_000_000 // n))
-    out = []
+    pairs_i, pairs_j, scores = [], [], []
     for start in range(0, len(df), block):
         stop = min(start + block, len(df))
         sims = (m[start:stop] @ mt).toarray()
         rows = np.arange(start, stop)
         sims[cand_agency[None, :] == agency[rows, None]] = -1.0
-        # the k best per row, then ordered by score descending and innovation_id ascending
-        # (candidates are in id order)
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n \
             else np.tile(np.arange(n), (len(rows), 1))
         best_scores = np.take_along_axis(sims, best, axis=1)
-        order = np.lexsort((best, -best_scores), axis=1)
-        best = np.take_along_axis(best, order, axis=1)
-        best_scores = np.take_along_axis(best_scores, order, axis=1)
-        for r, i in enumerate(rows):
-            rank = 0
-            for c, score in zip(best[r], best_scores[r]):
-                if score < MIN_SCORE:
-                    break
-                j = cand[c]
-                rank += 1
-                out.append((ids[i], ids[j], rank, round(float(score), 4),
-                            _reason(words[i], words[j], idf, category[i], category[j])))
-    return pd.DataFrame(out, columns=SIMILAR_COLUMNS)
+        keep = best_scores >= MIN_SCORE
+        pairs_i.append(np.repeat(rows, k)[keep.ravel()])
+        pairs_j.append(cand[best[keep]])
+        scores.append(best_scores[keep])
+    out = pd.DataFrame({"i": np.concatenate(pairs_i), "j": np.concatenate(pairs_j),
+                        "score": np.concatenate(scores).astype(float).round(4)})
+    # rank by score, ties by innovation_id (rows are in id order, so by position)
+    out = out.sort_values(["i", "score", "j"], ascending=[True, False, True], kind="stable")
+    out["rank"] = out.groupby("i").cumcount() + 1
+    reasons = _reasons(f, out["i"].to_numpy(), out["j"].to_numpy(), category)
+    return pd.DataFrame({"innovation_id": ids[out["i"]], "similar_innovation_id": ids[out["j"]],
+                         "rank": out["rank"].to_numpy(), "score": out["score"].to_numpy(),
+                         "reason": reasons})
 
 
-def _reason(words_a: dict[str, str], words_b: dict[str, str], idf: dict[str, float],
-            cat_a: str, cat_b: str) -> str:
-    # the rarest shared words say best why the two are alike; shown as the first one writes them
-    shared = sorted(words_a.keys() & words_b.keys(), key=lambda s: (-idf.get(s, 0.0), s))
-    parts = []
-    if shared:
-        parts.append("kata sama: " + ", ".join(words_a[s] for s in shared[:5]))
-    if cat_a and cat_a == cat_b:
-        parts.append(f"kategori sama: {cat_a}")
-    return "; ".join(parts)
+def _reasons(f: Features, left: np.ndarray, right: np.ndarray, category: np.ndarray) -> list[str]:
+    """Shared words, rarest first (they say best why two are alike), and the shared category."""
+    shared = f.terms[left].multiply(f.terms[right]).tocsr()
+    out = []
+    for r, (a, b) in enumerate(zip(left, right)):
+        terms = shared.indices[shared.indptr[r]:shared.indptr[r + 1]]
+        terms = terms[np.lexsort((terms, -f.idf[terms]))][:5]
+        parts = ["kata sama: " + ", ".join(f.vocabulary[terms])] if len(terms) else []
+        if category[a] and category[a] == category[b]:
+            parts.append(f"kategori sama: {category[a]}")
+        out.append("; ".join(parts))
+    return out
