@@ -31,37 +31,36 @@ STOPWORDS = frozenset("""dan di ke dari yang untuk dengan pada dalam oleh atau i
 adalah akan agar juga tidak lebih melalui lewat secara tanpa berbasis via the of and for a an to in kab
 kota provinsi inovasi inovator diperbarui layan publik masyarakat program gerakan sistem""".split())
 # Spelling variants, abbreviations and synonyms of Indonesian public services, each group folded
-# onto its first word (matched as whole words, longest phrase first, in one pass)
+# onto the key (whole words or phrases, longest first, in one pass)
 SYNONYMS = {
-    "daring": "online on-line dalam jaringan",
-    "antre": "antrian antrean antri mengantre mengantri",
-    "lansia": "lanjut usia manula warga senior",
+    "daring": "online|on-line|dalam jaringan",
+    "antre": "antrian|antrean|antri|mengantre|mengantri",
+    "lansia": "lanjut usia|manula|warga senior",
     "ktp": "ktp-el|ktp el|e-ktp|ktp elektronik|kartu tanda penduduk|kartu tanda penduduk elektronik",
-    "kk": "kartu keluarga",
-    "adminduk": "administrasi kependudukan|dukcapil|kependudukan dan pencatatan sipil|catatan sipil"
+    "kartukeluarga": "kartu keluarga|kk",
+    "adminduk": "administrasi kependudukan|adminduk|dukcapil|kependudukan dan pencatatan sipil|catatan sipil"
                 "|pencatatan sipil|kependudukan",
     "umkm": "usaha mikro kecil dan menengah|usaha mikro, kecil, dan menengah|usaha mikro|usaha kecil|ukm|ikm",
     "stunting": "anak kerdil|kerdil|tengkes",
     "rumahsakit": "rumah sakit|rsud|rsu",
-    "daftar": "registrasi reservasi pendaftaran mendaftar",
-    "aduan": "keluhan pengaduan komplain",
-    "ponsel": "handphone smartphone android gawai hp|telepon genggam",
-    "aplikasi": "app apps",
+    "daftar": "registrasi|reservasi|pendaftaran|mendaftar",
+    "aduan": "keluhan|pengaduan|komplain",
+    "ponsel": "handphone|smartphone|android|gawai|hp|telepon genggam",
+    "aplikasi": "app|apps",
     "pbb": "pajak bumi dan bangunan|pbb-p2",
     "nontunai": "non tunai|cashless|qris|e-payment|pembayaran digital",
     "sampah": "limbah",
     "peringatandini": "early warning system|sistem peringatan dini|peringatan dini|ews",
     "pustaka": "perpustakaan",
     "bumil": "ibu hamil",
-    "izin": "perizinan perijinan ijin",
+    "izin": "perizinan|perijinan|ijin",
     "lokapasar": "marketplace|e-commerce|toko daring|toko online",
     "ptsp": "pelayanan terpadu satu pintu|satu pintu",
     "mpp": "mal pelayanan publik",
     "whatsapp": "wa",
     "balita": "bayi|anak usia dini",
 }
-_FOLD = {v.strip(): k for k, vs in SYNONYMS.items()
-         for v in (vs.split("|") if "|" in vs else vs.split())}
+_FOLD = {v: k for k, vs in SYNONYMS.items() for v in vs.split("|")}
 _PHRASES = "|".join(map(re.escape, sorted(_FOLD, key=len, reverse=True)))
 _FOLD_RE = re.compile(r"\b(" + _PHRASES + r")\b")
 _E_PREFIX = re.compile(r"\be-(?=[a-z])")     # e-registrasi, e-sppt: the online form of a service
@@ -74,7 +73,7 @@ AFFAIR_TERMS = {
     "kesehatan": "sehat pasien obat puskesmas rumahsakit poliklinik klinik posyandu gizi stunting balita "
                  "bumil hamil salin imunisasi vaksin dokter bidan perawat penyakit tuberkulosis "
                  "ambulans bpjs jiwa darah rujuk medis sanitasi",
-    "adminduk": "adminduk ktp akta kk penduduk catat nik",
+    "adminduk": "adminduk ktp akta kartukeluarga penduduk catat nik",
     "pendidikan": "sekolah didik siswa pelajar murid guru beasiswa literasi baca pustaka buku paud "
                   "kejar paket belajar",
     "sosial": "miskin lansia disabilitas terlantar bansos sosial",
@@ -136,8 +135,9 @@ def words(texts: pd.Series) -> pd.DataFrame:
     tok = tok[tok.str.len().ge(3) & tok.str[0].str.isalpha() & ~tok.isin(STOPWORDS)]
     uniq = tok.unique()
     stems = dict(zip(uniq, map(stem, uniq)))
-    return pd.DataFrame({"doc": tok.index.to_numpy(), "word": tok.to_numpy(),
-                         "stem": tok.map(stems).to_numpy()})
+    out = pd.DataFrame({"doc": tok.index.to_numpy(), "word": tok.to_numpy(),
+                        "stem": tok.map(stems).to_numpy()})
+    return out[~out["stem"].isin(STOPWORDS)].reset_index(drop=True)
 
 
 @dataclass
