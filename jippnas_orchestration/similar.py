@@ -116,9 +116,24 @@ def stem(word: str) -> str:
     return w
 
 
-def words(texts: pd.Series) -> pd.DataFrame:
-    """The meaningful words of each text: one row per occurrence, `doc` (position in `texts`), `word`
-    (synonyms folded) and `stem`. pyarrow's compute kernels do the whole column at once."""
+@dataclass
+class Words:
+    """The meaningful words of a column of texts, one entry per occurrence: `doc` (position of the
+    text), `stem` (code into `stems`) and `word` (code into `words`, as written once synonyms are
+    folded)."""
+    doc: np.ndarray
+    stem: np.ndarray
+    word: np.ndarray
+    stems: np.ndarray
+    words: np.ndarray
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"doc": self.doc, "word": self.words[self.word], "stem": self.stems[self.stem]})
+
+
+def words(texts: pd.Series) -> Words:
+    """pyarrow's compute kernels do the whole column at once; Python sees each distinct word once
+    (to stem it) and only the few texts that hold a synonym to fold."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -130,14 +145,17 @@ def words(texts: pd.Series) -> pd.DataFrame:
         t[todo] = [_E_PREFIX.sub("daring ", _FOLD_RE.sub(lambda m: _FOLD[m.group(1)], x)) for x in t[todo]]
         t = pa.array(t, pa.large_string())
     lists = pc.split_pattern_regex(t, r"[^a-z0-9]+")
-    tok = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False),
-                    index=pc.list_parent_indices(lists).to_numpy())
-    tok = tok[tok.str.len().ge(3) & tok.str[0].str.isalpha() & ~tok.isin(STOPWORDS)]
-    uniq = tok.unique()
-    stems = dict(zip(uniq, map(stem, uniq)))
-    out = pd.DataFrame({"doc": tok.index.to_numpy(), "word": tok.to_numpy(),
-                        "stem": tok.map(stems).to_numpy()})
-    return out[~out["stem"].isin(STOPWORDS)].reset_index(drop=True)
+    flat, doc = pc.list_flatten(lists), pc.list_parent_indices(lists)
+    keep = pc.and_(pc.greater_equal(pc.utf8_length(flat), 3), pc.match_substring_regex(flat, "^[a-z]"))
+    stop = pa.array(sorted(STOPWORDS), pa.large_string())
+    keep = pc.and_(keep, pc.invert(pc.is_in(flat, value_set=stop)))
+    enc = pc.dictionary_encode(flat.filter(keep))
+    vocab = np.array(enc.dictionary.to_pylist(), dtype=object)
+    word = enc.indices.to_numpy().astype(np.int64)
+    stem_of_word, stems = pd.factorize(np.array([stem(w) for w in vocab], dtype=object), sort=True)
+    useful = ~pd.Index(stems).isin(STOPWORDS)[stem_of_word][word]
+    return Words(doc.filter(keep).to_numpy()[useful], stem_of_word[word][useful], word[useful],
+                 np.asarray(stems, dtype=object), vocab)
 
 
 @dataclass
@@ -152,41 +170,35 @@ def features(df: pd.DataFrame) -> Features:
     """TF-IDF (sublinear tf, smooth idf, as scikit-learn's TfidfVectorizer) of the stems of title
     (counted twice: it names the innovation) and summary, plus affairs and category."""
     n = len(df)
-    tok = pd.concat([words(df["title"].reset_index(drop=True)).assign(w=2.0),
-                     words(df["summary"].reset_index(drop=True)).assign(w=1.0)], ignore_index=True)
-    codes, vocab = pd.factorize(tok["stem"], sort=True)
-    counts = sp.csr_matrix((tok["w"].to_numpy(np.float32), (tok["doc"].to_numpy(), codes)),
-                           shape=(n, len(vocab)))
+    w = words(pd.concat([df["title"], df["summary"]], ignore_index=True))
+    doc = w.doc % n
+    weight = np.where(w.doc < n, 2.0, 1.0).astype(np.float32)
+    counts = sp.csr_matrix((weight, (doc, w.stem)), shape=(n, len(w.stems)))
     counts.sum_duplicates()
-    df_ = np.bincount(counts.indices, minlength=len(vocab))
+    df_ = np.bincount(counts.indices, minlength=len(w.stems))
     idf = (np.log((1 + n) / (1 + df_)) + 1.0).astype(np.float32)
     tf = counts.copy()
     tf.data = 1.0 + np.log(tf.data)
     text = _l2(tf @ sp.diags(idf))
-    affair = _l2(_affairs(tok, codes, vocab, n))
+    index = {a: j for j, a in enumerate(AFFAIR_TERMS)}
+    col = np.array([index.get(_AFFAIR_OF.get(s), -1) for s in w.stems])[w.stem]
+    hit = col >= 0
+    affair = sp.csr_matrix((weight[hit], (doc[hit], col[hit])), shape=(n, len(index)))
+    affair.sum_duplicates()
     cats = pd.factorize(df["category"].fillna("").astype(str))[0]
     known = df["category"].notna().to_numpy()
     cat = sp.csr_matrix((np.ones(known.sum(), dtype=np.float32), (np.flatnonzero(known), cats[known])),
                         shape=(n, max(cats.max() + 1, 1)))
-    matrix = _l2(sp.hstack([text, AFFAIR_WEIGHT * affair, CATEGORY_WEIGHT * cat]).tocsr())
-    # the most frequent way a stem is written stands for it in the reason
-    shown = (tok.groupby(["stem", "word"]).size().rename("k").reset_index()
-             .sort_values(["stem", "k", "word"], ascending=[True, False, True])
-             .drop_duplicates("stem").set_index("stem")["word"])
+    matrix = _l2(sp.hstack([text, AFFAIR_WEIGHT * _l2(affair), CATEGORY_WEIGHT * cat]).tocsr())
+    # the most frequent way a stem is written stands for it in the reason (ties: alphabetical)
+    pairs, k = np.unique(w.stem * len(w.words) + w.word, return_counts=True)
+    shown = pd.DataFrame({"stem": pairs // len(w.words), "word": w.words[pairs % len(w.words)], "k": k})
+    shown = shown.sort_values(["stem", "k", "word"], ascending=[True, False, True]).drop_duplicates("stem")
+    vocabulary = w.stems.copy()
+    vocabulary[shown["stem"].to_numpy()] = shown["word"].to_numpy()
     terms = counts.copy()
     terms.data[:] = 1.0
-    return Features(matrix, terms, shown.reindex(vocab).to_numpy(), idf)
-
-
-def _affairs(tok: pd.DataFrame, codes: np.ndarray, vocab: pd.Index, n: int) -> sp.csr_matrix:
-    """Per document, how often its words speak of each affair."""
-    index = {a: j for j, a in enumerate(AFFAIR_TERMS)}
-    col = pd.Series(vocab).map(lambda s: index.get(_AFFAIR_OF.get(s), -1)).to_numpy()[codes]
-    hit = col >= 0
-    m = sp.csr_matrix((tok["w"].to_numpy(np.float32)[hit], (tok["doc"].to_numpy()[hit], col[hit])),
-                      shape=(n, len(index)))
-    m.sum_duplicates()
-    return m
+    return Features(matrix, terms, vocabulary, idf)
 
 
 def _l2(m: sp.csr_matrix) -> sp.csr_matrix:

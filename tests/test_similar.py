@@ -81,7 +81,8 @@ def test_stemmer_known_answers(word, root):
 
 
 def test_words_fold_synonyms_and_drop_function_words():
-    w = words(pd.Series(["Antrian ONLINE di RSUD lewat HP", None, "Layanan Lanjut Usia;\nE-KTP dan e-Registrasi"]))
+    w = words(pd.Series(["Antrian ONLINE di RSUD lewat HP", None,
+                         "Layanan Lanjut Usia;\nE-KTP dan e-Registrasi"])).frame()
     assert w[w["doc"] == 0]["word"].tolist() == ["antre", "daring", "rumahsakit", "ponsel"]
     assert w[w["doc"] == 1].empty
     assert w[w["doc"] == 2]["word"].tolist() == ["lansia", "ktp", "daring", "daftar"]
