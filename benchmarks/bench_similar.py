@@ -21,6 +21,7 @@ word TF-IDF (no folding, stems, affairs or category).
 from __future__ import annotations
 
 import argparse
+import os
 import zlib
 from pathlib import Path
 
@@ -200,7 +201,8 @@ def main() -> None:
         sim = similar.build_similar(big)
     r["rows"] = len(sim)
     r["precision_at_5"] = precision_at_5(sim, label, list(big["innovation_id"]))
-    out[f"scale{args.scale}"] = r
+    out["scale"], out[f"scale{args.scale}"] = args.scale, r
+    out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     save("similar", out)
 
 

@@ -29,6 +29,7 @@ def main() -> None:
     scaled_data()
     run("bench_matching_quality")
     run("bench_steps", "45")
+    run("bench_similar")   # reads the warehouse `make run` leaves, if any
     server = start_postgres()
     try:
         url = server.create_database("bench")

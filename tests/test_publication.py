@@ -116,6 +116,7 @@ def test_portal_json_carries_provenance_and_similar_as_the_tables_say(published)
     sim = wh.read_table("similar_innovations").sort_values(["innovation_id", "rank"])
     ranked = sim.groupby("innovation_id")["similar_innovation_id"].agg(list).to_dict()
     assert {i: r["similar"] for i, r in records.items() if r["similar"]} == ranked
+    assert {s for r in records.values() for s in r["similar"]} <= set(records)   # every id is published
     assert len(ranked) > 0.9 * len(records)
     assert all(1 <= len(v) <= 5 for v in ranked.values())
     agency, status = harmonized["agency_id"], harmonized["status"]

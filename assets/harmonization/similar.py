@@ -8,8 +8,9 @@ from resources import WAREHOUSE_POOL, WarehouseResource
 
 @asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
        description="Innovations worth replicating: for each innovation, up to five active innovations of "
-                   "other agencies ranked by TF-IDF similarity of title, summary and category, with the reason "
-                   "(shared words, same category).")
+                   "other agencies ranked by TF-IDF similarity of title and summary (Indonesian synonyms "
+                   "folded, affixes stripped), the government affairs they speak of and the category, "
+                   "with the reason (shared words, same category). Measured by benchmarks/bench_similar.py.")
 def similar_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     started = time.perf_counter()
