@@ -230,8 +230,8 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
     cand_agency = agency[cand]
     n = len(cand)
     k = min(top_k, n)
-    # rows per block: a dense block of similarities stays around 160 MB whatever the scale
-    block = max(1, min(block, 40_000_000 // n))
+    # rows per block: a block of similarities and its keys stays around 240 MB whatever the scale
+    block = max(1, min(block, 20_000_000 // n))
     pairs_i, pairs_j, scores = [], [], []
     for start in range(0, len(df), block):
         stop = min(start + block, len(df))
@@ -239,9 +239,12 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
         sims += (text[start:stop] @ text_t).toarray()
         rows = np.arange(start, stop)
         sims[cand_agency[None, :] == agency[rows, None]] = -1.0
-        best = np.argpartition(sims, n - k, axis=1)[:, n - k:] if k < n \
+        # one integer key per pair: the score as published (4 decimals), then the lower
+        # innovation_id (candidates are in id order), so ties at the k-th place break on the id
+        key = np.rint(sims * 10_000).astype(np.int64) * n + (n - 1 - np.arange(n))
+        best = np.argpartition(key, n - k, axis=1)[:, n - k:] if k < n \
             else np.tile(np.arange(n), (len(rows), 1))
-        best_scores = np.take_along_axis(sims, best, axis=1)
+        best_scores = np.rint(np.take_along_axis(sims, best, axis=1) * 10_000) / 10_000
         keep = best_scores >= MIN_SCORE
         pairs_i.append(np.repeat(rows, k)[keep.ravel()])
         pairs_j.append(cand[best[keep]])
