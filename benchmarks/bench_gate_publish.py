@@ -27,25 +27,47 @@ def main(url: str, out: str) -> None:
         import great_expectations  # noqa: F401  (paid once per process; measured apart)
     from jippnas_orchestration.quality.gate import run_suite
 
-    params = {"agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(), "max_year": date.today().year + 1}
-    with timed(t, "candidate_s"):  # as the portal_candidate asset does it: from and to the tables as stored
+    params = {
+        "agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
+        "max_year": date.today().year + 1,
+    }
+    with timed(
+        t, "candidate_s"
+    ):  # as the portal_candidate asset does it: from and to the tables as stored
         h = wh.read_sql("SELECT * FROM harmonized_innovations ORDER BY innovation_id")
         wh.replace_table("portal_candidate", portal_frame(h), primary_key=["innovation_id"])
         candidate = wh.read_sql("SELECT * FROM portal_candidate ORDER BY innovation_id")
-        wh.replace_table(LINEAGE_TABLE, lineage_row(content_checksum(candidate), content_checksum(h), len(candidate),
-                                                    None))
+        wh.replace_table(
+            LINEAGE_TABLE,
+            lineage_row(content_checksum(candidate), content_checksum(h), len(candidate), None),
+        )
     with timed(t, "gate_harmonized_s"):
-        g1 = run_suite("harmonized_innovations", h, params, "innovation_id", output, checksum=content_checksum(h))
+        g1 = run_suite(
+            "harmonized_innovations",
+            h,
+            params,
+            "innovation_id",
+            output,
+            checksum=content_checksum(h),
+        )
         history.record(wh, g1)
     with timed(t, "gate_portal_s"):
-        g2 = run_suite("portal_candidate", candidate, {**params, "min_rows": 1, "max_rows": None}, "innovation_id",
-                       output, checksum=content_checksum(candidate))
+        g2 = run_suite(
+            "portal_candidate",
+            candidate,
+            {**params, "min_rows": 1, "max_rows": None},
+            "innovation_id",
+            output,
+            checksum=content_checksum(candidate),
+        )
         history.record(wh, g2)
     with timed(t, "publish_s"):
         manifest = publish(wh, candidate, output)
     t["gate_total_s"] = round(t["gate_harmonized_s"] + t["gate_portal_s"], 2)
     t["total_s"] = round(time.perf_counter() - start, 2)
-    t.update(rows=len(candidate), gates_passed=[g1.success, g2.success], version=manifest["version"])
+    t.update(
+        rows=len(candidate), gates_passed=[g1.success, g2.success], version=manifest["version"]
+    )
     save("gate_publish", t)
 
 

@@ -29,18 +29,31 @@ def main(url: str) -> None:
             agencies = agencies_frame()
             wh.replace_table("agencies", agencies, primary_key=["agency_id"])
         with timed(t, "staging_s"):
-            staged, rejected, rates, _ = build_staged(wh.read_table("raw_kipp"), wh.read_table("raw_iga"),
-                                                   wh.read_table("raw_inolan"))
+            staged, rejected, rates, _ = build_staged(
+                wh.read_table("raw_kipp"), wh.read_table("raw_iga"), wh.read_table("raw_inolan")
+            )
             wh.replace_table("staged_source_records", staged)
         with timed(t, "matching_and_ids_s"):
-            mapped, stats, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
-            wh.replace_table("innovation_source_map", mapped, primary_key=["source", "source_record_id"])
+            mapped, stats, _ = build_source_map(
+                staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"])
+            )
+            wh.replace_table(
+                "innovation_source_map", mapped, primary_key=["source", "source_record_id"]
+            )
         with timed(t, "merge_s"):
-            h = build_harmonized(staged, mapped, agencies, wh.read_table("innovation_change_log"), date(2023, 1, 1))
+            h = build_harmonized(
+                staged, mapped, agencies, wh.read_table("innovation_change_log"), date(2023, 1, 1)
+            )
             wh.replace_table("harmonized_innovations", h, primary_key=["innovation_id"])
-    t.update(source_records=len(staged) + len(rejected), innovations=len(h), candidate_pairs=stats["candidate_pairs"],
-             resolution_rates=rates)
-    t["quality"] = evaluate(mapped, staged, load_truth(scaled_data() / "ground_truth.csv"), rejected)
+    t.update(
+        source_records=len(staged) + len(rejected),
+        innovations=len(h),
+        candidate_pairs=stats["candidate_pairs"],
+        resolution_rates=rates,
+    )
+    t["quality"] = evaluate(
+        mapped, staged, load_truth(scaled_data() / "ground_truth.csv"), rejected
+    )
     save("harmonize", t)
 
 

@@ -42,14 +42,21 @@ def main(url: str) -> None:
     data = scaled_data()
     wh = Warehouse(url)
     out: dict = {"source_records": 0, "sources": {}}
-    for name, read in (("raw_kipp", lambda: read_kipp(data / "kipp")), ("raw_iga", lambda: read_iga(str(data / "iga"))),
-                       ("raw_inolan", lambda: read_inolan(data / "inolan.csv"))):
+    for name, read in (
+        ("raw_kipp", lambda: read_kipp(data / "kipp")),
+        ("raw_iga", lambda: read_iga(str(data / "iga"))),
+        ("raw_inolan", lambda: read_inolan(data / "inolan.csv")),
+    ):
         t: dict = {}
         with timed(t, "read_s"):
             result = read()
         with timed(t, "write_s"):
             land(wh, name, result)
-        t["rows_read"], t["rows_landed"], t["rows_rejected"] = result.rows_read, len(result.records), len(result.rejected)
+        t["rows_read"], t["rows_landed"], t["rows_rejected"] = (
+            result.rows_read,
+            len(result.records),
+            len(result.rejected),
+        )
         t["floor_copy_s"], t["floor_render_and_copy_s"] = floor_copy(wh, name, result.records)
         out["sources"][name] = t
         out["source_records"] += result.rows_read
@@ -57,10 +64,16 @@ def main(url: str) -> None:
     write = sum(s["write_s"] for s in out["sources"].values())
     floor = sum(s["floor_copy_s"] for s in out["sources"].values())
     floor_rendered = sum(s["floor_render_and_copy_s"] for s in out["sources"].values())
-    out.update(total_s=round(total, 2), write_s=round(write, 2), floor_copy_s=round(floor, 2),
-               floor_render_and_copy_s=round(floor_rendered, 2),
-               rows_per_s=round(out["source_records"] / total), landed_rows_per_s_write=round(
-                   sum(s["rows_landed"] for s in out["sources"].values()) / write))
+    out.update(
+        total_s=round(total, 2),
+        write_s=round(write, 2),
+        floor_copy_s=round(floor, 2),
+        floor_render_and_copy_s=round(floor_rendered, 2),
+        rows_per_s=round(out["source_records"] / total),
+        landed_rows_per_s_write=round(
+            sum(s["rows_landed"] for s in out["sources"].values()) / write
+        ),
+    )
     with wh.begin() as conn:
         for name in out["sources"]:
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}_floor"'))

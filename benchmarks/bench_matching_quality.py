@@ -23,9 +23,14 @@ SEEDS = [2024, 11, 99, 512, 4242]
 
 
 def score(d: Path) -> dict:
-    staged, rejected, _, _ = build_staged(read_kipp(d / "kipp").records, read_iga(str(d / "iga")).records,
-                                       read_inolan(d / "inolan.csv").records)
-    mapped, _, _ = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
+    staged, rejected, _, _ = build_staged(
+        read_kipp(d / "kipp").records,
+        read_iga(str(d / "iga")).records,
+        read_inolan(d / "inolan.csv").records,
+    )
+    mapped, _, _ = build_source_map(
+        staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"])
+    )
     s = evaluate(mapped, staged, load_truth(d / "ground_truth.csv"), rejected)
     s["kipp_innovations"] = int(mapped.loc[mapped["source"] == "KIPP", "innovation_id"].nunique())
     return s
@@ -37,9 +42,13 @@ def score_devset(d: Path) -> dict:
     # records whose agency nobody can name are scored as quarantined, not as pairs
     truth = truth[(truth["is_bad_row"] == "0") & (truth["agency_case"] != "unresolvable")]
     staged, rejected, _, questions = build_staged(
-        read_kipp(d / "kipp").records, read_iga(str(d / "iga")).records,
-        read_inolan(next((d / "inolan").glob("*.csv"))).records)
-    mapped, _, pairs = build_source_map(staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]))
+        read_kipp(d / "kipp").records,
+        read_iga(str(d / "iga")).records,
+        read_inolan(next((d / "inolan").glob("*.csv"))).records,
+    )
+    mapped, _, pairs = build_source_map(
+        staged, pd.DataFrame(columns=["source", "source_record_id", "innovation_id"])
+    )
     key = lambda df: df["source"] + ":" + df["source_record_id"].astype(str)  # noqa: E731
     t = truth.set_index(key(truth))
     inn = mapped.set_index(key(mapped))["innovation_id"]
@@ -57,11 +66,19 @@ def score_devset(d: Path) -> dict:
     for k, a in zip(central.index, central["true_agency_key"]):
         ids_per_agency[a].add(agency.get(k))
         owners_per_id[agency.get(k)].add(a)
-    pure = sum(1 for ids in ids_per_agency.values() if len(ids) == 1 and None not in ids
-               and len(owners_per_id[next(iter(ids))]) == 1)
-    return {"precision": round(tp / predicted, 5) if predicted else 1.0, "recall": round(tp / true_pairs, 5),
-            "regional_agency_accuracy": round(regional, 5), "central_agencies_on_one_id": f"{pure}/{len(ids_per_agency)}",
-            "records": len(t), "records_in_review": int(questions["record_count"].sum()) + 2 * len(pairs)}
+    pure = sum(
+        1
+        for ids in ids_per_agency.values()
+        if len(ids) == 1 and None not in ids and len(owners_per_id[next(iter(ids))]) == 1
+    )
+    return {
+        "precision": round(tp / predicted, 5) if predicted else 1.0,
+        "recall": round(tp / true_pairs, 5),
+        "regional_agency_accuracy": round(regional, 5),
+        "central_agencies_on_one_id": f"{pure}/{len(ids_per_agency)}",
+        "records": len(t),
+        "records_in_review": int(questions["record_count"].sum()) + 2 * len(pairs),
+    }
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ def _children() -> dict[int, list[int]]:
                 stat = fh.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         kids.setdefault(ppid, []).append(int(entry.name))
     return kids
 
@@ -69,7 +69,7 @@ class TreeSampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.2):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.samples: list[tuple[float, int]] = []   # (unix time, bytes)
+        self.samples: list[tuple[float, int]] = []  # (unix time, bytes)
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -87,15 +87,23 @@ class TreeSampler(threading.Thread):
         self.join()
 
     def peak_mb(self, start: float | None = None, end: float | None = None) -> float:
-        got = [b for t, b in self.samples if (start is None or t >= start) and (end is None or t <= end)]
+        got = [
+            b
+            for t, b in self.samples
+            if (start is None or t >= start) and (end is None or t <= end)
+        ]
         return round(max(got, default=0) / 2**20, 1)
 
 
-def run_measured(cmd: list[str], env: dict, log: Path, timeout: float | None = None) -> tuple[float, TreeSampler, int]:
+def run_measured(
+    cmd: list[str], env: dict, log: Path, timeout: float | None = None
+) -> tuple[float, TreeSampler, int]:
     """Run, sampling the tree's memory; past `timeout` seconds the whole tree is stopped (exit -15)."""
     start = time.perf_counter()
     with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
         sampler = TreeSampler(proc.pid)
         sampler.start()
         try:
@@ -114,8 +122,19 @@ def generated(scale: int, seed: int) -> tuple[Path, dict]:
     info_path = WORK / f"scale{scale}.generation.json"
     if not (target / "SAMPLE.json").exists():
         WORK.mkdir(parents=True, exist_ok=True)
-        wall, sampler, code = run_measured([str(BIN / "jippnas"), "generate", str(target), "--scale", str(scale),
-                                            "--seed", str(seed)], dict(os.environ), WORK / f"scale{scale}.log")
+        wall, sampler, code = run_measured(
+            [
+                str(BIN / "jippnas"),
+                "generate",
+                str(target),
+                "--scale",
+                str(scale),
+                "--seed",
+                str(seed),
+            ],
+            dict(os.environ),
+            WORK / f"scale{scale}.log",
+        )
         if code:
             raise RuntimeError(f"generation failed; see {WORK / f'scale{scale}.log'}")
         info_path.write_text(json.dumps({"wall_s": wall, "peak_mb": sampler.peak_mb()}))
@@ -144,17 +163,26 @@ def read_floors(data: Path) -> dict:
     timings = []
     start = time.perf_counter()
     with (data / "inolan.csv").open(encoding="cp1252", newline="") as fh:
-        sum(1 for _ in csv.reader(fh, delimiter=";"))  # the plain read is the floor; its count is not needed
+        sum(
+            1 for _ in csv.reader(fh, delimiter=";")
+        )  # the plain read is the floor; its count is not needed
     timings.append(time.perf_counter() - start)
     import pyarrow.csv as pacsv
 
     start = time.perf_counter()
-    pacsv.read_csv(data / "inolan.csv", read_options=pacsv.ReadOptions(encoding="cp1252"),
-                   parse_options=pacsv.ParseOptions(delimiter=";", newlines_in_values=True, invalid_row_handler=lambda r: "skip"))
+    pacsv.read_csv(
+        data / "inolan.csv",
+        read_options=pacsv.ReadOptions(encoding="cp1252"),
+        parse_options=pacsv.ParseOptions(
+            delimiter=";", newlines_in_values=True, invalid_row_handler=lambda r: "skip"
+        ),
+    )
     timings.append(time.perf_counter() - start)
     out["raw_inolan"] = round(min(timings), 2)
     out["total"] = round(sum(out[s] for s in SOURCES), 2)
-    out["readers"] = "KIPP: python-calamine cells; IGA: json.loads per page; InoLAN: the faster of csv.reader and pyarrow.csv"
+    out["readers"] = (
+        "KIPP: python-calamine cells; IGA: json.loads per page; InoLAN: the faster of csv.reader and pyarrow.csv"
+    )
     return out
 
 
@@ -172,7 +200,9 @@ def copy_floor(url: str) -> dict:
                 if engine.dialect.name == "postgresql":
                     conn.exec_driver_sql(f'CREATE TABLE "{floor}" (LIKE "{name}")')
                 else:
-                    conn.exec_driver_sql(f'CREATE TABLE "{floor}" AS SELECT * FROM "{name}" WHERE 0')
+                    conn.exec_driver_sql(
+                        f'CREATE TABLE "{floor}" AS SELECT * FROM "{name}" WHERE 0'
+                    )
             raw = engine.raw_connection()
             try:
                 cur = raw.cursor()
@@ -217,22 +247,45 @@ def step_timings(home: Path, sampler: TreeSampler) -> tuple[list[dict], dict, di
             starts[e.step_key] = e.timestamp
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and e.step_key in starts:
             t0 = starts[e.step_key]
-            steps.append({"step": e.step_key, "s": round(e.timestamp - t0, 2), "ok": kind == "STEP_SUCCESS",
-                          "peak_mb": sampler.peak_mb(t0, e.timestamp + sampler.interval),
-                          "start_mb": sampler.peak_mb(t0 - sampler.interval, t0 + sampler.interval)})
+            steps.append(
+                {
+                    "step": e.step_key,
+                    "s": round(e.timestamp - t0, 2),
+                    "ok": kind == "STEP_SUCCESS",
+                    "peak_mb": sampler.peak_mb(t0, e.timestamp + sampler.interval),
+                    "start_mb": sampler.peak_mb(t0 - sampler.interval, t0 + sampler.interval),
+                }
+            )
         elif kind == "ASSET_CHECK_EVALUATION":
             data = e.dagster_event.event_specific_data
-            checks[data.check_name] = {"passed": data.passed, **{
-                k: v.value for k, v in data.metadata.items() if isinstance(v.value, (int, float, str, bool))}}
+            checks[data.check_name] = {
+                "passed": data.passed,
+                **{
+                    k: v.value
+                    for k, v in data.metadata.items()
+                    if isinstance(v.value, (int, float, str, bool))
+                },
+            }
     stopped = sampler.samples[-1][0] if sampler.samples else time.time()
     done = {s["step"] for s in steps}
     for step, t0 in starts.items():  # a step still running when the run was stopped
         if step not in done:
-            steps.append({"step": step, "s": round(stopped - t0, 2), "ok": False, "unfinished": True,
-                          "peak_mb": sampler.peak_mb(t0), "start_mb": sampler.peak_mb(t0 - sampler.interval,
-                                                                                      t0 + sampler.interval)})
-    run = {"run_s": round(record.end_time - record.start_time, 2) if record.end_time and record.start_time else None,
-           "run_status": record.dagster_run.status.value}
+            steps.append(
+                {
+                    "step": step,
+                    "s": round(stopped - t0, 2),
+                    "ok": False,
+                    "unfinished": True,
+                    "peak_mb": sampler.peak_mb(t0),
+                    "start_mb": sampler.peak_mb(t0 - sampler.interval, t0 + sampler.interval),
+                }
+            )
+    run = {
+        "run_s": round(record.end_time - record.start_time, 2)
+        if record.end_time and record.start_time
+        else None,
+        "run_status": record.dagster_run.status.value,
+    }
     return steps, checks, run
 
 
@@ -243,47 +296,110 @@ def table_counts(url: str) -> dict:
     try:
         present = set(sa.inspect(engine).get_table_names())
         with engine.connect() as conn:
-            return {t: conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar() for t in
-                    (*SOURCES, "staged_source_records", "harmonized_innovations", "portal_innovations",
-                     "innovation_submissions") if t in present}
+            return {
+                t: conn.exec_driver_sql(f'SELECT count(*) FROM "{t}"').scalar()
+                for t in (
+                    *SOURCES,
+                    "staged_source_records",
+                    "harmonized_innovations",
+                    "portal_innovations",
+                    "innovation_submissions",
+                )
+                if t in present
+            }
     finally:
         engine.dispose()
 
 
-def bench_one(scale: int, backend: str, seed: int, submissions: bool, pg_url: str | None,
-              timeout: float | None = None) -> dict:
+def bench_one(
+    scale: int,
+    backend: str,
+    seed: int,
+    submissions: bool,
+    pg_url: str | None,
+    timeout: float | None = None,
+) -> dict:
     data, sample = generated(scale, seed)
     tmp = Path(tempfile.mkdtemp(prefix=f"jippnas-pipeline-{backend}-{scale}-"))
     home, out = tmp / "dagster", tmp / "output"
     home.mkdir()
     shutil.copy(ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
     url = pg_url if backend == "postgresql" else f"sqlite:///{tmp / 'warehouse.sqlite'}"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "JIPPNAS_WAREHOUSE_URL": url, "JIPPNAS_OUTPUT_DIR": str(out),
-           "JIPPNAS_KIPP_SOURCE": str(data / "kipp"), "JIPPNAS_IGA_SOURCE": str(data / "iga"),
-           "JIPPNAS_INOLAN_SOURCE": str(data / "inolan.csv"), "JIPPNAS_GROUND_TRUTH": str(data / "ground_truth.csv")}
-    result: dict = {"scale": scale, "seed": seed, "backend": backend, "source_records": sample["source_records"],
-                    "submissions": submissions, "sample": sample, "load_before": os.getloadavg()[0]}
-    print(f"== scale {scale} on {backend}: {sample['source_records']:,} source records ({tmp})", flush=True)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "JIPPNAS_WAREHOUSE_URL": url,
+        "JIPPNAS_OUTPUT_DIR": str(out),
+        "JIPPNAS_KIPP_SOURCE": str(data / "kipp"),
+        "JIPPNAS_IGA_SOURCE": str(data / "iga"),
+        "JIPPNAS_INOLAN_SOURCE": str(data / "inolan.csv"),
+        "JIPPNAS_GROUND_TRUTH": str(data / "ground_truth.csv"),
+    }
+    result: dict = {
+        "scale": scale,
+        "seed": seed,
+        "backend": backend,
+        "source_records": sample["source_records"],
+        "submissions": submissions,
+        "sample": sample,
+        "load_before": os.getloadavg()[0],
+    }
+    print(
+        f"== scale {scale} on {backend}: {sample['source_records']:,} source records ({tmp})",
+        flush=True,
+    )
     if submissions:
-        wall, sampler, code = run_measured([str(BIN / "jippnas"), "submit", *map(str, sorted(
-            (data / "submissions").glob("*.json")))], env, tmp / "submit.log")
+        wall, sampler, code = run_measured(
+            [
+                str(BIN / "jippnas"),
+                "submit",
+                *map(str, sorted((data / "submissions").glob("*.json"))),
+            ],
+            env,
+            tmp / "submit.log",
+        )
         result["submit"] = {"wall_s": wall, "peak_mb": sampler.peak_mb(), "exit": code}
         print(f"   submit: {wall} s", flush=True)
-    wall, sampler, code = run_measured([str(BIN / "dagster"), "asset", "materialize", "-m",
-                                        "jippnas_orchestration.definitions", "--select", "*"], env, tmp / "materialize.log",
-                                       timeout)
+    wall, sampler, code = run_measured(
+        [
+            str(BIN / "dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "jippnas_orchestration.definitions",
+            "--select",
+            "*",
+        ],
+        env,
+        tmp / "materialize.log",
+        timeout,
+    )
     steps, checks, run = step_timings(home, sampler)
-    result.update(wall_s=wall, peak_mb=sampler.peak_mb(), exit=code, steps=steps, checks=checks, **run,
-                  steps_s=round(sum(s["s"] for s in steps), 2),
-                  log=str(tmp / "materialize.log"), load_after=os.getloadavg()[0])
+    result.update(
+        wall_s=wall,
+        peak_mb=sampler.peak_mb(),
+        exit=code,
+        steps=steps,
+        checks=checks,
+        **run,
+        steps_s=round(sum(s["s"] for s in steps), 2),
+        log=str(tmp / "materialize.log"),
+        load_after=os.getloadavg()[0],
+    )
     print(f"   materialize: {wall} s, peak {result['peak_mb']} MB, exit {code}", flush=True)
     result["timed_out"] = code == -15
     result["rows"] = table_counts(url)
-    result["floors"] = {"read_s": read_floors(data), "copy_s": copy_floor(url) if "raw_iga" in result["rows"] else {}}
+    result["floors"] = {
+        "read_s": read_floors(data),
+        "copy_s": copy_floor(url) if "raw_iga" in result["rows"] else {},
+    }
     target = TARGETS.get(scale)
     if target:
         result["target"] = target
-        result["met"] = {"wall": wall <= target["wall_s"], "memory": result["peak_mb"] <= target["peak_mb"]}
+        result["met"] = {
+            "wall": wall <= target["wall_s"],
+            "memory": result["peak_mb"] <= target["peak_mb"],
+        }
     matching = next((s for s in steps if s["step"] == "innovation_source_map"), None)
     if matching:
         result["matching_ms_per_record"] = round(1000 * matching["s"] / sample["source_records"], 4)
@@ -298,18 +414,27 @@ def save(results: list[dict]) -> None:
     merged = json.loads(path.read_text()) if path.exists() else {"runs": {}}
     for r in results:
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-        merged["runs"][f"{r['backend']}/scale{r['scale']}" + ("" if r["submissions"] else "/no-submissions")] = r
+        merged["runs"][
+            f"{r['backend']}/scale{r['scale']}" + ("" if r["submissions"] else "/no-submissions")
+        ] = r
     merged["cpus"] = os.cpu_count()
     path.write_text(json.dumps(merged, indent=1))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", default="sqlite/45,postgresql/45,postgresql/300",
-                    help="backend/scale pairs; scale 300 on SQLite is left out by default (its target is on PostgreSQL)")
+    ap.add_argument(
+        "--runs",
+        default="sqlite/45,postgresql/45,postgresql/300",
+        help="backend/scale pairs; scale 300 on SQLite is left out by default (its target is on PostgreSQL)",
+    )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-submissions", action="store_true")
-    ap.add_argument("--timeout-min", type=float, help="stop a materialization after this many minutes (kept as unfinished)")
+    ap.add_argument(
+        "--timeout-min",
+        type=float,
+        help="stop a materialization after this many minutes (kept as unfinished)",
+    )
     args = ap.parse_args()
     server = None
     try:
@@ -321,10 +446,21 @@ def main() -> None:
 
                 server = server or start_postgres()
                 pg_url = server.create_database(f"pipeline{scale}")
-            result = bench_one(int(scale), backend, args.seed, not args.no_submissions, pg_url,
-                               args.timeout_min * 60 if args.timeout_min else None)
+            result = bench_one(
+                int(scale),
+                backend,
+                args.seed,
+                not args.no_submissions,
+                pg_url,
+                args.timeout_min * 60 if args.timeout_min else None,
+            )
             save([result])
-            print(json.dumps({k: v for k, v in result.items() if k not in ("steps", "sample")}, indent=1), flush=True)
+            print(
+                json.dumps(
+                    {k: v for k, v in result.items() if k not in ("steps", "sample")}, indent=1
+                ),
+                flush=True,
+            )
     finally:
         if server:
             server.stop()

@@ -71,7 +71,9 @@ DOMAIN = {
 OBJECT_DOMAIN = {o.strip().lower(): d for d, objs in DOMAIN.items() for o in objs.split("|")}
 # longest object first: "Bank Sampah Digital Sekolah" before "Bank Sampah", "Ibu Hamil" inside titles
 _OBJECTS = sorted(OBJECT_DOMAIN, key=len, reverse=True)
-_TARGETS = sorted({t.lower() for t in words.TARGETS + words.MORE_TARGETS if t}, key=len, reverse=True)
+_TARGETS = sorted(
+    {t.lower() for t in words.TARGETS + words.MORE_TARGETS if t}, key=len, reverse=True
+)
 
 
 def domain_of(expansion: str) -> str | None:
@@ -80,13 +82,15 @@ def domain_of(expansion: str) -> str | None:
     e = expansion.lower()
     if e in OBJECT_DOMAIN:
         return OBJECT_DOMAIN[e]
-    e = next((e[:-len(t) - 1] for t in _TARGETS if e.endswith(" " + t)), e)
+    e = next((e[: -len(t) - 1] for t in _TARGETS if e.endswith(" " + t)), e)
     return next((OBJECT_DOMAIN[o] for o in _OBJECTS if o in e), None)
 
 
 def precision_at_5(sim: pd.DataFrame, label: dict[str, str], queries: list[str]) -> float:
-    rel = [label.get(a) is not None and label.get(a) == label.get(b)
-           for a, b in zip(sim["innovation_id"], sim["similar_innovation_id"])]
+    rel = [
+        label.get(a) is not None and label.get(a) == label.get(b)
+        for a, b in zip(sim["innovation_id"], sim["similar_innovation_id"])
+    ]
     hits = pd.Series(rel, index=sim["innovation_id"], dtype=float).groupby(level=0).sum()
     return round(float(hits.reindex(queries, fill_value=0).sum() / (5 * len(queries))), 3)
 
@@ -94,9 +98,16 @@ def precision_at_5(sim: pd.DataFrame, label: dict[str, str], queries: list[str])
 def handmade_frame() -> tuple[pd.DataFrame, dict[str, str]]:
     ev = pd.read_csv(EVAL_CSV, comment="#")
     ids = [f"H{i:03d}" for i in range(len(ev))]
-    df = pd.DataFrame({"innovation_id": ids, "agency_id": [f"A{i:03d}" for i in range(len(ev))],
-                       "title": ev["title"], "summary": None, "category": ev["category"],
-                       "status": "berlanjut_tanpa_pengembangan"})
+    df = pd.DataFrame(
+        {
+            "innovation_id": ids,
+            "agency_id": [f"A{i:03d}" for i in range(len(ev))],
+            "title": ev["title"],
+            "summary": None,
+            "category": ev["category"],
+            "status": "berlanjut_tanpa_pengembangan",
+        }
+    )
     return df, dict(zip(ids, ev["need"]))
 
 
@@ -105,11 +116,18 @@ def world_frame(scale: int, seed: int = SEED) -> tuple[pd.DataFrame, dict[str, s
     from jippnas_orchestration.generator.build import build_world
 
     w = build_world(seed, scale)
-    df = pd.DataFrame([(i.key, i.agency.agency_id, i.canonical_title(), i.summary, i.category)
-                       for i in w.innovations],
-                      columns=["innovation_id", "agency_id", "title", "summary", "category"])
-    df["status"] = np.where([zlib.crc32(k.encode()) % 10 == 0 for k in df["innovation_id"]],
-                            similar.STOPPED, "berlanjut_tanpa_pengembangan")
+    df = pd.DataFrame(
+        [
+            (i.key, i.agency.agency_id, i.canonical_title(), i.summary, i.category)
+            for i in w.innovations
+        ],
+        columns=["innovation_id", "agency_id", "title", "summary", "category"],
+    )
+    df["status"] = np.where(
+        [zlib.crc32(k.encode()) % 10 == 0 for k in df["innovation_id"]],
+        similar.STOPPED,
+        "berlanjut_tanpa_pengembangan",
+    )
     return df, {i.key: domain_of(i.expansion) for i in w.innovations}
 
 
@@ -127,15 +145,17 @@ def plain_top5(df: pd.DataFrame) -> int:
     text = (df["title"].fillna("") + " " + df["summary"].fillna("")).str.lower()
     tok = text.str.findall(r"[a-z][a-z0-9]{2,}").explode().dropna()
     codes, vocab = pd.factorize(tok)
-    m = sp.csr_matrix((np.ones(len(codes), np.float32), (tok.index.to_numpy(), codes)),
-                      shape=(len(df), len(vocab)))
+    m = sp.csr_matrix(
+        (np.ones(len(codes), np.float32), (tok.index.to_numpy(), codes)),
+        shape=(len(df), len(vocab)),
+    )
     m.sum_duplicates()
     m = similar._l2(m)
     mt = m.T.tocsr()
     block = max(1, 40_000_000 // len(df))
     found = 0
     for start in range(0, len(df), block):
-        sims = (m[start:start + block] @ mt).toarray()
+        sims = (m[start : start + block] @ mt).toarray()
         found += np.argpartition(-sims, 4, axis=1)[:, :5].size
     return found
 
@@ -146,12 +166,17 @@ def sample_frame(url: str) -> tuple[pd.DataFrame, dict[str, str]]:
     from jippnas_orchestration.warehouse import Warehouse
 
     wh = Warehouse(url)
-    df = wh.read_table("harmonized_innovations",
-                       ["innovation_id", "agency_id", "title", "summary", "category", "status"])
+    df = wh.read_table(
+        "harmonized_innovations",
+        ["innovation_id", "agency_id", "title", "summary", "category", "status"],
+    )
     smap = wh.read_table("innovation_source_map", ["source", "source_record_id", "innovation_id"])
     truth = pd.read_csv(ROOT / "data" / "sample" / "ground_truth.csv", dtype=str)
-    key = smap.merge(truth, on=["source", "source_record_id"]).groupby("innovation_id")["innovation_key"] \
+    key = (
+        smap.merge(truth, on=["source", "source_record_id"])
+        .groupby("innovation_id")["innovation_key"]
         .agg(lambda s: s.mode().iloc[0])
+    )
     domains = {i.key: domain_of(i.expansion) for i in build_world(2024, 1).innovations}
     return df, {i: domains.get(k) for i, k in key.items()}
 
@@ -161,22 +186,32 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=45)
     ap.add_argument("--warehouse", default=f"sqlite:///{ROOT / '.jippnas' / 'warehouse.sqlite'}")
     args = ap.parse_args()
-    out: dict = {"handmade": {}, "weights": {"affair": similar.AFFAIR_WEIGHT,
-                                             "category": similar.CATEGORY_WEIGHT}}
+    out: dict = {
+        "handmade": {},
+        "weights": {"affair": similar.AFFAIR_WEIGHT, "category": similar.CATEGORY_WEIGHT},
+    }
 
     hm, need = handmade_frame()
     queries = list(hm["innovation_id"])
-    for name, a, c in [("method", similar.AFFAIR_WEIGHT, similar.CATEGORY_WEIGHT),
-                       ("without affairs", 0.0, similar.CATEGORY_WEIGHT),
-                       ("without category", similar.AFFAIR_WEIGHT, 0.0),
-                       ("text only", 0.0, 0.0)]:
-        out["handmade"][name] = precision_at_5(with_weights(a, c, similar.build_similar, hm), need, queries)
+    for name, a, c in [
+        ("method", similar.AFFAIR_WEIGHT, similar.CATEGORY_WEIGHT),
+        ("without affairs", 0.0, similar.CATEGORY_WEIGHT),
+        ("without category", similar.AFFAIR_WEIGHT, 0.0),
+        ("text only", 0.0, 0.0),
+    ]:
+        out["handmade"][name] = precision_at_5(
+            with_weights(a, c, similar.build_similar, hm), need, queries
+        )
     out["handmade_queries"] = len(queries)
     out["handmade_pairs"] = int(sum(n * (n - 1) // 2 for n in pd.Series(need).value_counts()))
 
     small, label = world_frame(1)
-    out["generator_scale1"] = {"innovations": len(small), "precision_at_5": precision_at_5(
-        similar.build_similar(small), label, list(small["innovation_id"]))}
+    out["generator_scale1"] = {
+        "innovations": len(small),
+        "precision_at_5": precision_at_5(
+            similar.build_similar(small), label, list(small["innovation_id"])
+        ),
+    }
 
     path = Path(args.warehouse.removeprefix("sqlite:///"))
     if args.warehouse.startswith("sqlite:///") and not path.exists():
@@ -185,9 +220,12 @@ def main() -> None:
         df, label = sample_frame(args.warehouse)
         sim = similar.build_similar(df)
         queries = [i for i in df["innovation_id"] if label.get(i)]
-        out["sample"] = {"innovations": len(df), "labelled": len(queries),
-                         "precision_at_5": precision_at_5(sim, label, queries),
-                         "with_suggestions": int(sim["innovation_id"].nunique())}
+        out["sample"] = {
+            "innovations": len(df),
+            "labelled": len(queries),
+            "precision_at_5": precision_at_5(sim, label, queries),
+            "with_suggestions": int(sim["innovation_id"].nunique()),
+        }
 
     big, label = world_frame(args.scale)
     r: dict = {"innovations": len(big), "stopped": int((big["status"] == similar.STOPPED).sum())}

@@ -51,15 +51,22 @@ def timed(fn, *args, **kw):
 
 def _grouped_join(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
     """The way merge joined before: a pandas group per innovation."""
-    return pd.DataFrame({"k": keys, "v": values.astype(str)}).groupby("k", sort=False)["v"].agg(sep.join)
+    return (
+        pd.DataFrame({"k": keys, "v": values.astype(str)})
+        .groupby("k", sort=False)["v"]
+        .agg(sep.join)
+    )
 
 
 def main() -> None:
     scale = int(sys.argv[1]) if len(sys.argv) > 1 else 45
     data, _ = generated(scale, 7)
     out: dict = {"scale": scale, "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
-    raws = [read_kipp(data / "kipp").records, read_iga(str(data / "iga")).records,
-            read_inolan(data / "inolan.csv").records]
+    raws = [
+        read_kipp(data / "kipp").records,
+        read_iga(str(data / "iga")).records,
+        read_inolan(data / "inolan.csv").records,
+    ]
     staged = build_staged(*raws)[0]
     records = staged[["source", "source_record_id", "agency_id", "title"]]
     out["records"] = len(records)
@@ -67,19 +74,38 @@ def main() -> None:
     one, out["match_1_worker_s"] = timed(match_records, records, workers=1)
     many, out[f"match_{workers}_workers_s"] = timed(match_records, records, workers=workers)
     out["match_workers"] = workers
-    out["match_identical"] = bool(one.clusters.equals(many.clusters) and one.rule.equals(many.rule)
-                                  and one.review_pairs.equals(many.review_pairs))
-    source_map = pd.DataFrame({"source": records["source"], "source_record_id": records["source_record_id"],
-                               "innovation_id": "INV-" + one.clusters.astype(str)})
-    out["matching_quality"] = {k: v for k, v in evaluate(source_map, staged, load_truth(data / "ground_truth.csv"))
-                               .items() if k in ("precision", "recall")}
+    out["match_identical"] = bool(
+        one.clusters.equals(many.clusters)
+        and one.rule.equals(many.rule)
+        and one.review_pairs.equals(many.review_pairs)
+    )
+    source_map = pd.DataFrame(
+        {
+            "source": records["source"],
+            "source_record_id": records["source_record_id"],
+            "innovation_id": "INV-" + one.clusters.astype(str),
+        }
+    )
+    out["matching_quality"] = {
+        k: v
+        for k, v in evaluate(source_map, staged, load_truth(data / "ground_truth.csv")).items()
+        if k in ("precision", "recall")
+    }
     keyed = source_map.sort_values(["innovation_id", "source", "source_record_id"])
     key_text = keyed["source"] + ":" + keyed["source_record_id"].astype(str)
     new, out["join_runs_s"] = timed(join_runs, keyed["innovation_id"], key_text, "; ")
     old, out["groupby_agg_join_s"] = timed(_grouped_join, keyed["innovation_id"], key_text, "; ")
     out["join_identical"] = bool(new.to_dict() == old.to_dict())
-    empty_log = pd.DataFrame(columns=["innovation_id", "field", "submission_id", "submitted_at", "change_id",
-                                      "new_value"])
+    empty_log = pd.DataFrame(
+        columns=[
+            "innovation_id",
+            "field",
+            "submission_id",
+            "submitted_at",
+            "change_id",
+            "new_value",
+        ]
+    )
     provenance, out["build_provenance_s"] = timed(build_provenance, staged, source_map, empty_log)
     out["provenance_rows"] = len(provenance)
     _, out["public_provenance_s"] = timed(public_provenance, provenance, list(PUBLIC_COLUMNS))
@@ -101,8 +127,12 @@ def main() -> None:
 
         def floor() -> None:
             con = sqlite3.connect(f"{tmp}/floor.sqlite")
-            con.execute(f"CREATE TABLE t ({', '.join(f'c{i}' for i in range(provenance.shape[1]))})")
-            con.executemany(f"INSERT INTO t VALUES ({', '.join('?' * provenance.shape[1])})", tuples)
+            con.execute(
+                f"CREATE TABLE t ({', '.join(f'c{i}' for i in range(provenance.shape[1]))})"
+            )
+            con.executemany(
+                f"INSERT INTO t VALUES ({', '.join('?' * provenance.shape[1])})", tuples
+            )
             con.commit()
             con.close()
 
@@ -119,11 +149,14 @@ def steps_section(r: dict | None) -> list[str]:
         return []
     w = r["match_workers"]
     return [
-        f"## Heavy steps in process, scale {r['scale']}", "",
+        f"## Heavy steps in process, scale {r['scale']}",
+        "",
         f"`python -m benchmarks.bench_steps {r['scale']}` ({r['records']:,} staged records; {r['cpus']} cores, "
         f"load average {r['load_before']:.1f} before / {r['load_after']:.1f} after; {r['measured_at']}). "
-        "Each rewrite timed beside the way it replaced, on the same inputs, outputs compared.", "",
-        "| step | before | now | floor / note |", "|---|---:|---:|---|",
+        "Each rewrite timed beside the way it replaced, on the same inputs, outputs compared.",
+        "",
+        "| step | before | now | floor / note |",
+        "|---|---:|---:|---|",
         f"| matching (`match_records`) | {r['match_1_worker_s']} s (1 process) | {r[f'match_{w}_workers_s']} s "
         f"({w} worker processes) | identical result: {r['match_identical']}; precision / recall "
         f"{r['matching_quality']['precision']} / {r['matching_quality']['recall']} |",
@@ -133,7 +166,8 @@ def steps_section(r: dict | None) -> list[str]:
         f"| public provenance JSON | – | {r['public_provenance_s']} s | |",
         f"| SQLite load of field_provenance | {r['sqlite_sqlalchemy_insert_s']} s (SQLAlchemy insert) | "
         f"{r['sqlite_replace_table_s']} s (`replace_table`) | floor: plain sqlite3 executemany "
-        f"{r['sqlite_floor_executemany_s']} s |", "",
+        f"{r['sqlite_floor_executemany_s']} s |",
+        "",
     ]
 
 

@@ -37,6 +37,10 @@ def timed(store: dict, key: str):
 
 def save(name: str, data: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {**data, "peak_rss_mb": peak_rss_mb(), "measured_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+    data = {
+        **data,
+        "peak_rss_mb": peak_rss_mb(),
+        "measured_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+    }
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=1))
     print(json.dumps(data, indent=1))

@@ -17,80 +17,127 @@ def _load(name: str) -> dict | None:
 
 
 def render() -> Path:
-    lines = ["# Benchmarks", "",
-             "Measured by the scripts in `benchmarks/` (`make bench`, or `python benchmarks/run_all.py`) on this "
-             f"project's machine class (2 cores, 24 GB; Python {platform.python_version()}), against a throwaway "
-             "PostgreSQL 15 server on loopback. The scaled set is `jippnas generate --scale 30 --seed 7`. Peak memory "
-             "is the benchmark process's maximum resident set size. Raw results: `benchmarks/results/*.json`.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by the scripts in `benchmarks/` (`make bench`, or `python benchmarks/run_all.py`) on this "
+        f"project's machine class (2 cores, 24 GB; Python {platform.python_version()}), against a throwaway "
+        "PostgreSQL 15 server on loopback. The scaled set is `jippnas generate --scale 30 --seed 7`. Peak memory "
+        "is the benchmark process's maximum resident set size. Raw results: `benchmarks/results/*.json`.",
+        "",
+    ]
     ing = _load("ingest")
     if ing:
-        lines += ["## Ingestion of the scaled set into PostgreSQL", "",
-                  f"{ing['source_records']:,} source records read, landed through COPY; measured {ing['measured_at']}.", "",
-                  "| source | rows read | landed | quarantined | read s | write s | floor: COPY s | floor: render CSV + COPY s |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "## Ingestion of the scaled set into PostgreSQL",
+            "",
+            f"{ing['source_records']:,} source records read, landed through COPY; measured {ing['measured_at']}.",
+            "",
+            "| source | rows read | landed | quarantined | read s | write s | floor: COPY s | floor: render CSV + COPY s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for name, s in ing["sources"].items():
-            lines.append(f"| {name} | {s['rows_read']:,} | {s['rows_landed']:,} | {s['rows_rejected']} | {s['read_s']} | "
-                         f"{s['write_s']} | {s['floor_copy_s']} | {s.get('floor_render_and_copy_s', '')} |")
-        lines += ["", f"- total (read + validate + write): **{ing['total_s']} s**, {ing['rows_per_s']:,} source rows/s",
-                  f"- write alone: {ing['write_s']} s ({ing['landed_rows_per_s_write']:,} rows/s) against the floor of a "
-                  f"plain COPY of the same rows, measured in the same run: {ing['floor_copy_s']} s for the COPY alone, "
-                  f"{ing.get('floor_render_and_copy_s', '–')} s with the CSV rendering it needs. The rest of our write is "
-                  "the atomic swap (staging table, rename) and the quarantine rows.",
-                  f"- peak memory: {ing['peak_rss_mb']} MB", ""]
+            lines.append(
+                f"| {name} | {s['rows_read']:,} | {s['rows_landed']:,} | {s['rows_rejected']} | {s['read_s']} | "
+                f"{s['write_s']} | {s['floor_copy_s']} | {s.get('floor_render_and_copy_s', '')} |"
+            )
+        lines += [
+            "",
+            f"- total (read + validate + write): **{ing['total_s']} s**, {ing['rows_per_s']:,} source rows/s",
+            f"- write alone: {ing['write_s']} s ({ing['landed_rows_per_s_write']:,} rows/s) against the floor of a "
+            f"plain COPY of the same rows, measured in the same run: {ing['floor_copy_s']} s for the COPY alone, "
+            f"{ing.get('floor_render_and_copy_s', '–')} s with the CSV rendering it needs. The rest of our write is "
+            "the atomic swap (staging table, rename) and the quarantine rows.",
+            f"- peak memory: {ing['peak_rss_mb']} MB",
+            "",
+        ]
     h = _load("harmonize")
     if h:
         q = h["quality"]
-        lines += ["## Harmonization of the scaled set", "",
-                  f"{h['source_records']:,} source records -> {h['innovations']:,} innovations; "
-                  f"{h['candidate_pairs']:,} candidate pairs compared within agency blocks. Target: < 2 min, < 3 GB.", "",
-                  "| step | seconds |", "|---|---:|"]
+        lines += [
+            "## Harmonization of the scaled set",
+            "",
+            f"{h['source_records']:,} source records -> {h['innovations']:,} innovations; "
+            f"{h['candidate_pairs']:,} candidate pairs compared within agency blocks. Target: < 2 min, < 3 GB.",
+            "",
+            "| step | seconds |",
+            "|---|---:|",
+        ]
         for k in ("agencies_s", "staging_s", "matching_and_ids_s", "merge_s", "total_s"):
             lines.append(f"| {k[:-2].replace('_', ' ')} | {h[k]} |")
-        lines += ["", f"- wall time **{h['total_s']} s**, peak memory **{h['peak_rss_mb']} MB**",
-                  f"- against the ground truth: pairwise precision **{q['precision']}**, recall **{q['recall']}**, "
-                  f"regional agency accuracy **{q['regional_agency_accuracy']}** ({q['regional_records']:,} regional records)", ""]
+        lines += [
+            "",
+            f"- wall time **{h['total_s']} s**, peak memory **{h['peak_rss_mb']} MB**",
+            f"- against the ground truth: pairwise precision **{q['precision']}**, recall **{q['recall']}**, "
+            f"regional agency accuracy **{q['regional_agency_accuracy']}** ({q['regional_records']:,} regional records)",
+            "",
+        ]
     mq = _load("matching_quality")
     if mq:
-        lines += ["## Matching quality at sample scale", "",
-                  "Pairwise precision and recall of the innovation clusters, and the share of regional records resolved "
-                  "to the right Kemendagri code, against the generator's ground truth (quality bar: precision >= 0.99, "
-                  "recall >= 0.97, agency accuracy >= 0.99).", "",
-                  "| seed | precision | recall | regional agency accuracy | KIPP innovations |", "|---|---:|---:|---:|---:|"]
+        lines += [
+            "## Matching quality at sample scale",
+            "",
+            "Pairwise precision and recall of the innovation clusters, and the share of regional records resolved "
+            "to the right Kemendagri code, against the generator's ground truth (quality bar: precision >= 0.99, "
+            "recall >= 0.97, agency accuracy >= 0.99).",
+            "",
+            "| seed | precision | recall | regional agency accuracy | KIPP innovations |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for seed, q in mq["seeds"].items():
-            lines.append(f"| {seed} | {q['precision']} | {q['recall']} | {q['regional_agency_accuracy']} | "
-                         f"{q['kipp_innovations']} |")
+            lines.append(
+                f"| {seed} | {q['precision']} | {q['recall']} | {q['regional_agency_accuracy']} | "
+                f"{q['kipp_innovations']} |"
+            )
         lines.append("")
         dev = mq.get("devset")
         if dev:
-            lines += ["Independent development set (another generator, the real Kemendagri list; bar: precision >= "
-                      "0.995, recall >= 0.985, regional accuracy >= 0.995, every central agency on one id):", "",
-                      "| records | precision | recall | regional agency accuracy | central agencies on one id | "
-                      "records in review |", "|---:|---:|---:|---:|---:|---:|",
-                      f"| {dev['records']} | {dev['precision']} | {dev['recall']} | {dev['regional_agency_accuracy']} | "
-                      f"{dev['central_agencies_on_one_id']} | {dev['records_in_review']} |", ""]
+            lines += [
+                "Independent development set (another generator, the real Kemendagri list; bar: precision >= "
+                "0.995, recall >= 0.985, regional accuracy >= 0.995, every central agency on one id):",
+                "",
+                "| records | precision | recall | regional agency accuracy | central agencies on one id | "
+                "records in review |",
+                "|---:|---:|---:|---:|---:|---:|",
+                f"| {dev['records']} | {dev['precision']} | {dev['recall']} | {dev['regional_agency_accuracy']} | "
+                f"{dev['central_agencies_on_one_id']} | {dev['records_in_review']} |",
+                "",
+            ]
     g = _load("gate_publish")
     if g:
-        lines += ["## Quality gate and publication on the scaled set", "",
-                  f"{g['rows']:,} innovations. Target: the gate under 30 s.", "",
-                  "| step | seconds |", "|---|---:|",
-                  f"| import great_expectations (once per process) | {g['import_great_expectations_s']} |",
-                  f"| build portal candidate | {g['candidate_s']} |",
-                  f"| suite harmonized_innovations | {g['gate_harmonized_s']} |",
-                  f"| suite portal_candidate | {g['gate_portal_s']} |",
-                  f"| publish (files, archive, table swap) | {g['publish_s']} |",
-                  f"| total | {g['total_s']} |", "",
-                  f"- gate (both suites) **{g['gate_total_s']} s**; both passed: {all(g['gates_passed'])}; "
-                  f"peak memory {g['peak_rss_mb']} MB. The suites ran on pandas; at this size there was no need to push "
-                  "them down to SQL.", ""]
+        lines += [
+            "## Quality gate and publication on the scaled set",
+            "",
+            f"{g['rows']:,} innovations. Target: the gate under 30 s.",
+            "",
+            "| step | seconds |",
+            "|---|---:|",
+            f"| import great_expectations (once per process) | {g['import_great_expectations_s']} |",
+            f"| build portal candidate | {g['candidate_s']} |",
+            f"| suite harmonized_innovations | {g['gate_harmonized_s']} |",
+            f"| suite portal_candidate | {g['gate_portal_s']} |",
+            f"| publish (files, archive, table swap) | {g['publish_s']} |",
+            f"| total | {g['total_s']} |",
+            "",
+            f"- gate (both suites) **{g['gate_total_s']} s**; both passed: {all(g['gates_passed'])}; "
+            f"peak memory {g['peak_rss_mb']} MB. The suites ran on pandas; at this size there was no need to push "
+            "them down to SQL.",
+            "",
+        ]
     lat = _load("submission_latency")
     if lat:
-        lines += ["## Submission to visible, with the daemon running", "",
-                  f"{lat['submissions']} submissions, one at a time, through `jippnas submit`, sensor interval "
-                  f"{lat['sensor_interval_s']} s (the default), sample scale, PostgreSQL warehouse, SQLite Dagster instance. "
-                  "Target: median under 60 s; the submission run itself under 10 s.", "",
-                  f"- latency: median **{lat['median_s']} s**, max **{lat['max_s']} s** (all: {lat['latencies_s']})",
-                  f"- `submission_job` run duration: median **{lat['run_duration_median_s']} s**, max "
-                  f"{lat['run_duration_max_s']} s over {lat['submission_runs']} runs", ""]
+        lines += [
+            "## Submission to visible, with the daemon running",
+            "",
+            f"{lat['submissions']} submissions, one at a time, through `jippnas submit`, sensor interval "
+            f"{lat['sensor_interval_s']} s (the default), sample scale, PostgreSQL warehouse, SQLite Dagster instance. "
+            "Target: median under 60 s; the submission run itself under 10 s.",
+            "",
+            f"- latency: median **{lat['median_s']} s**, max **{lat['max_s']} s** (all: {lat['latencies_s']})",
+            f"- `submission_job` run duration: median **{lat['run_duration_median_s']} s**, max "
+            f"{lat['run_duration_max_s']} s over {lat['submission_runs']} runs",
+            "",
+        ]
     lines += submissions_section(_load("submissions"))
     lines += steps_section(_load("steps_scale45"))
     lines += _similar_section(_load("similar"))
@@ -107,42 +154,58 @@ def _similar_section(s: dict | None) -> list[str]:
     scale = s["scale"]
     big = s[f"scale{scale}"]
     hm = s["handmade"]
-    lines = ["## Similar innovations (innovations worth replicating)", "",
-             "`python -m benchmarks.bench_similar`: precision@5 of `similar_innovations` (relevant suggestions / 5 per "
-             "query, a missing suggestion counting as not relevant) on three evaluations, and its run time on the "
-             f"scale-{scale} world. Targets: precision@5 >= 0.8, <= 60 s at scale 45. Measured {s['measured_at']}.", "",
-             "| evaluation | queries | precision@5 |", "|---|---:|---:|",
-             f"| hand-made needs (`benchmarks/similar_eval.csv`, {s['handmade_pairs']} query -> relevant pairs) | "
-             f"{s['handmade_queries']} | **{hm['method']}** |",
-             f"| generator domains, scale 1 (seed 7) | {s['generator_scale1']['innovations']:,} | "
-             f"**{s['generator_scale1']['precision_at_5']}** |"]
+    lines = [
+        "## Similar innovations (innovations worth replicating)",
+        "",
+        "`python -m benchmarks.bench_similar`: precision@5 of `similar_innovations` (relevant suggestions / 5 per "
+        "query, a missing suggestion counting as not relevant) on three evaluations, and its run time on the "
+        f"scale-{scale} world. Targets: precision@5 >= 0.8, <= 60 s at scale 45. Measured {s['measured_at']}.",
+        "",
+        "| evaluation | queries | precision@5 |",
+        "|---|---:|---:|",
+        f"| hand-made needs (`benchmarks/similar_eval.csv`, {s['handmade_pairs']} query -> relevant pairs) | "
+        f"{s['handmade_queries']} | **{hm['method']}** |",
+        f"| generator domains, scale 1 (seed 7) | {s['generator_scale1']['innovations']:,} | "
+        f"**{s['generator_scale1']['precision_at_5']}** |",
+    ]
     if s.get("sample"):
-        lines.append(f"| bundled sample through the pipeline (labelled via the ground truth) | "
-                     f"{s['sample']['labelled']:,} | **{s['sample']['precision_at_5']}** |")
-    lines += [f"| generator domains, scale {scale} (seed 7) | {big['innovations']:,} | "
-              f"**{big['precision_at_5']}** |", "",
-              "Hand-made set, what each feature adds (weights: affairs "
-              f"{s['weights']['affair']}, category {s['weights']['category']}): "
-              + "; ".join(f"{k} {v}" for k, v in hm.items()) + ".", "",
-              f"Run time at scale {scale} ({big['innovations']:,} innovations, {big['stopped']:,} stopped; "
-              f"{big['rows']:,} suggestions):", "",
-              "| step | seconds |", "|---|---:|",
-              f"| floor: tokenising title and summary (pyarrow) | {big['floor_tokenise_s']} |",
-              f"| baseline: plain word TF-IDF, dense blocked top-5 (the shape of the earlier method) | "
-              f"{big['floor_plain_tfidf_top5_s']} |",
-              f"| features (folding, stems, TF-IDF, affairs, category) | {big['features_s']} |",
-              f"| **build_similar, all of the asset's work but the table write** | **{big['build_similar_s']}** |",
-              "", f"- peak memory of the benchmark process: {s['peak_rss_mb']} MB; load average at the end: "
-              f"{s.get('load_average', '–')}",
-              "- The top-5 search is exact: every innovation against every active one (n x n pairs, in "
-              "row blocks of bounded memory), so its time grows with the square of the innovations; the "
-              "scale-45 target needs candidate pruning (e.g. only pairs sharing a rare stem) before scoring.",
-              "- The hand-made set, the domain grouping of the generator's title objects and the synonym and "
-              "affair lexicons of `similar.py` were written by the same author, so the figures are optimistic. "
-              "Generated titles repeat their objects verbatim (\"Pencegahan Stunting\" in hundreds of titles), "
-              "which makes the generator evaluations easy; the hand-made needs, worded differently on purpose, "
-              "are the hard one. The generator draws the category independently of the title, so there the "
-              "category weight only adds noise; on the hand-made set it costs a little too (see above).", ""]
+        lines.append(
+            f"| bundled sample through the pipeline (labelled via the ground truth) | "
+            f"{s['sample']['labelled']:,} | **{s['sample']['precision_at_5']}** |"
+        )
+    lines += [
+        f"| generator domains, scale {scale} (seed 7) | {big['innovations']:,} | "
+        f"**{big['precision_at_5']}** |",
+        "",
+        "Hand-made set, what each feature adds (weights: affairs "
+        f"{s['weights']['affair']}, category {s['weights']['category']}): "
+        + "; ".join(f"{k} {v}" for k, v in hm.items())
+        + ".",
+        "",
+        f"Run time at scale {scale} ({big['innovations']:,} innovations, {big['stopped']:,} stopped; "
+        f"{big['rows']:,} suggestions):",
+        "",
+        "| step | seconds |",
+        "|---|---:|",
+        f"| floor: tokenising title and summary (pyarrow) | {big['floor_tokenise_s']} |",
+        f"| baseline: plain word TF-IDF, dense blocked top-5 (the shape of the earlier method) | "
+        f"{big['floor_plain_tfidf_top5_s']} |",
+        f"| features (folding, stems, TF-IDF, affairs, category) | {big['features_s']} |",
+        f"| **build_similar, all of the asset's work but the table write** | **{big['build_similar_s']}** |",
+        "",
+        f"- peak memory of the benchmark process: {s['peak_rss_mb']} MB; load average at the end: "
+        f"{s.get('load_average', '–')}",
+        "- The top-5 search is exact: every innovation against every active one (n x n pairs, in "
+        "row blocks of bounded memory), so its time grows with the square of the innovations; the "
+        "scale-45 target needs candidate pruning (e.g. only pairs sharing a rare stem) before scoring.",
+        "- The hand-made set, the domain grouping of the generator's title objects and the synonym and "
+        "affair lexicons of `similar.py` were written by the same author, so the figures are optimistic. "
+        'Generated titles repeat their objects verbatim ("Pencegahan Stunting" in hundreds of titles), '
+        "which makes the generator evaluations easy; the hand-made needs, worded differently on purpose, "
+        "are the hard one. The generator draws the category independently of the title, so there the "
+        "category weight only adds noise; on the hand-made set it costs a little too (see above).",
+        "",
+    ]
     return lines
 
 
@@ -150,23 +213,33 @@ def _pipeline_section(p: dict | None) -> list[str]:
     """The whole pipeline (bench_pipeline.py): one column per backend and scale."""
     if not p or not p.get("runs"):
         return []
-    runs = sorted(p["runs"].values(), key=lambda r: (r["scale"], r["backend"], not r.get("submissions", True)))
-    head = [f"{r['backend']}, scale {r['scale']}" + ("" if r.get("submissions", True) else ", no submissions")
-            for r in runs]
-    lines = ["## The whole pipeline, as a user runs it", "",
-             "`python -m benchmarks.bench_pipeline`: for each generated set (`jippnas generate --scale N --seed 7`) and "
-             "warehouse backend, a fresh warehouse and a fresh SQLite Dagster instance; the set's submissions stored with "
-             "`jippnas submit`; then `dagster asset materialize -m jippnas_orchestration.definitions --select '*'` with the "
-             "contract's variables. Wall time is the CLI command's; peak memory is the resident memory of its whole process "
-             "tree, sampled every 0.2 s from /proc (the PostgreSQL server is not counted); per step, the seconds between "
-             "STEP_START and STEP_SUCCESS in the run's event log and the tree's peak while the step ran. The machine has "
-             f"{p.get('cpus', 2)} cores shared with other work; the load average is given per run. Targets: scale 45 "
-             "<= 60 s and <= 2 GB; scale 300 <= 10 min and <= 8 GB on PostgreSQL. From scale 40 on the generator draws "
-             "titles from larger word pools (one agency then holds thousands of innovations that must stay apart), so "
-             "scale 45 and 300 are the same kind of world; below 40 it gives the same bytes as before. \"No "
-             "submissions\" runs materialize the sources alone; the others first store the set's whole update campaign "
-             "(about 0.2 submissions per source record) as pending, which `innovation_updates` then applies one by one.", "",
-             "| | " + " | ".join(head) + " |", "|---|" + "---:|" * len(runs)]
+    runs = sorted(
+        p["runs"].values(), key=lambda r: (r["scale"], r["backend"], not r.get("submissions", True))
+    )
+    head = [
+        f"{r['backend']}, scale {r['scale']}"
+        + ("" if r.get("submissions", True) else ", no submissions")
+        for r in runs
+    ]
+    lines = [
+        "## The whole pipeline, as a user runs it",
+        "",
+        "`python -m benchmarks.bench_pipeline`: for each generated set (`jippnas generate --scale N --seed 7`) and "
+        "warehouse backend, a fresh warehouse and a fresh SQLite Dagster instance; the set's submissions stored with "
+        "`jippnas submit`; then `dagster asset materialize -m jippnas_orchestration.definitions --select '*'` with the "
+        "contract's variables. Wall time is the CLI command's; peak memory is the resident memory of its whole process "
+        "tree, sampled every 0.2 s from /proc (the PostgreSQL server is not counted); per step, the seconds between "
+        "STEP_START and STEP_SUCCESS in the run's event log and the tree's peak while the step ran. The machine has "
+        f"{p.get('cpus', 2)} cores shared with other work; the load average is given per run. Targets: scale 45 "
+        "<= 60 s and <= 2 GB; scale 300 <= 10 min and <= 8 GB on PostgreSQL. From scale 40 on the generator draws "
+        "titles from larger word pools (one agency then holds thousands of innovations that must stay apart), so "
+        'scale 45 and 300 are the same kind of world; below 40 it gives the same bytes as before. "No '
+        "submissions\" runs materialize the sources alone; the others first store the set's whole update campaign "
+        "(about 0.2 submissions per source record) as pending, which `innovation_updates` then applies one by one.",
+        "",
+        "| | " + " | ".join(head) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
 
     def row(label, fn):
         cells = []
@@ -180,59 +253,135 @@ def _pipeline_section(p: dict | None) -> list[str]:
 
     row("source records", lambda r: r["source_records"])
     row("innovations (harmonized)", lambda r: r["rows"]["harmonized_innovations"])
-    row("generation of the set, s / peak MB", lambda r: f"{r['sample']['generation']['wall_s']} / "
-        f"{r['sample']['generation']['peak_mb']}")
-    row("submissions stored before the run (`jippnas submit`, s)", lambda r: f"{r['sample']['submissions']:,} "
-        f"({r['submit']['wall_s']} s)" if r.get("submissions", True) else "none")
-    row("**materialize, wall s**", lambda r: f"**{r['wall_s']}**" + (" (stopped, unfinished)" if r.get("timed_out") else "")
-        + (f" (exit {r['exit']})" if r["exit"] and not r.get("timed_out") else ""))
+    row(
+        "generation of the set, s / peak MB",
+        lambda r: f"{r['sample']['generation']['wall_s']} / {r['sample']['generation']['peak_mb']}",
+    )
+    row(
+        "submissions stored before the run (`jippnas submit`, s)",
+        lambda r: (
+            f"{r['sample']['submissions']:,} ({r['submit']['wall_s']} s)"
+            if r.get("submissions", True)
+            else "none"
+        ),
+    )
+    row(
+        "**materialize, wall s**",
+        lambda r: (
+            f"**{r['wall_s']}**"
+            + (" (stopped, unfinished)" if r.get("timed_out") else "")
+            + (f" (exit {r['exit']})" if r["exit"] and not r.get("timed_out") else "")
+        ),
+    )
     row("of which the Dagster run, s", lambda r: r["run_s"])
     row("of which the steps, s", lambda r: r["steps_s"])
-    row("**peak memory, MB**", lambda r: f"**{r['peak_mb']}**" if r["peak_mb"] is not None else None)
+    row(
+        "**peak memory, MB**", lambda r: f"**{r['peak_mb']}**" if r["peak_mb"] is not None else None
+    )
     row("target wall s / MB", lambda r: f"{r['target']['wall_s']} / {r['target']['peak_mb']}")
-    row("target met (time, memory)", lambda r: f"{'yes' if r['met']['wall'] else 'NO'}, "
-        f"{'yes' if r['met']['memory'] else 'NO'}")
-    row("load average before / after", lambda r: f"{round(r['load_before'], 1)} / {round(r['load_after'], 1)}")
-    row("matching precision / recall", lambda r: f"{round(r['checks']['entity_resolution_quality']['precision'], 5)} / "
-        f"{round(r['checks']['entity_resolution_quality']['recall'], 5)}")
+    row(
+        "target met (time, memory)",
+        lambda r: f"{'yes' if r['met']['wall'] else 'NO'}, {'yes' if r['met']['memory'] else 'NO'}",
+    )
+    row(
+        "load average before / after",
+        lambda r: f"{round(r['load_before'], 1)} / {round(r['load_after'], 1)}",
+    )
+    row(
+        "matching precision / recall",
+        lambda r: (
+            f"{round(r['checks']['entity_resolution_quality']['precision'], 5)} / "
+            f"{round(r['checks']['entity_resolution_quality']['recall'], 5)}"
+        ),
+    )
     row("matching step, ms per source record", lambda r: r["matching_ms_per_record"])
-    lines += ["", "Per step, seconds (peak MB of the process tree while it ran):", "",
-              "| step | " + " | ".join(head) + " |", "|---|" + "---:|" * len(runs)]
+    lines += [
+        "",
+        "Per step, seconds (peak MB of the process tree while it ran):",
+        "",
+        "| step | " + " | ".join(head) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
     order = []
     for r in runs:
         order += [s["step"] for s in r["steps"] if s["step"] not in order]
     for step in order:
-        row(f"`{step}`", lambda r, step=step: next(f"{s['s']} ({s['peak_mb'] if s['peak_mb'] is not None else '–'})" + (
-            "" if s["ok"] else " stopped while running" if s.get("unfinished") or r.get("timed_out") else " FAILED")
-                                                  for s in r["steps"] if s["step"] == step))
-    lines += ["", "Floors, measured in the same run on the same files and rows: reading the source files with the "
-              "fastest plain reader (no validation: KIPP cells with python-calamine, IGA pages with json.loads, InoLAN "
-              "with the faster of csv.reader and pyarrow.csv), and a plain bulk load of the landed raw rows into an empty "
-              "table (PostgreSQL: COPY FROM STDIN; SQLite: one executemany in one transaction), beside the source steps "
-              "that do read + validate + quarantine + land:", "",
-              "| | " + " | ".join(head) + " |", "|---|" + "---:|" * len(runs)]
+        row(
+            f"`{step}`",
+            lambda r, step=step: next(
+                f"{s['s']} ({s['peak_mb'] if s['peak_mb'] is not None else '–'})"
+                + (
+                    ""
+                    if s["ok"]
+                    else " stopped while running"
+                    if s.get("unfinished") or r.get("timed_out")
+                    else " FAILED"
+                )
+                for s in r["steps"]
+                if s["step"] == step
+            ),
+        )
+    lines += [
+        "",
+        "Floors, measured in the same run on the same files and rows: reading the source files with the "
+        "fastest plain reader (no validation: KIPP cells with python-calamine, IGA pages with json.loads, InoLAN "
+        "with the faster of csv.reader and pyarrow.csv), and a plain bulk load of the landed raw rows into an empty "
+        "table (PostgreSQL: COPY FROM STDIN; SQLite: one executemany in one transaction), beside the source steps "
+        "that do read + validate + quarantine + land:",
+        "",
+        "| | " + " | ".join(head) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
     for src in ("raw_kipp", "raw_iga", "raw_inolan"):
-        row(f"`{src}` step, s", lambda r, src=src: next(s["s"] for s in r["steps"] if s["step"] == src))
-        row(f"floor {src}: read s + bulk load s", lambda r, src=src: f"{r['floors']['read_s'][src]} + "
-            f"{r['floors']['copy_s'][src]}")
-    row("three source steps, s", lambda r: round(sum(s["s"] for s in r["steps"] if s["step"] in
-                                                     ("raw_kipp", "raw_iga", "raw_inolan")), 2))
-    row("floor total, s", lambda r: round(r["floors"]["read_s"]["total"] + r["floors"]["copy_s"]["total"], 2))
-    lines += ["", "Where the time goes (the three longest steps of each run, and what is outside the steps: starting the "
-              "CLI, importing, loading the definitions, the run's own bookkeeping):", ""]
+        row(
+            f"`{src}` step, s",
+            lambda r, src=src: next(s["s"] for s in r["steps"] if s["step"] == src),
+        )
+        row(
+            f"floor {src}: read s + bulk load s",
+            lambda r, src=src: f"{r['floors']['read_s'][src]} + {r['floors']['copy_s'][src]}",
+        )
+    row(
+        "three source steps, s",
+        lambda r: round(
+            sum(s["s"] for s in r["steps"] if s["step"] in ("raw_kipp", "raw_iga", "raw_inolan")), 2
+        ),
+    )
+    row(
+        "floor total, s",
+        lambda r: round(r["floors"]["read_s"]["total"] + r["floors"]["copy_s"]["total"], 2),
+    )
+    lines += [
+        "",
+        "Where the time goes (the three longest steps of each run, and what is outside the steps: starting the "
+        "CLI, importing, loading the definitions, the run's own bookkeeping):",
+        "",
+    ]
     for r, label in zip(runs, head):
         top = sorted(r["steps"], key=lambda s: -s["s"])[:3]
         outside = round(r["wall_s"] - r.get("steps_s", sum(s["s"] for s in r["steps"])), 1)
-        lines.append(f"- {label}: " + ", ".join(f"`{s['step']}` {s['s']} s ({100 * s['s'] / r['wall_s']:.0f}%)"
-                                                  for s in top) + f"; outside the steps {outside} s")
+        lines.append(
+            f"- {label}: "
+            + ", ".join(
+                f"`{s['step']}` {s['s']} s ({100 * s['s'] / r['wall_s']:.0f}%)" for s in top
+            )
+            + f"; outside the steps {outside} s"
+        )
     scales = {}
     for r in runs:
         if "matching_ms_per_record" in r and r["scale"] >= 45 and not r.get("timed_out"):
             scales.setdefault(r["backend"], {})[r["scale"]] = r["matching_ms_per_record"]
-    growth = [f"{b}: {v[max(v)] / v[min(v)]:.2f}x from scale {min(v)} to {max(v)}" for b, v in scales.items() if len(v) > 1]
+    growth = [
+        f"{b}: {v[max(v)] / v[min(v)]:.2f}x from scale {min(v)} to {max(v)}"
+        for b, v in scales.items()
+        if len(v) > 1
+    ]
     if growth:
-        lines += ["", "Matching cost per source record (the `innovation_source_map` step; bar: at most 1.3x from scale 45 "
-                  "to 300): " + "; ".join(growth) + "."]
+        lines += [
+            "",
+            "Matching cost per source record (the `innovation_source_map` step; bar: at most 1.3x from scale 45 "
+            "to 300): " + "; ".join(growth) + ".",
+        ]
     lines.append("")
     return lines
 

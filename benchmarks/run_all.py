@@ -29,7 +29,7 @@ def main() -> None:
     scaled_data()
     run("bench_matching_quality")
     run("bench_steps", "45")
-    run("bench_similar")   # reads the warehouse `make run` leaves, if any
+    run("bench_similar")  # reads the warehouse `make run` leaves, if any
     server = start_postgres()
     try:
         url = server.create_database("bench")
@@ -42,7 +42,9 @@ def main() -> None:
         server.stop()
     if "--skip-pipeline" not in sys.argv:
         run("bench_pipeline")  # starts its own PostgreSQL server
-        run("bench_submissions")  # scale 45: the backlog set-wise, one submission through submission_job
+        run(
+            "bench_submissions"
+        )  # scale 45: the backlog set-wise, one submission through submission_job
     render()
 
 

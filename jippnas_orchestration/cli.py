@@ -53,12 +53,21 @@ def _review(args: argparse.Namespace) -> int:
             return list_reviews(wh, sys.stdout, status=args.status, kind=args.kind)
         if args.action == "show":
             return show_review(wh, args.review_id, sys.stdout)
-        row = decide(wh, args.review_id, args.action, getattr(args, "target", None), by=args.by, note=args.note)
+        row = decide(
+            wh,
+            args.review_id,
+            args.action,
+            getattr(args, "target", None),
+            by=args.by,
+            note=args.note,
+        )
     except ReviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     chosen = row["agency_id"] or row["innovation_id"] or ""
-    print(f"{row['review_id']}: {row['decision']} {chosen} by {row['decided_by']} (applies from the next run)".rstrip())
+    print(
+        f"{row['review_id']}: {row['decision']} {chosen} by {row['decided_by']} (applies from the next run)".rstrip()
+    )
     return 0
 
 
@@ -80,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="write a deterministic sample of the three sources")
     gen.add_argument("outdir")
-    gen.add_argument("--scale", type=int, default=1, help="multiply volumes (30 gives ~160,000 source records)")
+    gen.add_argument(
+        "--scale", type=int, default=1, help="multiply volumes (30 gives ~160,000 source records)"
+    )
     gen.add_argument("--seed", type=int, default=2024)
     gen.set_defaults(func=_generate)
     sm = sub.add_parser("submit", help="store update submissions (JSON documents) as pending")
@@ -98,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     ls.add_argument("--kind", choices=["agency", "pair"])
     show = rv_sub.add_parser("show", help="one review with its records, candidates and evidence")
     show.add_argument("review_id")
-    for action, text in (("accept", "agency: take the best candidate; pair: one innovation"),
-                         ("reject", "agency: no agency fits; pair: two innovations, never merged"),
-                         ("assign", "agency: this AGENCY_ID; pair: both records to this INNOVATION_ID")):
+    for action, text in (
+        ("accept", "agency: take the best candidate; pair: one innovation"),
+        ("reject", "agency: no agency fits; pair: two innovations, never merged"),
+        ("assign", "agency: this AGENCY_ID; pair: both records to this INNOVATION_ID"),
+    ):
         p = rv_sub.add_parser(action, help=text)
         p.add_argument("review_id")
         if action == "assign":
@@ -108,8 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--by", help="who decides (default: the login name)")
         p.add_argument("--note", help="why, for the record")
     rv.set_defaults(func=_review)
-    ex = sub.add_parser("explain", help="one innovation's source records, match evidence, submissions and the "
-                                        "origin of each current value")
+    ex = sub.add_parser(
+        "explain",
+        help="one innovation's source records, match evidence, submissions and the "
+        "origin of each current value",
+    )
     ex.add_argument("innovation_id")
     ex.set_defaults(func=_explain)
     args = parser.parse_args(argv)

@@ -52,9 +52,11 @@ def in_campaign(submitted_at: object, campaign_start: date) -> bool:
 def score_row(row: dict, accepted_in_campaign: bool) -> dict:
     """The same rules as `score`, for one innovation (used when one submission is applied)."""
     missing = [f for f in REQUIRED_FIELDS if not is_present(row.get(f))]
-    return {"completeness": round((len(REQUIRED_FIELDS) - len(missing)) / len(REQUIRED_FIELDS), 4),
-            "missing_fields": ",".join(missing) or None,
-            "update_status": "updated" if accepted_in_campaign and not missing else "pending"}
+    return {
+        "completeness": round((len(REQUIRED_FIELDS) - len(missing)) / len(REQUIRED_FIELDS), 4),
+        "missing_fields": ",".join(missing) or None,
+        "update_status": "updated" if accepted_in_campaign and not missing else "pending",
+    }
 
 
 def campaign_innovations(accepted: pd.DataFrame, campaign_start: date) -> set[str]:
@@ -73,9 +75,13 @@ def score(harmonized: pd.DataFrame, accepted: pd.DataFrame, campaign_start: date
     present = pd.DataFrame({f: _present(out[f]) for f in REQUIRED_FIELDS})
     out["completeness"] = (present.sum(axis=1) / len(REQUIRED_FIELDS)).round(4).astype(float)
     missing = ~present
-    out["missing_fields"] = [",".join(f for f, m in zip(REQUIRED_FIELDS, row) if m) or None
-                             for row in missing.itertuples(index=False, name=None)]
-    updated = out["innovation_id"].isin(campaign_innovations(accepted, campaign_start)) & present.all(axis=1)
+    out["missing_fields"] = [
+        ",".join(f for f, m in zip(REQUIRED_FIELDS, row) if m) or None
+        for row in missing.itertuples(index=False, name=None)
+    ]
+    updated = out["innovation_id"].isin(
+        campaign_innovations(accepted, campaign_start)
+    ) & present.all(axis=1)
     out["update_status"] = updated.map({True: "updated", False: "pending"})
     return out
 
@@ -84,20 +90,37 @@ def agency_completeness(harmonized: pd.DataFrame) -> pd.DataFrame:
     """One row per agency with at least one innovation; kipp_* columns count the KIPP campaign alone."""
     h = harmonized.assign(
         _updated=(harmonized["update_status"] == "updated").astype(int),
-        _kipp=harmonized["sources"].fillna("").str.contains("KIPP").astype(int))
+        _kipp=harmonized["sources"].fillna("").str.contains("KIPP").astype(int),
+    )
     h["_kipp_updated"] = h["_kipp"] * h["_updated"]
     g = h.groupby("agency_id", sort=True)
-    out = pd.DataFrame({
-        "agency_name": g["agency_name"].first(), "agency_type": g["agency_type"].first(),
-        "province_code": g["province_code"].first(),
-        "innovations_total": g.size(), "innovations_updated": g["_updated"].sum(),
-        "completeness_mean": g["completeness"].mean().round(4),
-        "kipp_total": g["_kipp"].sum(), "kipp_updated": g["_kipp_updated"].sum(),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "agency_name": g["agency_name"].first(),
+            "agency_type": g["agency_type"].first(),
+            "province_code": g["province_code"].first(),
+            "innovations_total": g.size(),
+            "innovations_updated": g["_updated"].sum(),
+            "completeness_mean": g["completeness"].mean().round(4),
+            "kipp_total": g["_kipp"].sum(),
+            "kipp_updated": g["_kipp_updated"].sum(),
+        }
+    ).reset_index()
     out["innovations_pending"] = out["innovations_total"] - out["innovations_updated"]
     out["kipp_pending"] = out["kipp_total"] - out["kipp_updated"]
-    cols = ["agency_id", "agency_name", "agency_type", "province_code", "innovations_total", "innovations_updated",
-            "innovations_pending", "completeness_mean", "kipp_total", "kipp_updated", "kipp_pending"]
+    cols = [
+        "agency_id",
+        "agency_name",
+        "agency_type",
+        "province_code",
+        "innovations_total",
+        "innovations_updated",
+        "innovations_pending",
+        "completeness_mean",
+        "kipp_total",
+        "kipp_updated",
+        "kipp_pending",
+    ]
     return out[cols].astype({c: "int64" for c in cols if c.startswith(("innovations_", "kipp_"))})
 
 
@@ -108,16 +131,29 @@ def national_summary(harmonized: pd.DataFrame) -> pd.DataFrame:
 
     def add(dimension: str, value: str, part: pd.DataFrame) -> None:
         pending = part[part["update_status"] != "updated"]
-        rows.append({"dimension": dimension, "value": value, "innovations": len(part),
-                     "updated": int((part["update_status"] == "updated").sum()), "pending": len(pending),
-                     "agencies": int(part["agency_id"].nunique()),
-                     "agencies_with_pending": int(pending["agency_id"].nunique()),
-                     "completeness_mean": round(float(part["completeness"].mean()), 4) if len(part) else None})
+        rows.append(
+            {
+                "dimension": dimension,
+                "value": value,
+                "innovations": len(part),
+                "updated": int((part["update_status"] == "updated").sum()),
+                "pending": len(pending),
+                "agencies": int(part["agency_id"].nunique()),
+                "agencies_with_pending": int(pending["agency_id"].nunique()),
+                "completeness_mean": round(float(part["completeness"].mean()), 4)
+                if len(part)
+                else None,
+            }
+        )
 
     add("all", "all", harmonized)
     sources = harmonized["sources"].fillna("")
     for programme in PROGRAMMES:
-        add("programme", programme, harmonized[sources.str.split(",").map(lambda s, p=programme: p in s)])
+        add(
+            "programme",
+            programme,
+            harmonized[sources.str.split(",").map(lambda s, p=programme: p in s)],
+        )
     for agency_type, part in harmonized.groupby("agency_type", sort=True):
         add("agency_type", agency_type, part)
     return pd.DataFrame(rows)

@@ -45,24 +45,40 @@ def from_env(name: str) -> EnvVar | None:
 
 
 output_dir = from_env("JIPPNAS_OUTPUT_DIR")
-ASSET_MODULES = [assets.sources, assets.harmonization, assets.updates, assets.metrics, assets.publication,
-                 assets.reports]
+ASSET_MODULES = [
+    assets.sources,
+    assets.harmonization,
+    assets.updates,
+    assets.metrics,
+    assets.publication,
+    assets.reports,
+]
 defs = Definitions(
     assets=[*load_assets_from_modules(ASSET_MODULES), assets.updates.innovation_submissions],
     # every check defined in the asset folders, so a new one cannot be left out by hand
     asset_checks=load_asset_checks_from_modules(ASSET_MODULES),
     jobs=[refresh_all_job, submission_job, report_job],
-    sensors=[submission_sensor, report_after_failure_sensor, alert_on_run_failure_sensor,
-             alert_on_failed_check_sensor, publication_automation_sensor],
+    sensors=[
+        submission_sensor,
+        report_after_failure_sensor,
+        alert_on_run_failure_sensor,
+        alert_on_failed_check_sensor,
+        publication_automation_sensor,
+    ],
     schedules=[daily_refresh_schedule],
     # one process per run: steps are quick, and a process per step would cost ~3 s of imports each
     executor=in_process_executor,
     resources={
         "warehouse": WarehouseResource(url=from_env("JIPPNAS_WAREHOUSE_URL")),
-        "sources": SourcesResource(kipp=from_env("JIPPNAS_KIPP_SOURCE"), iga=from_env("JIPPNAS_IGA_SOURCE"),
-                                   inolan=from_env("JIPPNAS_INOLAN_SOURCE")),
+        "sources": SourcesResource(
+            kipp=from_env("JIPPNAS_KIPP_SOURCE"),
+            iga=from_env("JIPPNAS_IGA_SOURCE"),
+            inolan=from_env("JIPPNAS_INOLAN_SOURCE"),
+        ),
         "expectations": ExpectationsResource(output_dir=output_dir),
-        "output": OutputResource(output_dir=output_dir, public_base_url=from_env("JIPPNAS_PUBLIC_BASE_URL")),
+        "output": OutputResource(
+            output_dir=output_dir, public_base_url=from_env("JIPPNAS_PUBLIC_BASE_URL")
+        ),
         "campaign": CampaignResource(start=from_env("JIPPNAS_CAMPAIGN_START")),
         "alerts": AlertMailerResource(),  # JIPPNAS_ALERT_* read when an alert is sent: off while unset
     },

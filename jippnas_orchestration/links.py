@@ -25,7 +25,9 @@ def check_base_url(value: str | None, name: str = PUBLIC_BASE_URL_VAR) -> str | 
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{name}={value!r} is not an http(s):// URL (e.g. http://portal-data.example.go.id)")
+        raise ValueError(
+            f"{name}={value!r} is not an http(s):// URL (e.g. http://portal-data.example.go.id)"
+        )
     if parts.query or parts.fragment:
         raise ValueError(f"{name}={value!r} must not carry a query or fragment")
     return value.rstrip("/")

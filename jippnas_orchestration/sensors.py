@@ -28,8 +28,13 @@ from .submissions.watch import new_pending, run_key_for
 
 SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "30"))
 ALERT_SENSOR_INTERVAL_S = 30
-ACTIVE = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING,
-          DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+ACTIVE = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
 MAX_FAILED_IN_A_ROW = 3
 WAITING = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING]
 DECIDING_STEP = "innovation_change_log"  # the step that reads and claims the pending submissions
@@ -42,7 +47,8 @@ def _run_yet_to_decide(instance) -> str | None:
     statuses = [*WAITING, DagsterRunStatus.STARTED]
     since = datetime.now(timezone.utc) - timedelta(seconds=DEFER_AT_MOST_S)
     records = instance.get_run_records(
-        RunsFilter(job_name=submission_job.name, statuses=statuses, created_after=since), limit=5)
+        RunsFilter(job_name=submission_job.name, statuses=statuses, created_after=since), limit=5
+    )
     for run in (r.dagster_run for r in records):
         if run.step_keys_to_execute is not None and DECIDING_STEP not in run.step_keys_to_execute:
             continue  # e.g. a re-execution of the steps after it
@@ -54,74 +60,108 @@ def _run_yet_to_decide(instance) -> str | None:
     return None
 
 
-@sensor(job=submission_job, minimum_interval_seconds=SUBMISSION_SENSOR_INTERVAL_S,
-        default_status=DefaultSensorStatus.RUNNING,
-        description="Requests one run of innovation_change_log and everything downstream for each "
-                    "batch of new pending submissions (cursor: the last received_at, submission_id "
-                    "seen), unless a submission run has yet to start deciding (it will take them); "
-                    "asks again for submissions still pending once no submission run is active (a "
-                    "run that crashed).")
+@sensor(
+    job=submission_job,
+    minimum_interval_seconds=SUBMISSION_SENSOR_INTERVAL_S,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Requests one run of innovation_change_log and everything downstream for each "
+    "batch of new pending submissions (cursor: the last received_at, submission_id "
+    "seen), unless a submission run has yet to start deciding (it will take them); "
+    "asks again for submissions still pending once no submission run is active (a "
+    "run that crashed).",
+)
 def submission_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     wh = warehouse.get()
-    rows = wh.read_sql("SELECT submission_id, received_at FROM innovation_submissions WHERE state = 'pending'")
+    rows = wh.read_sql(
+        "SELECT submission_id, received_at FROM innovation_submissions WHERE state = 'pending'"
+    )
     fresh, cursor = new_pending(rows, context.cursor)
     if fresh:
         waiting = _run_yet_to_decide(context.instance)
         if waiting:  # a burst of submissions then costs one more run, not one per sensor tick
-            return SkipReason(f"{len(fresh)} new pending submissions: submission run "
-                              f"{waiting[:8]} has not begun deciding submissions and will take them")
+            return SkipReason(
+                f"{len(fresh)} new pending submissions: submission run "
+                f"{waiting[:8]} has not begun deciding submissions and will take them"
+            )
         context.update_cursor(cursor)
         return RunRequest(run_key=run_key_for(fresh), tags={"jippnas/submissions": str(len(fresh))})
     if rows.empty:
         return SkipReason("no pending submissions")
-    runs = context.instance.get_runs(RunsFilter(job_name=submission_job.name), limit=MAX_FAILED_IN_A_ROW)
+    runs = context.instance.get_runs(
+        RunsFilter(job_name=submission_job.name), limit=MAX_FAILED_IN_A_ROW
+    )
     if any(r.status in ACTIVE for r in runs):
-        return SkipReason(f"{len(rows)} pending submissions already requested; a submission run is active")
+        return SkipReason(
+            f"{len(rows)} pending submissions already requested; a submission run is active"
+        )
     if len(runs) == MAX_FAILED_IN_A_ROW and all(r.status == DagsterRunStatus.FAILURE for r in runs):
-        return SkipReason(f"{len(rows)} submissions pending, but the last {MAX_FAILED_IN_A_ROW} submission runs "
-                          "failed: not asking again until someone looks (see the alerts)")
+        return SkipReason(
+            f"{len(rows)} submissions pending, but the last {MAX_FAILED_IN_A_ROW} submission runs "
+            "failed: not asking again until someone looks (see the alerts)"
+        )
     last = runs[0].run_id[:8] if runs else "none"
-    return RunRequest(run_key=f"{run_key_for(list(rows['submission_id']))}-after-{last}",
-                      tags={"jippnas/submissions": str(len(rows)), "jippnas/stranded": "true"})
+    return RunRequest(
+        run_key=f"{run_key_for(list(rows['submission_id']))}-after-{last}",
+        tags={"jippnas/submissions": str(len(rows)), "jippnas/stranded": "true"},
+    )
 
 
-@run_failure_sensor(request_job=report_job, default_status=DefaultSensorStatus.RUNNING,
-                    description="After a failed run (a blocked gate included), rebuild the data-quality report so "
-                                "ministry staff see the failure.")
+@run_failure_sensor(
+    request_job=report_job,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="After a failed run (a blocked gate included), rebuild the data-quality report so "
+    "ministry staff see the failure.",
+)
 def report_after_failure_sensor(context: RunFailureSensorContext):
     if context.dagster_run.job_name == report_job.name:
         return SkipReason("the report run itself failed; not retrying in a loop")
     return RunRequest(run_key=f"report-after-{context.dagster_run.run_id}")
 
 
-@run_failure_sensor(name="alert_on_run_failure_sensor", default_status=DefaultSensorStatus.RUNNING,
-                    description="E-mails operators (JIPPNAS_ALERT_*) when a run fails or crashes.")
+@run_failure_sensor(
+    name="alert_on_run_failure_sensor",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="E-mails operators (JIPPNAS_ALERT_*) when a run fails or crashes.",
+)
 def alert_on_run_failure_sensor(context: RunFailureSensorContext, alerts: AlertMailerResource):
     run = context.dagster_run
     message = context.failure_event.message or ""
     steps = [e.step_key for e in context.get_step_failure_events()]
-    body = (f"Run {run.run_id} of job {run.job_name} failed.\n\n{message}\n\n"
-            + (f"Failed steps: {', '.join(steps)}\n" if steps else "")
-            + "".join(f"\n{e.step_key}: {e.event_specific_data.error.message.strip()}"
-                      for e in context.get_step_failure_events() if e.event_specific_data.error))
+    body = (
+        f"Run {run.run_id} of job {run.job_name} failed.\n\n{message}\n\n"
+        + (f"Failed steps: {', '.join(steps)}\n" if steps else "")
+        + "".join(
+            f"\n{e.step_key}: {e.event_specific_data.error.message.strip()}"
+            for e in context.get_step_failure_events()
+            if e.event_specific_data.error
+        )
+    )
     if not alerts.send(f"[JIPPNAS] run failed: {run.job_name} ({run.run_id[:8]})", body):
         return SkipReason("alerts not configured (JIPPNAS_ALERT_SMTP_HOST, JIPPNAS_ALERT_TO)")
     return None
 
 
-@sensor(minimum_interval_seconds=ALERT_SENSOR_INTERVAL_S, default_status=DefaultSensorStatus.RUNNING,
-        description="E-mails operators (JIPPNAS_ALERT_*) about every asset check that failed, gates included; "
-                    "the cursor is the last check evaluation seen.")
+@sensor(
+    minimum_interval_seconds=ALERT_SENSOR_INTERVAL_S,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="E-mails operators (JIPPNAS_ALERT_*) about every asset check that failed, gates included; "
+    "the cursor is the last check evaluation seen.",
+)
 def alert_on_failed_check_sensor(context: SensorEvaluationContext, alerts: AlertMailerResource):
     after = int(context.cursor) if context.cursor else None
     if after is None:  # first evaluation: start from now, do not mail the past
         latest = context.instance.get_event_records(
-            EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION), limit=1, ascending=False)
+            EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION),
+            limit=1,
+            ascending=False,
+        )
         context.update_cursor(str(latest[0].storage_id if latest else 0))
         return SkipReason("started watching check evaluations")
     records = context.instance.get_event_records(
         EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after),
-        limit=200, ascending=True)
+        limit=200,
+        ascending=True,
+    )
     if not records:
         return SkipReason("no new check evaluations")
     failed = [r for r in records if not r.event_log_entry.dagster_event.event_specific_data.passed]
@@ -130,17 +170,28 @@ def alert_on_failed_check_sensor(context: SensorEvaluationContext, alerts: Alert
         for r in failed:
             ev = r.event_log_entry.dagster_event.event_specific_data
             failures = ev.metadata.get("failures")
-            lines.append(f"- {ev.check_name} on {ev.asset_key.to_user_string()} ({ev.severity.value}), run "
-                         f"{r.event_log_entry.run_id}\n{failures.value if failures is not None else ''}")
-        names = sorted({r.event_log_entry.dagster_event.event_specific_data.check_name for r in failed})
-        alerts.send(f"[JIPPNAS] check failed: {', '.join(names)}", "Failed asset checks:\n\n" + "\n\n".join(lines))
+            lines.append(
+                f"- {ev.check_name} on {ev.asset_key.to_user_string()} ({ev.severity.value}), run "
+                f"{r.event_log_entry.run_id}\n{failures.value if failures is not None else ''}"
+            )
+        names = sorted(
+            {r.event_log_entry.dagster_event.event_specific_data.check_name for r in failed}
+        )
+        alerts.send(
+            f"[JIPPNAS] check failed: {', '.join(names)}",
+            "Failed asset checks:\n\n" + "\n\n".join(lines),
+        )
     context.update_cursor(str(records[-1].storage_id))
-    return SkipReason(f"{len(records)} check evaluations seen, {len(failed)} failed"
-                      + ("" if alerts.enabled() or not failed else "; alerts not configured"))
+    return SkipReason(
+        f"{len(records)} check evaluations seen, {len(failed)} failed"
+        + ("" if alerts.enabled() or not failed else "; alerts not configured")
+    )
 
 
 # Publishes a candidate someone materialized by hand once its gate passed (portal_innovations'
 # automation condition); never one whose blocking check failed.
 publication_automation_sensor = AutomationConditionSensorDefinition(
-    "publication_automation_sensor", target=AssetSelection.assets("portal_innovations"),
-    default_status=DefaultSensorStatus.RUNNING)
+    "publication_automation_sensor",
+    target=AssetSelection.assets("portal_innovations"),
+    default_status=DefaultSensorStatus.RUNNING,
+)

@@ -27,9 +27,11 @@ STOPPED = "berhenti"
 CATEGORY_WEIGHT = 0.2
 AFFAIR_WEIGHT = 0.7
 # Indonesian function words and words every innovation title uses: they say nothing about what it does
-STOPWORDS = frozenset("""dan di ke dari yang untuk dengan pada dalam oleh atau ini itu serta sebagai bagi
+STOPWORDS = frozenset(
+    """dan di ke dari yang untuk dengan pada dalam oleh atau ini itu serta sebagai bagi
 adalah akan agar juga tidak lebih melalui lewat secara tanpa berbasis via the of and for a an to in kab
-kota provinsi inovasi inovator diperbarui layan publik masyarakat program gerakan sistem""".split())
+kota provinsi inovasi inovator diperbarui layan publik masyarakat program gerakan sistem""".split()
+)
 # Spelling variants, abbreviations and synonyms of Indonesian public services, each group folded
 # onto the key (whole words or phrases, longest first, in one pass)
 SYNONYMS = {
@@ -39,7 +41,7 @@ SYNONYMS = {
     "ktp": "ktp-el|ktp el|e-ktp|ktp elektronik|kartu tanda penduduk|kartu tanda penduduk elektronik",
     "kartukeluarga": "kartu keluarga|kk",
     "adminduk": "administrasi kependudukan|adminduk|dukcapil|kependudukan dan pencatatan sipil|catatan sipil"
-                "|pencatatan sipil|kependudukan",
+    "|pencatatan sipil|kependudukan",
     "umkm": "usaha mikro kecil dan menengah|usaha mikro, kecil, dan menengah|usaha mikro|usaha kecil|ukm|ikm",
     "stunting": "anak kerdil|kerdil|tengkes",
     "rumahsakit": "rumah sakit|rsud|rsu",
@@ -63,7 +65,7 @@ SYNONYMS = {
 _FOLD = {v: k for k, vs in SYNONYMS.items() for v in vs.split("|")}
 _PHRASES = "|".join(map(re.escape, sorted(_FOLD, key=len, reverse=True)))
 _FOLD_RE = re.compile(r"\b(" + _PHRASES + r")\b")
-_E_PREFIX = re.compile(r"\be-(?=[a-z])")     # e-registrasi, e-sppt: the online form of a service
+_E_PREFIX = re.compile(r"\be-(?=[a-z])")  # e-registrasi, e-sppt: the online form of a service
 # the same, for RE2 (pyarrow), which finds in one pass the few texts that need folding
 _ANY_FOLD = r"\b(?:" + _PHRASES + r")\b|\be-[a-z]"
 # Government affairs (urusan pemerintahan, Permendagri 90/2019 nomenclature, grouped) and the words
@@ -71,11 +73,11 @@ _ANY_FOLD = r"\b(?:" + _PHRASES + r")\b|\be-[a-z]"
 # its own, so two innovations of one affair stay close even when they share no word.
 AFFAIR_TERMS = {
     "kesehatan": "sehat pasien obat puskesmas rumahsakit poliklinik klinik posyandu gizi stunting balita "
-                 "bumil hamil salin imunisasi vaksin dokter bidan perawat penyakit tuberkulosis "
-                 "ambulans bpjs jiwa darah rujuk medis sanitasi",
+    "bumil hamil salin imunisasi vaksin dokter bidan perawat penyakit tuberkulosis "
+    "ambulans bpjs jiwa darah rujuk medis sanitasi",
     "adminduk": "adminduk ktp akta kartukeluarga penduduk catat nik",
     "pendidikan": "sekolah didik siswa pelajar murid guru beasiswa literasi baca pustaka buku paud "
-                  "kejar paket belajar",
+    "kejar paket belajar",
     "sosial": "miskin lansia disabilitas terlantar bansos sosial",
     "pendapatan": "pajak pbb sppt retribusi samsat bayar nontunai tapping",
     "perizinan": "izin ptsp mpp berusaha nib gedung investasi modal",
@@ -101,17 +103,30 @@ def stem(word: str) -> str:
         w = w[:-3]
     elif w.endswith("an") and len(w) > 6:
         w = w[:-2]
-    for prefix, vowel_onset in (("meng", ""), ("peng", ""), ("meny", "s"), ("peny", "s"), ("mem", "p"),
-                                ("pem", "p"), ("men", "t"), ("pen", "t"), ("ber", ""), ("ter", ""),
-                                ("per", None), ("ke", ""), ("me", ""), ("pe", "")):
+    for prefix, vowel_onset in (
+        ("meng", ""),
+        ("peng", ""),
+        ("meny", "s"),
+        ("peny", "s"),
+        ("mem", "p"),
+        ("pem", "p"),
+        ("men", "t"),
+        ("pen", "t"),
+        ("ber", ""),
+        ("ter", ""),
+        ("per", None),
+        ("ke", ""),
+        ("me", ""),
+        ("pe", ""),
+    ):
         if w.startswith(prefix) and len(w) - len(prefix) >= 4:
-            rest = w[len(prefix):]
+            rest = w[len(prefix) :]
             if rest[0] in _VOWEL:
-                if vowel_onset is None:   # per- before a vowel is pe- + r (perawatan -> rawat)
+                if vowel_onset is None:  # per- before a vowel is pe- + r (perawatan -> rawat)
                     continue
                 rest = vowel_onset + rest
             elif prefix == "ke" and not word.endswith("an"):
-                break                     # ke- only with -an (kesehatan); keluarga, keliling stay
+                break  # ke- only with -an (kesehatan); keluarga, keliling stay
             return rest
     return w
 
@@ -121,6 +136,7 @@ class Words:
     """The meaningful words of a column of texts, one entry per occurrence: `doc` (position of the
     text), `stem` (code into `stems`) and `word` (code into `words`, as written once synonyms are
     folded)."""
+
     doc: np.ndarray
     stem: np.ndarray
     word: np.ndarray
@@ -128,7 +144,9 @@ class Words:
     words: np.ndarray
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"doc": self.doc, "word": self.words[self.word], "stem": self.stems[self.stem]})
+        return pd.DataFrame(
+            {"doc": self.doc, "word": self.words[self.word], "stem": self.stems[self.stem]}
+        )
 
 
 def words(texts: pd.Series) -> Words:
@@ -137,16 +155,23 @@ def words(texts: pd.Series) -> Words:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    t = pc.utf8_lower(pa.array(texts.astype(object).where(texts.notna(), "").astype(str).to_numpy(),
-                               pa.large_string()))
+    t = pc.utf8_lower(
+        pa.array(
+            texts.astype(object).where(texts.notna(), "").astype(str).to_numpy(), pa.large_string()
+        )
+    )
     todo = np.flatnonzero(pc.match_substring_regex(t, _ANY_FOLD).to_numpy(zero_copy_only=False))
     if len(todo):
         t = t.to_numpy(zero_copy_only=False)
-        t[todo] = [_E_PREFIX.sub("daring ", _FOLD_RE.sub(lambda m: _FOLD[m.group(1)], x)) for x in t[todo]]
+        t[todo] = [
+            _E_PREFIX.sub("daring ", _FOLD_RE.sub(lambda m: _FOLD[m.group(1)], x)) for x in t[todo]
+        ]
         t = pa.array(t, pa.large_string())
     lists = pc.split_pattern_regex(t, r"[^a-z0-9]+")
     flat, doc = pc.list_flatten(lists), pc.list_parent_indices(lists)
-    keep = pc.and_(pc.greater_equal(pc.utf8_length(flat), 3), pc.match_substring_regex(flat, "^[a-z]"))
+    keep = pc.and_(
+        pc.greater_equal(pc.utf8_length(flat), 3), pc.match_substring_regex(flat, "^[a-z]")
+    )
     stop = pa.array(sorted(STOPWORDS), pa.large_string())
     keep = pc.and_(keep, pc.invert(pc.is_in(flat, value_set=stop)))
     enc = pc.dictionary_encode(flat.filter(keep))
@@ -154,15 +179,20 @@ def words(texts: pd.Series) -> Words:
     word = enc.indices.to_numpy().astype(np.int64)
     stem_of_word, stems = pd.factorize(np.array([stem(w) for w in vocab], dtype=object), sort=True)
     useful = ~pd.Index(stems).isin(STOPWORDS)[stem_of_word][word]
-    return Words(doc.filter(keep).to_numpy()[useful], stem_of_word[word][useful], word[useful],
-                 np.asarray(stems, dtype=object), vocab)
+    return Words(
+        doc.filter(keep).to_numpy()[useful],
+        stem_of_word[word][useful],
+        word[useful],
+        np.asarray(stems, dtype=object),
+        vocab,
+    )
 
 
 @dataclass
 class Features:
-    matrix: sp.csr_matrix      # rows l2-normalised: text, affairs, category
-    terms: sp.csr_matrix       # rows' stems (binary), for the reason
-    vocabulary: np.ndarray     # stem of each term column, shown as its most frequent written form
+    matrix: sp.csr_matrix  # rows l2-normalised: text, affairs, category
+    terms: sp.csr_matrix  # rows' stems (binary), for the reason
+    vocabulary: np.ndarray  # stem of each term column, shown as its most frequent written form
     idf: np.ndarray
 
 
@@ -187,13 +217,19 @@ def features(df: pd.DataFrame) -> Features:
     affair.sum_duplicates()
     cats = pd.factorize(df["category"].fillna("").astype(str))[0]
     known = df["category"].notna().to_numpy()
-    cat = sp.csr_matrix((np.ones(known.sum(), dtype=np.float32), (np.flatnonzero(known), cats[known])),
-                        shape=(n, max(cats.max() + 1, 1)))
+    cat = sp.csr_matrix(
+        (np.ones(known.sum(), dtype=np.float32), (np.flatnonzero(known), cats[known])),
+        shape=(n, max(cats.max() + 1, 1)),
+    )
     matrix = _l2(sp.hstack([text, AFFAIR_WEIGHT * _l2(affair), CATEGORY_WEIGHT * cat]).tocsr())
     # the most frequent way a stem is written stands for it in the reason (ties: alphabetical)
     pairs, k = np.unique(w.stem * len(w.words) + w.word, return_counts=True)
-    shown = pd.DataFrame({"stem": pairs // len(w.words), "word": w.words[pairs % len(w.words)], "k": k})
-    shown = shown.sort_values(["stem", "k", "word"], ascending=[True, False, True]).drop_duplicates("stem")
+    shown = pd.DataFrame(
+        {"stem": pairs // len(w.words), "word": w.words[pairs % len(w.words)], "k": k}
+    )
+    shown = shown.sort_values(["stem", "k", "word"], ascending=[True, False, True]).drop_duplicates(
+        "stem"
+    )
     vocabulary = w.stems.copy()
     vocabulary[shown["stem"].to_numpy()] = shown["word"].to_numpy()
     terms = counts.copy()
@@ -217,7 +253,7 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
         return pd.DataFrame(columns=SIMILAR_COLUMNS)
     f = features(df)
     m = f.matrix
-    agency = pd.factorize(df["agency_id"].astype(str))[0]   # integer codes: fast to compare in bulk
+    agency = pd.factorize(df["agency_id"].astype(str))[0]  # integer codes: fast to compare in bulk
     category = df["category"].fillna("").astype(str).to_numpy()
     ids = df["innovation_id"].astype(str).to_numpy()
     # only active innovations can be suggested: the columns compared against are those alone
@@ -242,22 +278,36 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
         # one integer key per pair: the score as published (4 decimals), then the lower
         # innovation_id (candidates are in id order), so ties at the k-th place break on the id
         key = np.rint(sims * 10_000).astype(np.int64) * n + (n - 1 - np.arange(n))
-        best = np.argpartition(key, n - k, axis=1)[:, n - k:] if k < n \
+        best = (
+            np.argpartition(key, n - k, axis=1)[:, n - k :]
+            if k < n
             else np.tile(np.arange(n), (len(rows), 1))
+        )
         best_scores = np.rint(np.take_along_axis(sims, best, axis=1) * 10_000) / 10_000
         keep = best_scores >= MIN_SCORE
         pairs_i.append(np.repeat(rows, k)[keep.ravel()])
         pairs_j.append(cand[best[keep]])
         scores.append(best_scores[keep])
-    out = pd.DataFrame({"i": np.concatenate(pairs_i), "j": np.concatenate(pairs_j),
-                        "score": np.concatenate(scores).astype(float).round(4)})
+    out = pd.DataFrame(
+        {
+            "i": np.concatenate(pairs_i),
+            "j": np.concatenate(pairs_j),
+            "score": np.concatenate(scores).astype(float).round(4),
+        }
+    )
     # rank by score, ties by innovation_id (rows are in id order, so by position)
     out = out.sort_values(["i", "score", "j"], ascending=[True, False, True], kind="stable")
     out["rank"] = out.groupby("i").cumcount() + 1
     reasons = _reasons(f, out["i"].to_numpy(), out["j"].to_numpy(), category)
-    return pd.DataFrame({"innovation_id": ids[out["i"]], "similar_innovation_id": ids[out["j"]],
-                         "rank": out["rank"].to_numpy(), "score": out["score"].to_numpy(),
-                         "reason": reasons})
+    return pd.DataFrame(
+        {
+            "innovation_id": ids[out["i"]],
+            "similar_innovation_id": ids[out["j"]],
+            "rank": out["rank"].to_numpy(),
+            "score": out["score"].to_numpy(),
+            "reason": reasons,
+        }
+    )
 
 
 def _reasons(f: Features, left: np.ndarray, right: np.ndarray, category: np.ndarray) -> list[str]:
@@ -265,7 +315,7 @@ def _reasons(f: Features, left: np.ndarray, right: np.ndarray, category: np.ndar
     shared = f.terms[left].multiply(f.terms[right]).tocsr()
     out = []
     for r, (a, b) in enumerate(zip(left, right)):
-        terms = shared.indices[shared.indptr[r]:shared.indptr[r + 1]]
+        terms = shared.indices[shared.indptr[r] : shared.indptr[r + 1]]
         terms = terms[np.lexsort((terms, -f.idf[terms]))][:5]
         parts = ["kata sama: " + ", ".join(f.vocabulary[terms])] if len(terms) else []
         if category[a] and category[a] == category[b]:

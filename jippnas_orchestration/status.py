@@ -12,20 +12,34 @@ from .warehouse import Warehouse
 def print_status(out: TextIO) -> int:
     wh = Warehouse(settings.warehouse_url())
     print(f"warehouse: {wh.engine.url.render_as_string(hide_password=True)}", file=out)
-    for table in ("raw_kipp", "raw_iga", "raw_inolan", "rejected_source_rows", "harmonized_innovations",
-                  "innovation_submissions", "portal_innovations"):
+    for table in (
+        "raw_kipp",
+        "raw_iga",
+        "raw_inolan",
+        "rejected_source_rows",
+        "harmonized_innovations",
+        "innovation_submissions",
+        "portal_innovations",
+    ):
         print(f"  {table:<24} {wh.count(table) if wh.has_table(table) else '-':>8}", file=out)
     if wh.has_table("harmonized_innovations"):
-        kipp = wh.read_sql("SELECT update_status, COUNT(*) AS n, COUNT(DISTINCT agency_id) AS agencies "
-                           "FROM harmonized_innovations WHERE sources LIKE '%KIPP%' GROUP BY update_status")
+        kipp = wh.read_sql(
+            "SELECT update_status, COUNT(*) AS n, COUNT(DISTINCT agency_id) AS agencies "
+            "FROM harmonized_innovations WHERE sources LIKE '%KIPP%' GROUP BY update_status"
+        )
         by = {r.update_status: (int(r.n), int(r.agencies)) for r in kipp.itertuples()}
         total = sum(n for n, _ in by.values())
         upd, pend = by.get("updated", (0, 0)), by.get("pending", (0, 0))
-        print(f"KIPP campaign: {total} innovations; {upd[0]} updated; {pend[0]} pending from {pend[1]} agencies",
-              file=out)
+        print(
+            f"KIPP campaign: {total} innovations; {upd[0]} updated; {pend[0]} pending from {pend[1]} agencies",
+            file=out,
+        )
     manifest = settings.output_dir() / "portal" / "manifest.json"
     if manifest.exists():
         m = json.loads(manifest.read_text())
-        print(f"portal dataset: version {m.get('version')}, {m.get('row_count')} rows, "
-              f"published {m.get('published_at')}", file=out)
+        print(
+            f"portal dataset: version {m.get('version')}, {m.get('row_count')} rows, "
+            f"published {m.get('published_at')}",
+            file=out,
+        )
     return 0

@@ -20,17 +20,31 @@ ALSO_WRITTEN = {
 
 # shared tables: one writer per slice, the slice named by the values of these columns
 SLICED = {
-    "rejected_source_rows": (("source", "stage"), {
-        ("KIPP", "ingest"): "raw_kipp", ("IGA", "ingest"): "raw_iga", ("INOLAN", "ingest"): "raw_inolan",
-        ("KIPP", "resolve"): "staged_source_records", ("IGA", "resolve"): "staged_source_records",
-        ("INOLAN", "resolve"): "staged_source_records"}),
-    "quality_history": (("suite",), {
-        ("harmonized_innovations",): "harmonized_innovations", ("portal_candidate",): "portal_candidate"}),
+    "rejected_source_rows": (
+        ("source", "stage"),
+        {
+            ("KIPP", "ingest"): "raw_kipp",
+            ("IGA", "ingest"): "raw_iga",
+            ("INOLAN", "ingest"): "raw_inolan",
+            ("KIPP", "resolve"): "staged_source_records",
+            ("IGA", "resolve"): "staged_source_records",
+            ("INOLAN", "resolve"): "staged_source_records",
+        },
+    ),
+    "quality_history": (
+        ("suite",),
+        {
+            ("harmonized_innovations",): "harmonized_innovations",
+            ("portal_candidate",): "portal_candidate",
+        },
+    ),
 }
 
 # written by people or other systems, outside Dagster
-EXTERNAL = {"innovation_relinks": "people re-linking a source record to another innovation",
-            "review_decisions": "people deciding open reviews with `jippnas review`"}
+EXTERNAL = {
+    "innovation_relinks": "people re-linking a source record to another innovation",
+    "review_decisions": "people deciding open reviews with `jippnas review`",
+}
 
 
 def writers(table: str, asset_names: set[str]) -> set[str]:

@@ -66,8 +66,12 @@ def _sa_type(series: pd.Series) -> sa.types.TypeEngine:
     return sa.Text()
 
 
-def table_for(name: str, df: pd.DataFrame, metadata: sa.MetaData | None = None,
-              primary_key: Iterable[str] = ()) -> sa.Table:
+def table_for(
+    name: str,
+    df: pd.DataFrame,
+    metadata: sa.MetaData | None = None,
+    primary_key: Iterable[str] = (),
+) -> sa.Table:
     pk = set(primary_key)
     cols = [sa.Column(str(c), _sa_type(df[c]), primary_key=str(c) in pk) for c in df.columns]
     return sa.Table(_check_ident(name), metadata or sa.MetaData(), *cols)
@@ -77,7 +81,9 @@ def _executemany_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
     """One DBAPI executemany of plain tuples, each value put through its column type's bind
     processor: what SQLAlchemy's insert() stores, without its per-row dictionaries (4x faster)."""
     target = sa.Table(_check_ident(table), sa.MetaData(), autoload_with=conn)
-    if conn.dialect.paramstyle != "qmark":  # written for sqlite3; any other driver goes the long way
+    if (
+        conn.dialect.paramstyle != "qmark"
+    ):  # written for sqlite3; any other driver goes the long way
         conn.execute(target.insert(), df.astype(object).where(df.notna(), None).to_dict("records"))
         return
     columns = [target.c[str(name)] for name in df.columns]
@@ -89,7 +95,9 @@ def _executemany_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
         values.append([process(v) for v in column] if process else column)
     names = ", ".join(f'"{c.name}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{target.name}" ({names}) VALUES ({marks})', list(zip(*values)))
+    conn.exec_driver_sql(
+        f'INSERT INTO "{target.name}" ({names}) VALUES ({marks})', list(zip(*values))
+    )
 
 
 _NULL = "\\N"  # COPY's NULL marker; an unquoted empty field then stays an empty string
@@ -97,12 +105,14 @@ _NULL = "\\N"  # COPY's NULL marker; an unquoted empty field then stays an empty
 
 def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
     """PostgreSQL COPY FROM STDIN (CSV rendered by pandas' C writer)."""
-    text_cols = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    text_cols = [
+        c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+    ]
     if any((df[c] == _NULL).any() for c in text_cols):
         raise ValueError(f"{table}: a text value equals the COPY NULL marker {_NULL!r}")
     buf = io.StringIO(df.to_csv(index=False, header=False, na_rep=_NULL))
     collist = ", ".join(f'"{c}"' for c in df.columns)
-    sql = f'COPY "{table}" ({collist}) FROM STDIN WITH (FORMAT csv, NULL \'{_NULL}\')'
+    sql = f"COPY \"{table}\" ({collist}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         if hasattr(cur, "copy_expert"):  # psycopg2
@@ -123,7 +133,9 @@ class Warehouse:
     def __init__(self, url: str):
         self.url = url
         self.engine = engine_for(url)
-        self.read_engine = engine_for(url, for_writes=False) if url.startswith("sqlite") else self.engine
+        self.read_engine = (
+            engine_for(url, for_writes=False) if url.startswith("sqlite") else self.engine
+        )
 
     @property
     def is_postgres(self) -> bool:
@@ -139,7 +151,8 @@ class Warehouse:
                 where = self.engine.url.render_as_string(hide_password=True)
                 raise WarehouseUnavailable(
                     f"warehouse {where} became unavailable during a write; the transaction was rolled back, "
-                    f"nothing of it was committed; run again once the database is back ({exc.orig})") from exc
+                    f"nothing of it was committed; run again once the database is back ({exc.orig})"
+                ) from exc
             raise
 
     # ---- reads -------------------------------------------------------------------------
@@ -170,8 +183,13 @@ class Warehouse:
         else:
             _executemany_frame(conn, name, df)
 
-    def replace_table(self, name: str, df: pd.DataFrame, primary_key: Iterable[str] = (),
-                      conn: Connection | None = None) -> None:
+    def replace_table(
+        self,
+        name: str,
+        df: pd.DataFrame,
+        primary_key: Iterable[str] = (),
+        conn: Connection | None = None,
+    ) -> None:
         """Swap in a new version of a whole table in one transaction (load aside, then rename)."""
         if conn is None:
             with self.begin() as c:
@@ -186,10 +204,16 @@ class Warehouse:
         if self.is_postgres and primary_key:
             # the constraint keeps its staging name; rename it so the next swap can reuse it
             conn.exec_driver_sql(
-                f'ALTER TABLE "{name}" RENAME CONSTRAINT "{staging}_pkey" TO "{name}_pkey"')
+                f'ALTER TABLE "{name}" RENAME CONSTRAINT "{staging}_pkey" TO "{name}_pkey"'
+            )
 
-    def replace_rows(self, name: str, df: pd.DataFrame, where: Mapping[str, object],
-                     conn: Connection | None = None) -> None:
+    def replace_rows(
+        self,
+        name: str,
+        df: pd.DataFrame,
+        where: Mapping[str, object],
+        conn: Connection | None = None,
+    ) -> None:
         """Replace the slice of a shared table selected by `where` (e.g. one source's rejects)."""
         if conn is None:
             with self.begin() as c:

@@ -6,5 +6,12 @@ from .settings import CampaignResource, OutputResource
 from .sources import SourcesResource
 from .warehouse import WAREHOUSE_POOL, WarehouseResource
 
-__all__ = ["WAREHOUSE_POOL", "AlertMailerResource", "CampaignResource", "ExpectationsResource", "OutputResource",
-           "SourcesResource", "WarehouseResource"]
+__all__ = [
+    "WAREHOUSE_POOL",
+    "AlertMailerResource",
+    "CampaignResource",
+    "ExpectationsResource",
+    "OutputResource",
+    "SourcesResource",
+    "WarehouseResource",
+]

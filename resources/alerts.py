@@ -46,7 +46,9 @@ class AlertMailerResource(ConfigurableResource):
         port = int(self._setting("smtp_port", "SMTP_PORT") or 587)
         to = [a.strip() for a in self._setting("recipients", "TO").split(",") if a.strip()]
         tls_setting = self._setting("starttls", "SMTP_STARTTLS")
-        starttls = port != 25 if tls_setting is None else tls_setting.lower() in ("1", "true", "yes")
+        starttls = (
+            port != 25 if tls_setting is None else tls_setting.lower() in ("1", "true", "yes")
+        )
         msg = EmailMessage()
         msg["Subject"] = subject
         msg["From"] = self._setting("sender", "FROM") or f"jippnas@{host}"

@@ -16,8 +16,14 @@ class ExpectationsResource(ConfigurableResource):
 
     output_dir: Optional[str] = None
 
-    def validate(self, suite: str, df: pd.DataFrame, parameters: dict, key_column: str | None = "innovation_id",
-                 checksum: str | None = None):
+    def validate(
+        self,
+        suite: str,
+        df: pd.DataFrame,
+        parameters: dict,
+        key_column: str | None = "innovation_id",
+        checksum: str | None = None,
+    ):
         from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
 
         output = Path(self.output_dir) if self.output_dir else settings.output_dir()

@@ -26,7 +26,11 @@ class OutputResource(ConfigurableResource):
         return Path(self.output_dir) if self.output_dir else settings.output_dir()
 
     def base_url(self) -> str | None:
-        return links.check_base_url(self.public_base_url) if self.public_base_url else links.public_base_url()
+        return (
+            links.check_base_url(self.public_base_url)
+            if self.public_base_url
+            else links.public_base_url()
+        )
 
     def url(self, relative: str) -> str:
         """A link that opens `relative` (e.g. reports/index.html): over HTTP when served, else file://."""
@@ -44,4 +48,6 @@ class CampaignResource(ConfigurableResource):
         try:
             return date.fromisoformat(self.start.strip())
         except ValueError:
-            raise ValueError(f"JIPPNAS_CAMPAIGN_START={self.start!r} is not an ISO date (YYYY-MM-DD)") from None
+            raise ValueError(
+                f"JIPPNAS_CAMPAIGN_START={self.start!r} is not an ISO date (YYYY-MM-DD)"
+            ) from None

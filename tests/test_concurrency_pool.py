@@ -34,28 +34,52 @@ def windows(instance, run_id):
 
 
 def blocked(instance) -> bool:
-    return any("Step blocked by limit for pool warehouse" in (e.user_message or "")
-               for r in instance.get_runs() for e in instance.all_logs(r.run_id))
+    return any(
+        "Step blocked by limit for pool warehouse" in (e.user_message or "")
+        for r in instance.get_runs()
+        for e in instance.all_logs(r.run_id)
+    )
 
 
 def two_runs_at_once(tmp_path, home: Path, pooled: bool) -> list:
     """Run A is held inside its raw_kipp step (a failpoint) while run B starts; then A goes on."""
-    DagsterInstance.from_config(str(home)).dispose()  # set the storage up once, before two processes open it
-    env = dict(os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=f"sqlite:///{tmp_path / 'warehouse.sqlite'}",
-               JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"))
+    DagsterInstance.from_config(
+        str(home)
+    ).dispose()  # set the storage up once, before two processes open it
+    env = dict(
+        os.environ,
+        DAGSTER_HOME=str(home),
+        JIPPNAS_WAREHOUSE_URL=f"sqlite:///{tmp_path / 'warehouse.sqlite'}",
+        JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"),
+    )
     marker = home / "held"
 
     def start(selection, extra):
-        return subprocess.Popen([str(BIN / "dagster"), "asset", "materialize", "-m", "jippnas_orchestration.definitions",
-                                 "--select", selection], cwd=PROJECT_ROOT, env=dict(env, **extra),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            [
+                str(BIN / "dagster"),
+                "asset",
+                "materialize",
+                "-m",
+                "jippnas_orchestration.definitions",
+                "--select",
+                selection,
+            ],
+            cwd=PROJECT_ROOT,
+            env=dict(env, **extra),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     a = start(SELECTIONS[0], {"JIPPNAS_FAILPOINT": f"raw_kipp.landed:{marker}"})
     procs = [a]
     try:
         deadline = time.monotonic() + 300
         while not marker.exists():
-            assert a.poll() is None and time.monotonic() < deadline, a.stdout.read()[-3000:] if a.poll() else "slow"
+            assert a.poll() is None and time.monotonic() < deadline, (
+                a.stdout.read()[-3000:] if a.poll() else "slow"
+            )
             time.sleep(0.2)
         procs.append(start(SELECTIONS[1], {}))
         if pooled:  # B asks for the warehouse while A holds it: B waits
@@ -63,7 +87,7 @@ def two_runs_at_once(tmp_path, home: Path, pooled: bool) -> list:
                 while not blocked(instance):
                     assert procs[1].poll() is None and time.monotonic() < deadline
                     time.sleep(0.5)
-        else:       # no pool: B runs to its end while A is held
+        else:  # no pool: B runs to its end while A is held
             procs[1].wait(timeout=300)
         marker.with_name(marker.name + ".release").touch()
         for proc in procs:

@@ -15,7 +15,9 @@ from jippnas_orchestration.settings import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
 DOCKER = DEPLOY / "docker"
-SHIPPED_INSTANCES = sorted(DEPLOY.glob("*/dagster.yaml")) + [PROJECT_ROOT / ".dagster" / "dagster.yaml"]
+SHIPPED_INSTANCES = sorted(DEPLOY.glob("*/dagster.yaml")) + [
+    PROJECT_ROOT / ".dagster" / "dagster.yaml"
+]
 SERVICES = {"postgresql", "user_code", "webserver", "daemon", "static"}
 
 
@@ -36,8 +38,13 @@ def instance_env(pg_server, monkeypatch):
     """DAGSTER_PG_* for a fresh instance database, as the deployments pass them."""
     db = f"dagster_{uuid.uuid4().hex[:10]}"
     pg_server.create_database(db)
-    for key, value in {"HOST": "127.0.0.1", "PORT": str(pg_server.port), "USERNAME": pg_server.user,
-                       "PASSWORD": pg_server.password, "DB": db}.items():
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(pg_server.port),
+        "USERNAME": pg_server.user,
+        "PASSWORD": pg_server.password,
+        "DB": db,
+    }.items():
         monkeypatch.setenv(f"DAGSTER_PG_{key}", value)
 
 
@@ -49,13 +56,18 @@ def test_every_shipped_dagster_yaml_loads_as_an_instance(path, instance_env, tmp
     shutil.copy(path, home / "dagster.yaml")
     with DagsterInstance.from_config(str(home)) as instance:
         storage = type(instance.run_storage).__name__
-        assert storage == ("PostgresRunStorage" if path.parent.parent == DEPLOY else "SqliteRunStorage")
+        assert storage == (
+            "PostgresRunStorage" if path.parent.parent == DEPLOY else "SqliteRunStorage"
+        )
         assert instance.run_launcher is not None and instance.run_coordinator is not None
-        assert instance.get_runs() == []        # storage reachable and migrated
+        assert instance.get_runs() == []  # storage reachable and migrated
         if path.parent.name in ("docker", "stack"):
             assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
             assert instance.run_monitoring_enabled and instance.run_retries_enabled
-            assert instance.run_retries_max_retries == 1 and not instance.run_retries_retry_on_asset_or_op_failure
+            assert (
+                instance.run_retries_max_retries == 1
+                and not instance.run_retries_retry_on_asset_or_op_failure
+            )
             queue = instance.get_concurrency_config().run_queue_config
             assert queue.max_concurrent_runs == {"docker": 3, "stack": 1}[path.parent.name]
             assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
@@ -69,6 +81,7 @@ def test_every_shipped_dagster_yaml_loads_as_an_instance(path, instance_env, tmp
 
 
 # -- Docker -------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def compose():
@@ -87,7 +100,10 @@ def test_compose_runs_the_separated_services_with_healthchecks(compose):
     assert "dagster api grpc-health-check -p 4000" in _healthcheck(services["user_code"])
     assert "dagster-daemon liveness-check" in _healthcheck(services["daemon"])
     assert "/server_info" in _healthcheck(services["webserver"])
-    assert "/healthz" in _healthcheck(services["static"]) and "/healthz" in (DOCKER / "nginx.conf").read_text()
+    assert (
+        "/healthz" in _healthcheck(services["static"])
+        and "/healthz" in (DOCKER / "nginx.conf").read_text()
+    )
     assert services["webserver"]["entrypoint"][0] == "dagster-webserver"
     assert services["daemon"]["entrypoint"][:2] == ["dagster-daemon", "run"]
     for name in ("user_code", "webserver", "daemon"):
@@ -99,7 +115,9 @@ def test_compose_runs_the_separated_services_with_healthchecks(compose):
 def test_workspace_points_at_the_user_code_grpc_server(compose):
     server = _yaml(DOCKER / "workspace.yaml")["load_from"][0]["grpc_server"]
     assert server["host"] in compose["services"]
-    cmd = re.search(r"^CMD (\[.*?\])", (DOCKER / "Dockerfile.user_code").read_text(), re.S | re.M).group(1)
+    cmd = re.search(
+        r"^CMD (\[.*?\])", (DOCKER / "Dockerfile.user_code").read_text(), re.S | re.M
+    ).group(1)
     args = yaml.safe_load(cmd.replace("\\\n", " "))
     assert args[:3] == ["dagster", "api", "grpc"]
     assert args[args.index("-p") + 1] == str(server["port"])
@@ -126,11 +144,16 @@ def test_secrets_come_only_from_the_environment(compose):
     url = compose["services"]["user_code"]["environment"]["JIPPNAS_WAREHOUSE_URL"]
     assert "${JIPPNAS_WAREHOUSE_PASSWORD:?" in url
     # the UI process never holds the warehouse credentials
-    assert not any(k.startswith("JIPPNAS_") for k in compose["services"]["webserver"]["environment"])
+    assert not any(
+        k.startswith("JIPPNAS_") for k in compose["services"]["webserver"]["environment"]
+    )
     # .env.example names every variable the compose file reads, and fills in no password
-    example = dict(line.split("=", 1) for line in (DOCKER / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
-    used = set(re.findall(r"(?<!\$)\$\{(\w+)", text))   # $${...} is the container's own variable
+    example = dict(
+        line.split("=", 1)
+        for line in (DOCKER / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    used = set(re.findall(r"(?<!\$)\$\{(\w+)", text))  # $${...} is the container's own variable
     assert used <= set(example), used - set(example)
     assert all(not v for k, v in example.items() if "PASSWORD" in k)
     for path in DOCKER.glob("Dockerfile*"):
@@ -143,9 +166,10 @@ def test_images_run_as_non_root_with_the_pinned_versions(dockerfile):
     instructions = [line for line in text.splitlines() if line and not line.startswith((" ", "#"))]
     user = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert user and user[-1] not in ("root", "0")
-    assert instructions.index(f"USER {user[-1]}") > max(i for i, line in enumerate(instructions)
-                                                        if line.startswith("RUN "))
-    assert re.search(r"^FROM python:3\.11", text, re.M)   # pyproject: requires-python >=3.11,<3.12
+    assert instructions.index(f"USER {user[-1]}") > max(
+        i for i, line in enumerate(instructions) if line.startswith("RUN ")
+    )
+    assert re.search(r"^FROM python:3\.11", text, re.M)  # pyproject: requires-python >=3.11,<3.12
     installs = re.findall(r"pip install[^\n]*(?:\\\n[^\n]*)*", text)
     assert installs and all(re.search(r"-c \S*constraints\.txt", cmd) for cmd in installs)
     pins = _constraints()
@@ -165,7 +189,9 @@ def test_every_path_an_image_copies_exists(dockerfile):
 
 def test_dagster_and_its_libraries_move_together():
     pins = _constraints()
-    core = {pins[name] for name in ("dagster", "dagster-webserver", "dagster-graphql", "dagster-pipes")}
+    core = {
+        pins[name] for name in ("dagster", "dagster-webserver", "dagster-graphql", "dagster-pipes")
+    }
     libraries = {pins[name] for name in ("dagster-postgres", "dagster-docker", "dagster-k8s")}
     assert core == {"1.13.27"} and libraries == {"0.29.27"}
 
@@ -174,23 +200,96 @@ def test_dagster_and_its_libraries_move_together():
 
 # The keys the chart's values schema allows in the sections used here (its pydantic models forbid others).
 CHART_KEYS = {
-    "top": {"global", "postgresql", "generatePostgresqlPasswordSecret", "dagsterWebserver",
-            "dagster-user-deployments", "runLauncher", "dagsterDaemon", "concurrency", "telemetry",
-            "computeLogManager", "pythonLogs", "ingress", "serviceAccount", "retention", "imagePullSecrets"},
-    "global": {"postgresqlSecretName", "dagsterHome", "serviceAccountName", "celeryConfigSecretName"},
-    "postgresql": {"image", "enabled", "postgresqlHost", "postgresqlUsername", "postgresqlPassword",
-                   "postgresqlDatabase", "postgresqlParams", "postgresqlScheme", "service"},
-    "deployment": {"name", "image", "dagsterApiGrpcArgs", "codeServerArgs", "includeConfigInLaunchedRuns",
-                   "deploymentNamespace", "port", "replicaCount", "env", "envConfigMaps", "envSecrets",
-                   "annotations", "nodeSelector", "affinity", "tolerations", "podSecurityContext",
-                   "securityContext", "resources", "livenessProbe", "readinessProbe", "startupProbe", "labels",
-                   "volumeMounts", "volumes", "schedulerName", "initContainers", "sidecarContainers",
-                   "deploymentStrategy"},
-    "k8sRunLauncher": {"image", "imagePullPolicy", "jobNamespace", "loadInclusterConfig", "kubeconfigFile",
-                       "envConfigMaps", "envSecrets", "envVars", "volumeMounts", "volumes", "labels",
-                       "failPodOnRunFailure", "resources", "schedulerName", "securityContext", "runK8sConfig"},
-    "queuedRunCoordinator": {"maxConcurrentRuns", "tagConcurrencyLimits", "dequeueIntervalSeconds",
-                             "dequeueNumWorkers", "dequeueUseThreads", "blockOpConcurrencyLimitedRuns"},
+    "top": {
+        "global",
+        "postgresql",
+        "generatePostgresqlPasswordSecret",
+        "dagsterWebserver",
+        "dagster-user-deployments",
+        "runLauncher",
+        "dagsterDaemon",
+        "concurrency",
+        "telemetry",
+        "computeLogManager",
+        "pythonLogs",
+        "ingress",
+        "serviceAccount",
+        "retention",
+        "imagePullSecrets",
+    },
+    "global": {
+        "postgresqlSecretName",
+        "dagsterHome",
+        "serviceAccountName",
+        "celeryConfigSecretName",
+    },
+    "postgresql": {
+        "image",
+        "enabled",
+        "postgresqlHost",
+        "postgresqlUsername",
+        "postgresqlPassword",
+        "postgresqlDatabase",
+        "postgresqlParams",
+        "postgresqlScheme",
+        "service",
+    },
+    "deployment": {
+        "name",
+        "image",
+        "dagsterApiGrpcArgs",
+        "codeServerArgs",
+        "includeConfigInLaunchedRuns",
+        "deploymentNamespace",
+        "port",
+        "replicaCount",
+        "env",
+        "envConfigMaps",
+        "envSecrets",
+        "annotations",
+        "nodeSelector",
+        "affinity",
+        "tolerations",
+        "podSecurityContext",
+        "securityContext",
+        "resources",
+        "livenessProbe",
+        "readinessProbe",
+        "startupProbe",
+        "labels",
+        "volumeMounts",
+        "volumes",
+        "schedulerName",
+        "initContainers",
+        "sidecarContainers",
+        "deploymentStrategy",
+    },
+    "k8sRunLauncher": {
+        "image",
+        "imagePullPolicy",
+        "jobNamespace",
+        "loadInclusterConfig",
+        "kubeconfigFile",
+        "envConfigMaps",
+        "envSecrets",
+        "envVars",
+        "volumeMounts",
+        "volumes",
+        "labels",
+        "failPodOnRunFailure",
+        "resources",
+        "schedulerName",
+        "securityContext",
+        "runK8sConfig",
+    },
+    "queuedRunCoordinator": {
+        "maxConcurrentRuns",
+        "tagConcurrencyLimits",
+        "dequeueIntervalSeconds",
+        "dequeueNumWorkers",
+        "dequeueUseThreads",
+        "blockOpConcurrencyLimitedRuns",
+    },
 }
 
 
@@ -203,9 +302,13 @@ def test_helm_values_use_only_keys_the_chart_knows(values):
     deployments = values["dagster-user-deployments"]["deployments"]
     k8s = values["runLauncher"]["config"]["k8sRunLauncher"]
     queued = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
-    for section, keys in [("top", values), ("global", values["global"]), ("postgresql", values["postgresql"]),
-                          ("k8sRunLauncher", k8s), ("queuedRunCoordinator", queued)] + \
-                         [("deployment", d) for d in deployments]:
+    for section, keys in [
+        ("top", values),
+        ("global", values["global"]),
+        ("postgresql", values["postgresql"]),
+        ("k8sRunLauncher", k8s),
+        ("queuedRunCoordinator", queued),
+    ] + [("deployment", d) for d in deployments]:
         assert set(keys) <= CHART_KEYS[section], (section, set(keys) - CHART_KEYS[section])
 
 
@@ -233,21 +336,35 @@ def test_helm_values_external_postgres_user_code_and_k8s_runs(values):
     coordinator = values["dagsterDaemon"]["runCoordinator"]
     assert coordinator["enabled"] and coordinator["type"] == "QueuedRunCoordinator"
     assert coordinator["config"]["queuedRunCoordinator"]["maxConcurrentRuns"] > 0
-    assert values["dagsterDaemon"]["runMonitoring"]["enabled"] and values["dagsterDaemon"]["runRetries"]["enabled"]
+    assert (
+        values["dagsterDaemon"]["runMonitoring"]["enabled"]
+        and values["dagsterDaemon"]["runRetries"]["enabled"]
+    )
 
 
 def _chart_run_launcher_config(values: dict) -> dict:
     """The K8sRunLauncher config the chart renders into dagster.yaml (templates/helpers/instance)."""
     k8s = values["runLauncher"]["config"]["k8sRunLauncher"]
-    config = {"load_incluster_config": k8s["loadInclusterConfig"], "job_namespace": "jippnas",
-              "image_pull_policy": k8s["imagePullPolicy"], "service_account_name": "jippnas-dagster",
-              "dagster_home": "/opt/dagster/dagster_home", "instance_config_map": "jippnas-dagster-instance",
-              "postgres_password_secret": values["global"]["postgresqlSecretName"]}
+    config = {
+        "load_incluster_config": k8s["loadInclusterConfig"],
+        "job_namespace": "jippnas",
+        "image_pull_policy": k8s["imagePullPolicy"],
+        "service_account_name": "jippnas-dagster",
+        "dagster_home": "/opt/dagster/dagster_home",
+        "instance_config_map": "jippnas-dagster-instance",
+        "postgres_password_secret": values["global"]["postgresqlSecretName"],
+    }
     for key, name in [("envConfigMaps", "env_config_maps"), ("envSecrets", "env_secrets")]:
         if k8s.get(key):
             config[name] = [item["name"] for item in k8s[key]]
-    for key, name in [("envVars", "env_vars"), ("volumeMounts", "volume_mounts"), ("volumes", "volumes"),
-                      ("labels", "labels"), ("resources", "resources"), ("securityContext", "security_context")]:
+    for key, name in [
+        ("envVars", "env_vars"),
+        ("volumeMounts", "volume_mounts"),
+        ("volumes", "volumes"),
+        ("labels", "labels"),
+        ("resources", "resources"),
+        ("securityContext", "security_context"),
+    ]:
         if k8s.get(key):
             config[name] = k8s[key]
     if k8s.get("failPodOnRunFailure"):
@@ -265,19 +382,35 @@ def test_the_rendered_k8s_run_launcher_and_queue_config_satisfy_dagster(values):
     from dagster._core.instance.config import dagster_instance_config_schema
 
     queued = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
-    monitoring, retries = values["dagsterDaemon"]["runMonitoring"], values["dagsterDaemon"]["runRetries"]
+    monitoring, retries = (
+        values["dagsterDaemon"]["runMonitoring"],
+        values["dagsterDaemon"]["runRetries"],
+    )
     instance = {
-        "run_coordinator": {"module": "dagster.core.run_coordinator", "class": "QueuedRunCoordinator",
-                            "config": {"max_concurrent_runs": queued["maxConcurrentRuns"],
-                                       "tag_concurrency_limits": queued["tagConcurrencyLimits"],
-                                       "dequeue_interval_seconds": queued["dequeueIntervalSeconds"]}},
-        "run_monitoring": {"enabled": True, "start_timeout_seconds": monitoring["startTimeoutSeconds"],
-                           "poll_interval_seconds": monitoring["pollIntervalSeconds"],
-                           "max_resume_run_attempts": monitoring["maxResumeRunAttempts"]},
-        "run_retries": {"enabled": True, "max_retries": retries["maxRetries"],
-                        "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"]},
+        "run_coordinator": {
+            "module": "dagster.core.run_coordinator",
+            "class": "QueuedRunCoordinator",
+            "config": {
+                "max_concurrent_runs": queued["maxConcurrentRuns"],
+                "tag_concurrency_limits": queued["tagConcurrencyLimits"],
+                "dequeue_interval_seconds": queued["dequeueIntervalSeconds"],
+            },
+        },
+        "run_monitoring": {
+            "enabled": True,
+            "start_timeout_seconds": monitoring["startTimeoutSeconds"],
+            "poll_interval_seconds": monitoring["pollIntervalSeconds"],
+            "max_resume_run_attempts": monitoring["maxResumeRunAttempts"],
+        },
+        "run_retries": {
+            "enabled": True,
+            "max_retries": retries["maxRetries"],
+            "retry_on_asset_or_op_failure": retries["retryOnAssetOrOpFailure"],
+        },
         "concurrency": {"pools": {"default_limit": values["concurrency"]["pools"]["defaultLimit"]}},
         "telemetry": {"enabled": values["telemetry"]["enabled"]},
     }
-    result = process_config(convert_potential_field(dagster_instance_config_schema()).config_type, instance)
+    result = process_config(
+        convert_potential_field(dagster_instance_config_schema()).config_type, instance
+    )
     assert result.success, result.errors

@@ -36,16 +36,32 @@ pytestmark = pytest.mark.slow
 
 def cli(select: str, env: dict, failpoint: str | None = None, marker: Path | None = None):
     env = dict(env, **({"JIPPNAS_FAILPOINT": f"{failpoint}:{marker}"} if failpoint else {}))
-    return subprocess.Popen([str(BIN / "dagster"), "asset", "materialize", "-m", "jippnas_orchestration.definitions",
-                             "--select", select], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [
+            str(BIN / "dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "jippnas_orchestration.definitions",
+            "--select",
+            select,
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if proc.poll() is not None:
-            raise AssertionError(f"the run ended before reaching the failpoint:\n{proc.stdout.read()[-3000:]}")
+            raise AssertionError(
+                f"the run ended before reaching the failpoint:\n{proc.stdout.read()[-3000:]}"
+            )
         assert time.monotonic() < deadline, f"failpoint {path.name} not reached"
         time.sleep(0.1)
 
@@ -62,38 +78,56 @@ def sha(path: Path) -> str:
 def portal_view(wh: Warehouse, out: Path) -> dict:
     manifest = json.loads((out / "portal" / "manifest.json").read_text())
     table = wh.read_sql("SELECT * FROM portal_innovations ORDER BY innovation_id")
-    return {"manifest": manifest, "table_checksum": content_checksum(table),
-            "files": {n: sha(out / "portal" / n) for n in manifest["files"]},
-            "committed": wh.read_table("portal_publications")["version"].iloc[-1]}
+    return {
+        "manifest": manifest,
+        "table_checksum": content_checksum(table),
+        "files": {n: sha(out / "portal" / n) for n in manifest["files"]},
+        "committed": wh.read_table("portal_publications")["version"].iloc[-1],
+    }
 
 
 def agree(view: dict) -> bool:
     m = view["manifest"]
-    return (view["table_checksum"] == m["checksum"] and view["files"] == m["files"]
-            and view["committed"] == m["version"])
+    return (
+        view["table_checksum"] == m["checksum"]
+        and view["files"] == m["files"]
+        and view["committed"] == m["version"]
+    )
 
 
 def new_source_content(url: str, sample_dir: Path, label: str) -> None:
     """A change on the source side (a title), carried through the gates up to a validated candidate."""
     wh = Warehouse(url)
-    wh.execute("UPDATE merged_innovations SET title = :t WHERE innovation_id = "
-               "(SELECT MIN(innovation_id) FROM merged_innovations)", {"t": f"Judul {label}"})
-    assert run_pipeline(url, sample_dir, selection=[AssetKey("harmonized_innovations"),
-                                                    AssetKey("portal_candidate")]).success
+    wh.execute(
+        "UPDATE merged_innovations SET title = :t WHERE innovation_id = "
+        "(SELECT MIN(innovation_id) FROM merged_innovations)",
+        {"t": f"Judul {label}"},
+    )
+    assert run_pipeline(
+        url,
+        sample_dir,
+        selection=[AssetKey("harmonized_innovations"), AssetKey("portal_candidate")],
+    ).success
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(backend, request, tmp_path, sample_dir,
-                                                                            monkeypatch):
-    url = (f"sqlite:///{tmp_path / 'warehouse.sqlite'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_url"))
+def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
+    backend, request, tmp_path, sample_dir, monkeypatch
+):
+    url = (
+        f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
     out = tmp_path / "output"
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
     assert run_pipeline(url, sample_dir).success
     wh = Warehouse(url)
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=url, JIPPNAS_OUTPUT_DIR=str(out))
+    env = dict(
+        os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=url, JIPPNAS_OUTPUT_DIR=str(out)
+    )
     points = ["publish.archived", "publish.table_swapped", "publish.installed"]
     for i, point in enumerate(points if backend == "sqlite" else ["publish.table_swapped"]):
         before = portal_view(wh, out)
@@ -104,13 +138,18 @@ def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(backe
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         now = portal_view(wh, out)
-        if point == "publish.archived":       # nothing committed: the published version stands, whole
+        if point == "publish.archived":  # nothing committed: the published version stands, whole
             assert agree(now) and now == before
-        elif point == "publish.table_swapped":  # committed, files one version behind: the whole archive waits
+        elif (
+            point == "publish.table_swapped"
+        ):  # committed, files one version behind: the whole archive waits
             assert now["committed"] != before["committed"] and now["manifest"] == before["manifest"]
             archive = out / "portal_versions" / now["committed"]
-            assert json.loads((archive / "manifest.json").read_text())["checksum"] == now["table_checksum"]
-        else:                                   # switched: everything is the new version
+            assert (
+                json.loads((archive / "manifest.json").read_text())["checksum"]
+                == now["table_checksum"]
+            )
+        else:  # switched: everything is the new version
             assert agree(now) and now["committed"] != before["committed"]
         # the next run puts the files in step with the table and publishes the candidate
         code, log = finish(cli("portal_innovations", env))
@@ -121,7 +160,9 @@ def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(backe
         assert not list((out / "portal_versions").glob(".*"))  # nothing half-written left behind
 
 
-def test_postgres_restarted_during_a_run_leaves_no_table_half_written(tmp_path, sample_dir, monkeypatch):
+def test_postgres_restarted_during_a_run_leaves_no_table_half_written(
+    tmp_path, sample_dir, monkeypatch
+):
     server = start_postgres()  # its own server: the session's is shared with other tests
     try:
         url = server.create_database("drill")
@@ -129,39 +170,83 @@ def test_postgres_restarted_during_a_run_leaves_no_table_half_written(tmp_path, 
         monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
         assert run_pipeline(url, sample_dir).success
         wh = Warehouse(url)
-        wh.execute("UPDATE merged_innovations SET title = 'Judul baru' WHERE innovation_id = "
-                   "(SELECT MIN(innovation_id) FROM merged_innovations)")
-        tables = ["harmonized_innovations", "agency_completeness", "national_summary", "portal_candidate",
-                  "portal_innovations", "quality_history"]
-        before = {t: wh.read_sql(f'SELECT * FROM "{t}"').sort_values(list(wh.read_sql(
-            f'SELECT * FROM "{t}" LIMIT 0').columns[:2])).reset_index(drop=True) for t in tables}
+        wh.execute(
+            "UPDATE merged_innovations SET title = 'Judul baru' WHERE innovation_id = "
+            "(SELECT MIN(innovation_id) FROM merged_innovations)"
+        )
+        tables = [
+            "harmonized_innovations",
+            "agency_completeness",
+            "national_summary",
+            "portal_candidate",
+            "portal_innovations",
+            "quality_history",
+        ]
+        before = {
+            t: wh.read_sql(f'SELECT * FROM "{t}"')
+            .sort_values(list(wh.read_sql(f'SELECT * FROM "{t}" LIMIT 0').columns[:2]))
+            .reset_index(drop=True)
+            for t in tables
+        }
         home = tmp_path / "home"
         home.mkdir()
-        env = dict(os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=url, JIPPNAS_OUTPUT_DIR=str(out))
+        env = dict(
+            os.environ,
+            DAGSTER_HOME=str(home),
+            JIPPNAS_WAREHOUSE_URL=url,
+            JIPPNAS_OUTPUT_DIR=str(out),
+        )
         marker = tmp_path / "paused"
         proc = cli("harmonized_innovations*", env, "harmonized_innovations.before_commit", marker)
-        wait_for(marker, proc)    # the new table is written inside the open transaction
-        restart = _run_as_pg([_pg_tool("pg_ctl"), "-D", str(server.datadir), "-m", "fast", "-w", "-t", "60",
-                              "-l", str(server.datadir.parent / "log"), "restart"], check=False)
+        wait_for(marker, proc)  # the new table is written inside the open transaction
+        restart = _run_as_pg(
+            [
+                _pg_tool("pg_ctl"),
+                "-D",
+                str(server.datadir),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(server.datadir.parent / "log"),
+                "restart",
+            ],
+            check=False,
+        )
         assert restart.returncode == 0, restart.stderr
         marker.with_name(marker.name + ".release").touch()
         code, log = finish(proc)
         assert code != 0
-        assert "became unavailable during a write; the transaction was rolled back, nothing of it was committed" in log
+        assert (
+            "became unavailable during a write; the transaction was rolled back, nothing of it was committed"
+            in log
+        )
         for t in tables:
-            now = wh.read_sql(f'SELECT * FROM "{t}"').sort_values(list(before[t].columns[:2])).reset_index(drop=True)
+            now = (
+                wh.read_sql(f'SELECT * FROM "{t}"')
+                .sort_values(list(before[t].columns[:2]))
+                .reset_index(drop=True)
+            )
             assert now.equals(before[t]), t
-        assert wh.read_sql("SELECT tablename FROM pg_tables WHERE tablename LIKE '%%incoming'").empty
+        assert wh.read_sql(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE '%%incoming'"
+        ).empty
         code, log = finish(cli("harmonized_innovations*", env))
         assert code == 0, log[-3000:]
         assert "Judul baru" in set(wh.read_table("portal_innovations")["title"])
-        kipp = wh.read_sql("SELECT * FROM national_summary WHERE dimension = 'programme' AND value = 'KIPP'").iloc[0]
+        kipp = wh.read_sql(
+            "SELECT * FROM national_summary WHERE dimension = 'programme' AND value = 'KIPP'"
+        ).iloc[0]
         assert (kipp["innovations"], kipp["updated"], kipp["pending"]) == (973, 0, 973)
     finally:
         server.stop()
 
 
-def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(tmp_path, sample_dir, monkeypatch):
+def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(
+    tmp_path, sample_dir, monkeypatch
+):
     url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
     out = tmp_path / "output"
     home = tmp_path / "home"
@@ -169,8 +254,15 @@ def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(tmp_path, 
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
     with IgaServer(sample_dir / "iga") as iga:
         base = iga.url
-        env = dict(os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=url, JIPPNAS_OUTPUT_DIR=str(out),
-                   JIPPNAS_IGA_SOURCE=base, JIPPNAS_SOURCE_RETRY_DELAY_S="1", JIPPNAS_SOURCE_RETRIES="2")
+        env = dict(
+            os.environ,
+            DAGSTER_HOME=str(home),
+            JIPPNAS_WAREHOUSE_URL=url,
+            JIPPNAS_OUTPUT_DIR=str(out),
+            JIPPNAS_IGA_SOURCE=base,
+            JIPPNAS_SOURCE_RETRY_DELAY_S="1",
+            JIPPNAS_SOURCE_RETRIES="2",
+        )
         code, log = finish(cli("*", env))
         assert code == 0, log[-3000:]
     wh = Warehouse(url)
@@ -182,8 +274,13 @@ def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(tmp_path, 
     assert f"IGA: gave up on {base}/tahun after 5 tries" in log
     with DagsterInstance.from_config(str(home)) as instance:
         run = instance.get_runs(limit=1)[0]
-        retried = [e for e in instance.all_logs(run.run_id) if e.dagster_event and e.dagster_event.step_key == "raw_iga"
-                   and e.dagster_event.event_type_value == "STEP_UP_FOR_RETRY"]
+        retried = [
+            e
+            for e in instance.all_logs(run.run_id)
+            if e.dagster_event
+            and e.dagster_event.step_key == "raw_iga"
+            and e.dagster_event.event_type_value == "STEP_UP_FOR_RETRY"
+        ]
         assert len(retried) == 2  # the RetryPolicy's two retries (with backoff) after the first try
     assert wh.read_sql("SELECT * FROM raw_iga ORDER BY source_record_id").equals(raw_before)
     assert agree(portal_view(wh, out)) and portal_view(wh, out) == portal_before
@@ -191,37 +288,60 @@ def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(tmp_path, 
     code, log = finish(cli("data_quality_report", env))
     assert code == 0, log[-3000:]
     page = (out / "reports" / "index.html").read_text()
-    assert 'id="sumber-usang-iga"' in page and "Data IGA (Kemendagri) usang: pembacaan terakhir gagal" in page
+    assert (
+        'id="sumber-usang-iga"' in page
+        and "Data IGA (Kemendagri) usang: pembacaan terakhir gagal" in page
+    )
     assert f"IGA: gave up on {base}/tahun" in page and 'id="sumber-usang-kipp"' not in page
     assert json.loads((out / "reports" / "summary.json").read_text())["stale_sources"] == ["IGA"]
 
 
 def _submission(target, marker):
-    return {"submission_id": str(uuid.uuid4()),
-            "innovation": {"innovation_id": target["innovation_id"]}, "agency_id": target["agency_id"],
-            "submitted_by": {"name": "Uji", "email": "uji@example.go.id"},
-            "submitted_at": datetime.now(timezone.utc).isoformat(),
-            "changes": {"status": "berlanjut_tanpa_pengembangan", "outcomes": marker}}
+    return {
+        "submission_id": str(uuid.uuid4()),
+        "innovation": {"innovation_id": target["innovation_id"]},
+        "agency_id": target["agency_id"],
+        "submitted_by": {"name": "Uji", "email": "uji@example.go.id"},
+        "submitted_at": datetime.now(timezone.utc).isoformat(),
+        "changes": {"status": "berlanjut_tanpa_pengembangan", "outcomes": marker},
+    }
 
 
-def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(pg_url, sample_dir, tmp_path):
+def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(
+    pg_url, sample_dir, tmp_path
+):
     assert run_pipeline(pg_url, sample_dir).success
     wh = Warehouse(pg_url)
-    targets = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' "
-                          "ORDER BY innovation_id LIMIT 12")
+    targets = wh.read_sql(
+        "SELECT innovation_id, agency_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' "
+        "ORDER BY innovation_id LIMIT 12"
+    )
     home = tmp_path / "daemon_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
-    env = dict(os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=pg_url,
-               JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S="2", JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"))
+    env = dict(
+        os.environ,
+        DAGSTER_HOME=str(home),
+        JIPPNAS_WAREHOUSE_URL=pg_url,
+        JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S="2",
+        JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"),
+    )
     logs = tmp_path / "daemon.log"
 
     def start():
-        return subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], cwd=PROJECT_ROOT,
-                                env=env, stdout=logs.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=logs.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     docs = [_submission(t, f"hasil {i}") for i, t in enumerate(targets.to_dict("records"))]
-    DagsterInstance.from_config(str(home)).dispose()  # the instance's storage exists before two processes open it
+    DagsterInstance.from_config(
+        str(home)
+    ).dispose()  # the instance's storage exists before two processes open it
     first = start()
     second = None
     try:
@@ -230,32 +350,48 @@ def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(p
         with DagsterInstance.from_config(str(home)) as instance:
             deadline = time.monotonic() + 180
             while not instance.get_runs(RunsFilter(job_name="submission_job"), limit=1):
-                assert time.monotonic() < deadline and first.poll() is None, logs.read_text()[-3000:]
+                assert time.monotonic() < deadline and first.poll() is None, logs.read_text()[
+                    -3000:
+                ]
                 time.sleep(0.5)
-        os.kill(first.pid, signal.SIGKILL)   # the daemon dies; what it started carries on or not
+        os.kill(first.pid, signal.SIGKILL)  # the daemon dies; what it started carries on or not
         first.wait()
-        for d in docs[6:]:                    # more arrive while no daemon is watching
+        for d in docs[6:]:  # more arrive while no daemon is watching
             store_document(wh, d, "drill")
         second = start()
         ids = [d["submission_id"] for d in docs]
         deadline = time.monotonic() + 300
         while True:
-            states = wh.read_sql("SELECT submission_id, state FROM innovation_submissions WHERE submission_id IN :ids",
-                                 {"ids": tuple(ids)})
+            states = wh.read_sql(
+                "SELECT submission_id, state FROM innovation_submissions WHERE submission_id IN :ids",
+                {"ids": tuple(ids)},
+            )
             if (states["state"] == "accepted").sum() == len(ids):
                 break
-            assert time.monotonic() < deadline, f"{states['state'].value_counts().to_dict()}\n" + \
-                logs.read_text()[-3000:]
+            assert time.monotonic() < deadline, (
+                f"{states['state'].value_counts().to_dict()}\n" + logs.read_text()[-3000:]
+            )
             assert second.poll() is None, logs.read_text()[-3000:]
             time.sleep(1)
-        log = wh.read_sql("SELECT submission_id, field FROM innovation_change_log WHERE submission_id IN :ids",
-                          {"ids": tuple(ids)})
-        assert len(log) == 2 * len(ids) and log.groupby(["submission_id", "field"]).size().max() == 1
+        log = wh.read_sql(
+            "SELECT submission_id, field FROM innovation_change_log WHERE submission_id IN :ids",
+            {"ids": tuple(ids)},
+        )
+        assert (
+            len(log) == 2 * len(ids) and log.groupby(["submission_id", "field"]).size().max() == 1
+        )
         # and the innovations show them once the submission run that followed is through
         deadline = time.monotonic() + 300
         with DagsterInstance.from_config(str(home)) as instance:
-            while any(r.status not in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
-                      for r in instance.get_runs(RunsFilter(job_name="submission_job"))):
+            while any(
+                r.status
+                not in (
+                    DagsterRunStatus.SUCCESS,
+                    DagsterRunStatus.FAILURE,
+                    DagsterRunStatus.CANCELED,
+                )
+                for r in instance.get_runs(RunsFilter(job_name="submission_job"))
+            ):
                 assert time.monotonic() < deadline, logs.read_text()[-3000:]
                 time.sleep(1)
         h = wh.read_table("harmonized_innovations").set_index("innovation_id")

@@ -31,7 +31,9 @@ def test_other_seeds_differ_and_scale_grows(tmp_path):
     b = generate(tmp_path / "b", scale=2, seed=7)
     assert a["kipp_distinct"] == 973 and b["kipp_distinct"] == 2 * 973
     assert b["source_records"] > 1.9 * a["source_records"]
-    assert (tmp_path / "a" / "inolan.csv").read_bytes() != (tmp_path / "b" / "inolan.csv").read_bytes()
+    assert (tmp_path / "a" / "inolan.csv").read_bytes() != (
+        tmp_path / "b" / "inolan.csv"
+    ).read_bytes()
 
 
 def test_large_vocabulary_keeps_titles_of_one_agency_apart():
@@ -59,9 +61,14 @@ def test_large_scale_path_gives_consistent_sources_and_truth(tmp_path, monkeypat
     summary = generate(tmp_path, scale=2, seed=5)
     with (tmp_path / "ground_truth.csv").open() as fh:
         truth = list(csv.DictReader(fh))
-    assert len(truth) == summary["source_records"] - 10  # the 10 repeated and conflicting rows have no truth row of their own
-    iga_ids = [rec["id"] for page in (tmp_path / "iga").glob("*/page-*.json")
-               for rec in json.loads(page.read_text())["data"]]
+    assert (
+        len(truth) == summary["source_records"] - 10
+    )  # the 10 repeated and conflicting rows have no truth row of their own
+    iga_ids = [
+        rec["id"]
+        for page in (tmp_path / "iga").glob("*/page-*.json")
+        for rec in json.loads(page.read_text())["data"]
+    ]
     assert len(iga_ids) == summary["iga_records"]
     truth_iga = {t["source_record_id"] for t in truth if t["source"] == "IGA"}
     assert set(iga_ids) == truth_iga and len(truth_iga) == summary["iga_records"] - 4

@@ -6,8 +6,17 @@ from jippnas_orchestration.warehouse import Warehouse
 
 from .helpers import run_pipeline
 
-HARMONIZATION = ["raw_kipp", "raw_iga", "raw_inolan", "agencies", "staged_source_records",
-                 "innovation_source_map", "merged_innovations", "innovation_change_log", "harmonized_innovations"]
+HARMONIZATION = [
+    "raw_kipp",
+    "raw_iga",
+    "raw_inolan",
+    "agencies",
+    "staged_source_records",
+    "innovation_source_map",
+    "merged_innovations",
+    "innovation_change_log",
+    "harmonized_innovations",
+]
 
 
 def test_rerunning_leaves_the_crosswalk_unchanged(pg_url, sample_dir):
@@ -16,9 +25,13 @@ def test_rerunning_leaves_the_crosswalk_unchanged(pg_url, sample_dir):
     sel = [AssetKey(k) for k in HARMONIZATION]
     first = run_pipeline(pg_url, sample_dir, selection=sel)
     wh = Warehouse(pg_url)
-    map1 = wh.read_sql("SELECT source, source_record_id, innovation_id FROM innovation_source_map ORDER BY 1, 2")
+    map1 = wh.read_sql(
+        "SELECT source, source_record_id, innovation_id FROM innovation_source_map ORDER BY 1, 2"
+    )
     run_pipeline(pg_url, sample_dir, selection=sel)
-    map2 = wh.read_sql("SELECT source, source_record_id, innovation_id FROM innovation_source_map ORDER BY 1, 2")
+    map2 = wh.read_sql(
+        "SELECT source, source_record_id, innovation_id FROM innovation_source_map ORDER BY 1, 2"
+    )
     assert map1.equals(map2) and len(map1) > 5000
     assert set(wh.read_table("innovation_source_map")["assignment"]) == {"kept"}
     checks = first.get_asset_check_evaluations()

@@ -21,8 +21,11 @@ EMPTY_MAP = pd.DataFrame(columns=["source", "source_record_id", "innovation_id"]
 
 
 def harmonize_dir(d):
-    staged, rejected, rates, _ = build_staged(read_kipp(d / "kipp").records, read_iga(str(d / "iga")).records,
-                                           read_inolan(d / "inolan.csv").records)
+    staged, rejected, rates, _ = build_staged(
+        read_kipp(d / "kipp").records,
+        read_iga(str(d / "iga")).records,
+        read_inolan(d / "inolan.csv").records,
+    )
     mapped, _, _ = build_source_map(staged, EMPTY_MAP)
     return staged, rejected, mapped
 

@@ -13,8 +13,11 @@ ASSETS = [raw_kipp, raw_iga, raw_inolan]
 
 
 def _sources(sample_dir):
-    return SourcesResource(kipp=str(sample_dir / "kipp"), iga=str(sample_dir / "iga"),
-                           inolan=str(sample_dir / "inolan.csv"))
+    return SourcesResource(
+        kipp=str(sample_dir / "kipp"),
+        iga=str(sample_dir / "iga"),
+        inolan=str(sample_dir / "inolan.csv"),
+    )
 
 
 def _metadata(result, key):
@@ -23,15 +26,22 @@ def _metadata(result, key):
 
 
 def test_sample_rows_read_equal_landed_plus_rejected(warehouse_url, sample_dir):
-    result = materialize(ASSETS, resources={"warehouse": WarehouseResource(url=warehouse_url),
-                                            "sources": _sources(sample_dir)})
+    result = materialize(
+        ASSETS,
+        resources={
+            "warehouse": WarehouseResource(url=warehouse_url),
+            "sources": _sources(sample_dir),
+        },
+    )
     assert result.success
     wh = Warehouse(warehouse_url)
     rejected = wh.read_sql("SELECT source, COUNT(*) AS n FROM rejected_source_rows GROUP BY source")
     rejected = dict(zip(rejected["source"], rejected["n"]))
     for name, source in (("raw_kipp", "KIPP"), ("raw_iga", "IGA"), ("raw_inolan", "INOLAN")):
         meta = _metadata(result, name)
-        assert meta["rows_read"] == meta["rows_landed"] + meta["rows_rejected"] + meta["exact_repeats"]
+        assert (
+            meta["rows_read"] == meta["rows_landed"] + meta["rows_rejected"] + meta["exact_repeats"]
+        )
         assert wh.count(name) == meta["rows_landed"]
         assert rejected[source] == meta["rows_rejected"] > 0
         assert "preview" in meta and "@" not in meta["preview"]  # no e-mail addresses in the UI
@@ -49,11 +59,15 @@ def test_rematerializing_replaces_rather_than_appends(pg_url, sample_dir):
     assert (wh.count("raw_iga"), wh.count("rejected_source_rows")) == first
 
 
-def test_assets_on_a_postgres_backed_dagster_instance(pg_server, pg_url, sample_dir, tmp_path, monkeypatch):
+def test_assets_on_a_postgres_backed_dagster_instance(
+    pg_server, pg_url, sample_dir, tmp_path, monkeypatch
+):
     home = tmp_path / "pg_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
-    dagster_db = pg_server.create_database("dagster_storage_" + tmp_path.name[-8:].lower().replace("-", "_"))
+    dagster_db = pg_server.create_database(
+        "dagster_storage_" + tmp_path.name[-8:].lower().replace("-", "_")
+    )
     monkeypatch.setenv("DAGSTER_PG_HOST", "127.0.0.1")
     monkeypatch.setenv("DAGSTER_PG_PORT", str(pg_server.port))
     monkeypatch.setenv("DAGSTER_PG_USERNAME", pg_server.user)
@@ -61,8 +75,11 @@ def test_assets_on_a_postgres_backed_dagster_instance(pg_server, pg_url, sample_
     monkeypatch.setenv("DAGSTER_PG_DB", dagster_db.rsplit("/", 1)[1])
     with DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        result = materialize(ASSETS, instance=instance, resources={
-            "warehouse": WarehouseResource(url=pg_url), "sources": _sources(sample_dir)})
+        result = materialize(
+            ASSETS,
+            instance=instance,
+            resources={"warehouse": WarehouseResource(url=pg_url), "sources": _sources(sample_dir)},
+        )
         assert result.success
         runs = instance.get_runs()
         assert len(runs) == 1 and runs[0].run_id == result.run_id
@@ -71,8 +88,10 @@ def test_assets_on_a_postgres_backed_dagster_instance(pg_server, pg_url, sample_
 
 
 def test_unreachable_source_fails_the_asset_with_a_clear_message(sqlite_url, tmp_path):
-    resources = {"warehouse": WarehouseResource(url=sqlite_url),
-                 "sources": SourcesResource(kipp=str(tmp_path / "nope"))}
+    resources = {
+        "warehouse": WarehouseResource(url=sqlite_url),
+        "sources": SourcesResource(kipp=str(tmp_path / "nope")),
+    }
     result = materialize([raw_kipp], resources=resources, raise_on_error=False)
     assert not result.success
     error = result.get_step_failure_events()[0].event_specific_data.error

@@ -20,85 +20,146 @@ def groups(df, **kw):
 
 
 def test_a_newer_version_is_the_same_innovation():
-    df = recs([("KIPP", "1", "63.01", "Kartu Sehat Lansia"), ("IGA", "2", "63.01", "Kartu Sehat Lansia 2.0"),
-               ("IGA", "3", "63.01", "Kartu Sehat Lansia Versi 3"), ("IGA", "4", "63.01", "KARTU SEHAT LANSIA PLUS"),
-               ("INOLAN", "5", "63.01", "Kartu Sehat Lansia Jilid II"),
-               ("IGA", "6", "63.01", "SIGAP BUMIL (Siaga Persalinan Ibu Hamil) v2"),
-               ("KIPP", "7", "63.01", "SIGAP BUMIL: Siaga Persalinan Ibu Hamil")])
+    df = recs(
+        [
+            ("KIPP", "1", "63.01", "Kartu Sehat Lansia"),
+            ("IGA", "2", "63.01", "Kartu Sehat Lansia 2.0"),
+            ("IGA", "3", "63.01", "Kartu Sehat Lansia Versi 3"),
+            ("IGA", "4", "63.01", "KARTU SEHAT LANSIA PLUS"),
+            ("INOLAN", "5", "63.01", "Kartu Sehat Lansia Jilid II"),
+            ("IGA", "6", "63.01", "SIGAP BUMIL (Siaga Persalinan Ibu Hamil) v2"),
+            ("KIPP", "7", "63.01", "SIGAP BUMIL: Siaga Persalinan Ibu Hamil"),
+        ]
+    )
     assert groups(df) == [["1", "2", "3", "4", "5"], ["6", "7"]]
 
 
 def test_one_word_that_changes_the_meaning_keeps_innovations_apart():
-    df = recs([("KIPP", "1", "64.72", "Layanan Izin Masuk Pelabuhan Online"),
-               ("KIPP", "2", "64.72", "Layanan Izin Keluar Pelabuhan Online"),
-               ("IGA", "3", "64.72", "Posyandu Anak Ceria"), ("IGA", "4", "64.72", "Posyandu Lansia Ceria"),
-               ("IGA", "5", "64.72", "Bank Data Desa"), ("IGA", "6", "64.72", "Bank Dana Desa"),
-               ("IGA", "7", "64.72", "Ojek Sampah Pasar"), ("IGA", "8", "64.72", "Ojek Sampah Pantai")])
+    df = recs(
+        [
+            ("KIPP", "1", "64.72", "Layanan Izin Masuk Pelabuhan Online"),
+            ("KIPP", "2", "64.72", "Layanan Izin Keluar Pelabuhan Online"),
+            ("IGA", "3", "64.72", "Posyandu Anak Ceria"),
+            ("IGA", "4", "64.72", "Posyandu Lansia Ceria"),
+            ("IGA", "5", "64.72", "Bank Data Desa"),
+            ("IGA", "6", "64.72", "Bank Dana Desa"),
+            ("IGA", "7", "64.72", "Ojek Sampah Pasar"),
+            ("IGA", "8", "64.72", "Ojek Sampah Pantai"),
+        ]
+    )
     assert groups(df) == [["1"], ["2"], ["3"], ["4"], ["5"], ["6"], ["7"], ["8"]]
 
 
 def test_typos_in_several_words_and_in_the_leading_word_still_match():
-    df = recs([("KIPP", "1", "64.72", "Layanan Izin Keluar Pelabuhan Online"),
-               ("IGA", "2", "64.72", "Layanan Izin Kleuar Pelabuhan Onlien"),
-               ("IGA", "3", "64.72", "Lyanan Izin Keluar Pelabuhan Online"),
-               ("INOLAN", "4", "64.72", "Inovsai Layanan Izin Keluar Pelabuhan Online"),
-               ("IGA", "5", "64.72", "Pelabuhan Online Layanan Izin Keluar")])
+    df = recs(
+        [
+            ("KIPP", "1", "64.72", "Layanan Izin Keluar Pelabuhan Online"),
+            ("IGA", "2", "64.72", "Layanan Izin Kleuar Pelabuhan Onlien"),
+            ("IGA", "3", "64.72", "Lyanan Izin Keluar Pelabuhan Online"),
+            ("INOLAN", "4", "64.72", "Inovsai Layanan Izin Keluar Pelabuhan Online"),
+            ("IGA", "5", "64.72", "Pelabuhan Online Layanan Izin Keluar"),
+        ]
+    )
     assert groups(df) == [["1", "2", "3", "4", "5"]]
 
 
 def test_a_recurring_typo_is_still_a_typo_but_a_common_word_is_a_word():
     rows = [("IGA", f"w{i}", f"a{i}", "Gerobak Sampah Keliling") for i in range(6)]
-    rows += [("IGA", f"t{i}", f"a{i}", "Gerobak Smapah Keliling") for i in range(3)]  # swapped letters
+    rows += [
+        ("IGA", f"t{i}", f"a{i}", "Gerobak Smapah Keliling") for i in range(3)
+    ]  # swapped letters
     rows += [("IGA", f"g{i}", f"a{i}", "Gerobak Sayur Keliling") for i in range(6)]
     df = recs(rows)
     by_agency = match_records(df).clusters.groupby(df["agency_id"]).nunique()
-    assert by_agency[["a0", "a1", "a2"]].tolist() == [2, 2, 2]   # sampah+smapah together, sayur apart
+    assert by_agency[["a0", "a1", "a2"]].tolist() == [
+        2,
+        2,
+        2,
+    ]  # sampah+smapah together, sayur apart
 
 
 def test_acronyms_with_hyphens_and_mixed_case_are_acronyms():
     assert title_parts("SIPANDU-KIA").acronym == "sipandukia"
-    assert title_parts("e-SiMoNa - Sistem Monitoring Nelayan") == title_parts("Sistem Monitoring Nelayan (e-SiMoNa)")
+    assert title_parts("e-SiMoNa - Sistem Monitoring Nelayan") == title_parts(
+        "Sistem Monitoring Nelayan (e-SiMoNa)"
+    )
     assert title_parts("KARTU SEHAT (Kartu Sehat Anak Terpadu)").acronym == "kartusehat"
-    df = recs([("KIPP", "1", "52.01", "SIPANDU-KIA (Sistem Pelayanan Terpadu Kesehatan Ibu Anak)"),
-               ("IGA", "2", "52.01", "SIPANDU-KIA"), ("IGA", "3", "52.01", "Sistem Pelayanan Terpadu Kesehatan Ibu Anak"),
-               ("IGA", "4", "52.01", "SIPANDU (Sistem Pelayanan Terpadu)"), ("INOLAN", "5", "52.01", "sipandu")])
+    df = recs(
+        [
+            ("KIPP", "1", "52.01", "SIPANDU-KIA (Sistem Pelayanan Terpadu Kesehatan Ibu Anak)"),
+            ("IGA", "2", "52.01", "SIPANDU-KIA"),
+            ("IGA", "3", "52.01", "Sistem Pelayanan Terpadu Kesehatan Ibu Anak"),
+            ("IGA", "4", "52.01", "SIPANDU (Sistem Pelayanan Terpadu)"),
+            ("INOLAN", "5", "52.01", "sipandu"),
+        ]
+    )
     assert groups(df) == [["1", "2", "3"], ["4", "5"]]
 
 
 def test_an_acronym_alone_beside_two_innovations_goes_to_review_not_to_a_guess():
-    df = recs([("IGA", "1", "52.01", "SIMPEL"), ("IGA", "2", "52.01", "SIMPEL (Sistem Informasi Pelayanan)"),
-               ("KIPP", "3", "52.01", "SIMPEL (Sistem Pembayaran Retribusi Elektronik)")])
+    df = recs(
+        [
+            ("IGA", "1", "52.01", "SIMPEL"),
+            ("IGA", "2", "52.01", "SIMPEL (Sistem Informasi Pelayanan)"),
+            ("KIPP", "3", "52.01", "SIMPEL (Sistem Pembayaran Retribusi Elektronik)"),
+        ]
+    )
     result = match_records(df)
     assert len(set(result.clusters)) == 3
-    reviewed = {frozenset((r.a_source_record_id, r.b_source_record_id)) for r in result.review_pairs.itertuples()}
+    reviewed = {
+        frozenset((r.a_source_record_id, r.b_source_record_id))
+        for r in result.review_pairs.itertuples()
+    }
     assert frozenset(("1", "2")) in reviewed and frozenset(("1", "3")) in reviewed
     assert all(result.review_pairs["agency_id"] == "52.01")
 
 
 def test_people_decide_pairs_and_a_rejected_pair_never_merges_again():
-    df = recs([("IGA", "1", "52.01", "SIMPEL"), ("IGA", "2", "52.01", "SIMPEL (Sistem Informasi Pelayanan)"),
-               ("KIPP", "3", "52.01", "SIMPEL (Sistem Pembayaran Retribusi Elektronik)"),
-               ("KIPP", "4", "52.01", "Rumah Singgah Pasien"), ("IGA", "5", "52.01", "Rumah Singgah Pasien")])
+    df = recs(
+        [
+            ("IGA", "1", "52.01", "SIMPEL"),
+            ("IGA", "2", "52.01", "SIMPEL (Sistem Informasi Pelayanan)"),
+            ("KIPP", "3", "52.01", "SIMPEL (Sistem Pembayaran Retribusi Elektronik)"),
+            ("KIPP", "4", "52.01", "Rumah Singgah Pasien"),
+            ("IGA", "5", "52.01", "Rumah Singgah Pasien"),
+        ]
+    )
     accepted = {("IGA:1", "IGA:2")}
     rejected = {("IGA:5", "KIPP:4")}
     result = match_records(df, accepted_pairs=accepted, rejected_pairs=rejected)
-    assert groups(df, accepted_pairs=accepted, rejected_pairs=rejected) == [["1", "2"], ["3"], ["4"], ["5"]]
+    assert groups(df, accepted_pairs=accepted, rejected_pairs=rejected) == [
+        ["1", "2"],
+        ["3"],
+        ["4"],
+        ["5"],
+    ]
     assert result.rule[df["source_record_id"] == "2"].iloc[0] == "review decision"
-    asked = {(r.a_source + ":" + r.a_source_record_id, r.b_source + ":" + r.b_source_record_id)
-             for r in result.review_pairs.itertuples()}
+    asked = {
+        (r.a_source + ":" + r.a_source_record_id, r.b_source + ":" + r.b_source_record_id)
+        for r in result.review_pairs.itertuples()
+    }
     asked = {tuple(sorted(p)) for p in asked}
     assert not asked & (accepted | rejected)  # decided pairs are not asked again
-    assert ("IGA:2", "KIPP:3") in asked       # what is still open stays open
+    assert ("IGA:2", "KIPP:3") in asked  # what is still open stays open
 
 
 def test_match_evidence_names_the_rule():
-    df = recs([("KIPP", "1", "35.10", "Sekolah Lapang Iklim"), ("IGA", "2", "35.10", "Sekolah Lapang Iklim"),
-               ("IGA", "3", "35.10", "Sekolah Lapnag Iklim"), ("IGA", "4", "35.10", "Pasar Ikan Higienis")])
+    df = recs(
+        [
+            ("KIPP", "1", "35.10", "Sekolah Lapang Iklim"),
+            ("IGA", "2", "35.10", "Sekolah Lapang Iklim"),
+            ("IGA", "3", "35.10", "Sekolah Lapnag Iklim"),
+            ("IGA", "4", "35.10", "Pasar Ikan Higienis"),
+        ]
+    )
     r = match_records(df)
     rules = dict(zip(df["source_record_id"], r.rule))
     assert rules["4"] == "founding record"
     assert {rules["1"], rules["2"]} == {"founding record", "same title"}
-    assert rules["3"] == "title within typos" and 0 < r.score[df["source_record_id"] == "3"].iloc[0] < 1
+    assert (
+        rules["3"] == "title within typos"
+        and 0 < r.score[df["source_record_id"] == "3"].iloc[0] < 1
+    )
 
 
 def test_acronym_fits_its_words():
@@ -108,27 +169,40 @@ def test_acronym_fits_its_words():
 
 
 def test_joining_words_and_common_abbreviations_do_not_make_another_innovation():
-    df = recs([("KIPP", "1", "18.71", "Klinik Kesehatan Ibu dan Anak Terapung"),
-               ("IGA", "2", "18.71", "Klinik Kesehatan Ibu Anak Terapung"),
-               ("IGA", "3", "18.71", "Klinik KIA Terapung"),
-               ("INOLAN", "4", "18.71", "Gerai Adminduk di Pasar"), ("IGA", "5", "18.71", "Gerai Administrasi Kependudukan Pasar"),
-               ("IGA", "6", "18.71", "Gerai Admindk Pasar"),
-               ("IGA", "7", "18.71", "Gerai Adminduk ke Pasar"), ("IGA", "8", "18.71", "Gerai Adminduk dari Pasar")])
+    df = recs(
+        [
+            ("KIPP", "1", "18.71", "Klinik Kesehatan Ibu dan Anak Terapung"),
+            ("IGA", "2", "18.71", "Klinik Kesehatan Ibu Anak Terapung"),
+            ("IGA", "3", "18.71", "Klinik KIA Terapung"),
+            ("INOLAN", "4", "18.71", "Gerai Adminduk di Pasar"),
+            ("IGA", "5", "18.71", "Gerai Administrasi Kependudukan Pasar"),
+            ("IGA", "6", "18.71", "Gerai Admindk Pasar"),
+            ("IGA", "7", "18.71", "Gerai Adminduk ke Pasar"),
+            ("IGA", "8", "18.71", "Gerai Adminduk dari Pasar"),
+        ]
+    )
     assert groups(df) == [["1", "2", "3"], ["4", "5", "6"], ["7"], ["8"]]
 
 
 def test_large_agencies_are_blocked_by_word_pairs_without_losing_typo_twins(monkeypatch):
     import jippnas_orchestration.harmonize.matching as matching
 
-    monkeypatch.setattr(matching, "BIG_BLOCK", 5)          # take the blocking path with a small agency
-    monkeypatch.setattr(matching, "COMMON_BLOCK_KEY", 4)   # 'layanan' alone is too common to pair on
+    monkeypatch.setattr(matching, "BIG_BLOCK", 5)  # take the blocking path with a small agency
+    monkeypatch.setattr(matching, "COMMON_BLOCK_KEY", 4)  # 'layanan' alone is too common to pair on
     # every single word of the twins is common in this agency; only their word pairs are not
     others = ["Pajak", "Parkir", "Perizinan", "Pengaduan", "Persalinan", "Perpustakaan"]
-    rows = [("IGA", f"n{i}", "33.74", f"{w} {x} Terpadu") for i, w in enumerate(others)
-            for x in ("Siaga", "Bencana", "Kartu", "Pintar", "Layanan")]
+    rows = [
+        ("IGA", f"n{i}", "33.74", f"{w} {x} Terpadu")
+        for i, w in enumerate(others)
+        for x in ("Siaga", "Bencana", "Kartu", "Pintar", "Layanan")
+    ]
     rows = [(s, f"{r}-{k}", a, t) for k, (s, r, a, t) in enumerate(rows)]
-    rows += [("KIPP", "a1", "33.74", "Layanan Desa Siaga Bencana"), ("IGA", "a2", "33.74", "Layanan Dsea Siaga Bencana"),
-             ("KIPP", "b1", "33.74", "Layanan Kartu Pintar"), ("IGA", "b2", "33.74", "Layanan Kartu Pinter")]
+    rows += [
+        ("KIPP", "a1", "33.74", "Layanan Desa Siaga Bencana"),
+        ("IGA", "a2", "33.74", "Layanan Dsea Siaga Bencana"),
+        ("KIPP", "b1", "33.74", "Layanan Kartu Pintar"),
+        ("IGA", "b2", "33.74", "Layanan Kartu Pinter"),
+    ]
     found = groups(recs(rows))
     assert ["a1", "a2"] in found and ["b1", "b2"] in found
     assert all(len(g) == 1 for g in found if g[0].startswith("n"))
@@ -145,8 +219,11 @@ def test_worker_processes_give_the_same_clusters_rules_and_reviews():
     from jippnas_orchestration.sources.kipp import read_kipp
 
     sample = Path(__file__).resolve().parents[1] / "data" / "sample"
-    staged = build_staged(read_kipp(sample / "kipp").records, read_iga(str(sample / "iga")).records,
-                          read_inolan(sample / "inolan.csv").records)[0]
+    staged = build_staged(
+        read_kipp(sample / "kipp").records,
+        read_iga(str(sample / "iga")).records,
+        read_inolan(sample / "inolan.csv").records,
+    )[0]
     records = staged[["source", "source_record_id", "agency_id", "title"]]
     one = match_records(records, workers=1)
     # a person split one merged pair: the cannot-link must hold in the workers too
@@ -155,7 +232,10 @@ def test_worker_processes_give_the_same_clusters_rules_and_reviews():
     first = merged[merged == merged.iloc[0]].index[:2]
     rejected = {tuple(sorted(keys.loc[first]))}
     for kw in ({}, {"rejected_pairs": rejected}):
-        single, multi = match_records(records, workers=1, **kw), match_records(records, workers=2, **kw)
+        single, multi = (
+            match_records(records, workers=1, **kw),
+            match_records(records, workers=2, **kw),
+        )
         assert single.clusters.equals(multi.clusters)
         assert single.rule.equals(multi.rule) and single.score.equals(multi.score)
         assert single.review_pairs.equals(multi.review_pairs)

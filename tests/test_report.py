@@ -22,14 +22,24 @@ from jippnas_orchestration.warehouse import Warehouse
 from .helpers import run_pipeline
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HOSTILE = "<script>alert(1)</script>"
 
 
 def chromium(args, tmp_path):
     if not CHROMIUM:
-        pytest.fail("chromium is not installed: `make test` installs it (scripts/ensure_system_packages.sh)")
+        pytest.fail(
+            "chromium is not installed: `make test` installs it (scripts/ensure_system_packages.sh)"
+        )
     cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'chrome-profile'}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
@@ -40,14 +50,24 @@ def report(sample_dir, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('wh') / 'warehouse.sqlite'}"
     mp = pytest.MonkeyPatch()
     mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), Warehouse(url)) == 0
+    assert (
+        submit_files(
+            sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), Warehouse(url)
+        )
+        == 0
+    )
     result = run_pipeline(url, sample_dir)
     wh = Warehouse(url)
     meta = result.asset_materializations_for_node("data_quality_report")[0].metadata
     # an innovator typed markup into a title: it must render as text
-    victim = wh.read_sql("SELECT innovation_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' AND "
-                         "update_status = 'pending' ORDER BY innovation_id LIMIT 1").iloc[0, 0]
-    wh.execute("UPDATE harmonized_innovations SET title = :t WHERE innovation_id = :i", {"t": HOSTILE, "i": victim})
+    victim = wh.read_sql(
+        "SELECT innovation_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' AND "
+        "update_status = 'pending' ORDER BY innovation_id LIMIT 1"
+    ).iloc[0, 0]
+    wh.execute(
+        "UPDATE harmonized_innovations SET title = :t WHERE innovation_id = :i",
+        {"t": HOSTILE, "i": victim},
+    )
     page, _ = build_report(wh, out)
     yield wh, out, page, meta, victim
     mp.undo()
@@ -56,7 +76,9 @@ def report(sample_dir, tmp_path_factory):
 def test_asset_metadata_links_to_the_report(report):
     _, out, page, meta, _ = report
     assert meta["report"].value == page.resolve().as_uri()
-    assert "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum" == meta["headline"].value
+    assert (
+        "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum" == meta["headline"].value
+    )
 
 
 def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_dir):
@@ -67,8 +89,10 @@ def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_di
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
     headline = re.search(r'<p class="headline" id="headline">(.*?)</p>', dom).group(1)
     assert unescape(headline) == "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum"
-    figures = {k: unescape(re.search(rf'id="fig-{k}">(.*?)<', dom).group(1))
-               for k in ("total", "updated", "pending", "agencies")}
+    figures = {
+        k: unescape(re.search(rf'id="fig-{k}">(.*?)<', dom).group(1))
+        for k in ("total", "updated", "pending", "agencies")
+    }
     assert figures == {"total": "973", "updated": "843", "pending": "130", "agencies": "30"}
     assert "2.873 inovasi" in dom  # Indonesian thousands separator
     assert dom.count("<svg") >= 3 and "Gerbang mutu LULUS" in dom
@@ -93,8 +117,10 @@ def test_workbook_rows_match_the_pending_innovations(report):
     wb = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
     rows = list(wb[PENDING_SHEET].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    pending = wh.read_sql("SELECT innovation_id, agency_id, missing_fields FROM harmonized_innovations "
-                          "WHERE sources LIKE '%KIPP%' AND update_status = 'pending'")
+    pending = wh.read_sql(
+        "SELECT innovation_id, agency_id, missing_fields FROM harmonized_innovations "
+        "WHERE sources LIKE '%KIPP%' AND update_status = 'pending'"
+    )
     assert sorted(r[header.index("ID Inovasi")] for r in body) == sorted(pending["innovation_id"])
     by_id = {r[header.index("ID Inovasi")]: r for r in body}
     assert by_id[victim][header.index("Judul Inovasi")] == HOSTILE
@@ -108,7 +134,9 @@ def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     pdf = artifacts_dir / "data-quality-report.pdf"
     chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report[2].as_uri()], tmp_path)
     boxes = set(re.findall(rb"MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes()))
-    assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes)  # A4 in points
+    assert boxes and all(
+        abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes
+    )  # A4 in points
 
 
 def test_gate_results_link_to_their_data_docs_pages(report):
@@ -118,15 +146,23 @@ def test_gate_results_link_to_their_data_docs_pages(report):
     from .test_data_docs import serve
 
     _, out, page, _, _ = report
-    links = dict(re.findall(r'<a class="data-docs" data-suite="([^"]+)" href="([^"]+)"', page.read_text()))
+    links = dict(
+        re.findall(r'<a class="data-docs" data-suite="([^"]+)" href="([^"]+)"', page.read_text())
+    )
     assert sorted(links) == sorted(GATE_SUITES)
     with serve(out) as base:
         for suite, href in links.items():
             href = unescape(href)
-            assert not re.match(r"^[a-z]+:|^/", href), href  # relative, so any host or folder serves it
+            assert not re.match(r"^[a-z]+:|^/", href), (
+                href
+            )  # relative, so any host or folder serves it
             target = (page.parent / unquote(href)).resolve()
-            assert target.is_file() and target.is_relative_to((out / "data_docs" / "validations" / suite).resolve())
-            run_time = datetime.strptime(target.parent.name, "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=timezone.utc)
+            assert target.is_file() and target.is_relative_to(
+                (out / "data_docs" / "validations" / suite).resolve()
+            )
+            run_time = datetime.strptime(target.parent.name, "%Y%m%dT%H%M%S.%fZ").replace(
+                tzinfo=timezone.utc
+            )
             evaluated = datetime.fromisoformat(read_result(suite, out)["evaluated_at"])
             assert evaluated - timedelta(minutes=5) < run_time <= evaluated + timedelta(seconds=1)
             served = requests.get(urljoin(base + "reports/index.html", href), timeout=10)
@@ -134,8 +170,12 @@ def test_gate_results_link_to_their_data_docs_pages(report):
 
 
 # markup, attribute breakers and entities, as a source or an innovator might type them
-PAYLOADS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(2)>',
-            "' onmouseover='alert(3)", "&amp; &lt;b&gt; & <b>tebal</b>"]
+PAYLOADS = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(2)>',
+    "' onmouseover='alert(3)",
+    "&amp; &lt;b&gt; & <b>tebal</b>",
+]
 
 
 class _Dom(HTMLParser):
@@ -170,25 +210,41 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path):
     text = " | ".join(PAYLOADS)
     # a pending KIPP innovation with a strong suggestion: its title and agency, the suggestion's
     # title and reason
-    sugg = replication_suggestions(wh.read_table("harmonized_innovations"),
-                                   wh.read_table("similar_innovations"))
+    sugg = replication_suggestions(
+        wh.read_table("harmonized_innovations"), wh.read_table("similar_innovations")
+    )
     target = sugg[sugg["why"] == "pending"].iloc[0]
     agency = target["agency_id"]
     for table in ("harmonized_innovations", "agency_completeness"):
-        wh.execute(f"UPDATE {table} SET agency_name = :t WHERE agency_id = :a",
-                   {"t": text, "a": agency})
-    wh.execute("UPDATE harmonized_innovations SET title = :t WHERE innovation_id IN (:i, :s)",
-               {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]})
-    wh.execute("UPDATE similar_innovations SET reason = :t "
-               "WHERE innovation_id = :i AND similar_innovation_id = :s",
-               {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]})
+        wh.execute(
+            f"UPDATE {table} SET agency_name = :t WHERE agency_id = :a", {"t": text, "a": agency}
+        )
+    wh.execute(
+        "UPDATE harmonized_innovations SET title = :t WHERE innovation_id IN (:i, :s)",
+        {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]},
+    )
+    wh.execute(
+        "UPDATE similar_innovations SET reason = :t "
+        "WHERE innovation_id = :i AND similar_innovation_id = :s",
+        {"t": text, "i": target["innovation_id"], "s": target["similar_innovation_id"]},
+    )
     wh.execute("UPDATE rejected_source_rows SET reason = :t", {"t": text})
-    wh.execute("UPDATE innovation_submissions SET reason = :t WHERE state = 'rejected'",
-               {"t": text})
-    wh.execute("UPDATE match_review SET description = :t, evidence = :t WHERE status = 'open'",
-               {"t": text})
-    stale = [{"programme": "IGA", "asset": "raw_iga", "stale": True, "error": text,
-              "read_at": "2026-01-01T00:00:00+00:00", "failed_at": "2026-01-02T00:00:00+00:00"}]
+    wh.execute(
+        "UPDATE innovation_submissions SET reason = :t WHERE state = 'rejected'", {"t": text}
+    )
+    wh.execute(
+        "UPDATE match_review SET description = :t, evidence = :t WHERE status = 'open'", {"t": text}
+    )
+    stale = [
+        {
+            "programme": "IGA",
+            "asset": "raw_iga",
+            "stale": True,
+            "error": text,
+            "read_at": "2026-01-01T00:00:00+00:00",
+            "failed_at": "2026-01-02T00:00:00+00:00",
+        }
+    ]
     page, _ = build_report(wh, out, sources=stale)
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
     for html in (page.read_text(), dom):
@@ -199,11 +255,15 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path):
         assert not [(t, a) for t, a in parsed.elements if any(k.startswith("on") for k in a)]
         assert not [(t, a) for t, a in parsed.elements for v in a.values() if v and "alert(" in v]
         sections = {name: body.count(text) for name, body in parsed.text.items()}
-        for name in ("Pemutakhiran data inovasi KIPP", "Per instansi",
-                     "Inovasi KIPP yang belum dimutakhirkan, per instansi",
-                     "Inovasi serupa untuk direplikasi",
-                     "Baris sumber yang dikarantina", "Pencocokan rekaman sumber",
-                     "Pengajuan pemutakhiran yang ditolak"):
+        for name in (
+            "Pemutakhiran data inovasi KIPP",
+            "Per instansi",
+            "Inovasi KIPP yang belum dimutakhirkan, per instansi",
+            "Inovasi serupa untuk direplikasi",
+            "Baris sumber yang dikarantina",
+            "Pencocokan rekaman sumber",
+            "Pengajuan pemutakhiran yang ditolak",
+        ):
             assert sections.get(name), (name, sections)
     # the payload's <b> is text, and an entity in the source is shown as typed
     assert "<b>tebal</b>" not in page.read_text() and "&lt;b&gt;tebal&lt;/b&gt;" in page.read_text()

@@ -23,7 +23,9 @@ def test_settings_come_from_envvar_only_when_the_variable_is_set(monkeypatch):
 def test_the_schema_is_made_once_per_process_not_on_every_sensor_tick(sqlite_url, monkeypatch):
     calls = []
     real = resources.warehouse.ensure_schema
-    monkeypatch.setattr(resources.warehouse, "ensure_schema", lambda engine: calls.append(engine) or real(engine))
+    monkeypatch.setattr(
+        resources.warehouse, "ensure_schema", lambda engine: calls.append(engine) or real(engine)
+    )
     for _ in range(3):
         ctx = build_sensor_context(resources={"warehouse": WarehouseResource(url=sqlite_url)})
         assert isinstance(submission_sensor(ctx), SkipReason)
@@ -34,7 +36,9 @@ def test_the_schema_is_made_once_per_process_not_on_every_sensor_tick(sqlite_url
 
 def test_a_campaign_start_that_is_not_a_date_is_named():
     assert str(CampaignResource(start="2024-02-01").start_date()) == "2024-02-01"
-    with pytest.raises(ValueError, match="JIPPNAS_CAMPAIGN_START='1 Januari 2024' is not an ISO date"):
+    with pytest.raises(
+        ValueError, match="JIPPNAS_CAMPAIGN_START='1 Januari 2024' is not an ISO date"
+    ):
         CampaignResource(start="1 Januari 2024").start_date()
 
 
@@ -45,19 +49,24 @@ def test_bulk_writes_store_what_sqlalchemy_would_store_for_every_column_type(war
 
     from jippnas_orchestration.warehouse import Warehouse
 
-    df = pd.DataFrame({
-        "innovation_id": ["INV-1", "INV-2", "INV-3"],
-        "note": ["café, \"kutip\"\nbaris", None, ""],
-        "count": pd.array([3, None, 0], dtype="Int64"),
-        "flag": [True, False, True],
-        "score": [0.5, float("nan"), 1.0],
-        "at": [pd.Timestamp("2026-11-29 05:54:28.230793", tz="UTC"), pd.NaT,
-               pd.Timestamp("2024-07-12 03:00:00", tz="UTC")],
-    })
+    df = pd.DataFrame(
+        {
+            "innovation_id": ["INV-1", "INV-2", "INV-3"],
+            "note": ['café, "kutip"\nbaris', None, ""],
+            "count": pd.array([3, None, 0], dtype="Int64"),
+            "flag": [True, False, True],
+            "score": [0.5, float("nan"), 1.0],
+            "at": [
+                pd.Timestamp("2026-11-29 05:54:28.230793", tz="UTC"),
+                pd.NaT,
+                pd.Timestamp("2024-07-12 03:00:00", tz="UTC"),
+            ],
+        }
+    )
     wh = Warehouse(warehouse_url)
     wh.replace_table("bulk_roundtrip", df, primary_key=["innovation_id"])
     back = wh.read_sql("SELECT * FROM bulk_roundtrip ORDER BY innovation_id")
-    assert [None if pd.isna(v) else v for v in back["note"]] == ["café, \"kutip\"\nbaris", None, ""]
+    assert [None if pd.isna(v) else v for v in back["note"]] == ['café, "kutip"\nbaris', None, ""]
     assert [None if pd.isna(v) else int(v) for v in back["count"]] == [3, None, 0]
     assert [bool(v) for v in back["flag"]] == [True, False, True]
     assert pd.isna(back["score"][1]) and back["score"][0] == 0.5

@@ -21,10 +21,19 @@ NOW = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)
 
 
 def candidate(i: int) -> pd.DataFrame:
-    rows = [{c: None for c in PUBLIC_COLUMNS} | {"innovation_id": f"JIP-{k:010d}", "title": f"Inovasi {k} versi {i}",
-                                                 "agency_id": "35.10", "year_first": 2019, "completeness": 0.5,
-                                                 "summary": "Ringkasan; dengan \"kutip\"\nbaris baru", "sdgs": "3,10"}
-            for k in range(40)]
+    rows = [
+        {c: None for c in PUBLIC_COLUMNS}
+        | {
+            "innovation_id": f"JIP-{k:010d}",
+            "title": f"Inovasi {k} versi {i}",
+            "agency_id": "35.10",
+            "year_first": 2019,
+            "completeness": 0.5,
+            "summary": 'Ringkasan; dengan "kutip"\nbaris baru',
+            "sdgs": "3,10",
+        }
+        for k in range(40)
+    ]
     df = pd.DataFrame(rows)
     df["year_first"] = df["year_first"].astype("Int64")
     return df
@@ -32,8 +41,9 @@ def candidate(i: int) -> pd.DataFrame:
 
 def passed(wh: Warehouse, suite: str, checksum: str, at: datetime) -> None:
     """What a passing gate records (the gate itself is exercised in test_quality_gate and test_gate_binding)."""
-    outcome = ExpectationOutcome("expect_column_values_to_not_be_null", "title", True, 0, None,
-                                 dimension="completeness")
+    outcome = ExpectationOutcome(
+        "expect_column_values_to_not_be_null", "title", True, 0, None, dimension="completeness"
+    )
     history.record(wh, GateResult(suite, True, 40, at.isoformat(), [outcome], checksum=checksum))
 
 
@@ -45,7 +55,9 @@ def schedule() -> list[datetime]:
     return old + burst + recent
 
 
-def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restores(sqlite_url, tmp_path):
+def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restores(
+    sqlite_url, tmp_path
+):
     wh = Warehouse(sqlite_url)
     ensure_schema(wh.engine)
     out = tmp_path / "out"
@@ -67,9 +79,15 @@ def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restor
     assert os.readlink(out / "portal") == f"portal_versions/{versions[-1]}"
     # current and previous keep every file; the older ones keep Parquet and their manifest only
     for v in versions[-2:]:
-        assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {*FILES, "manifest.json"}
+        assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {
+            *FILES,
+            "manifest.json",
+        }
     for v in versions[19:-2]:
-        assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {"innovations.parquet", "manifest.json"}
+        assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {
+            "innovations.parquet",
+            "manifest.json",
+        }
     # every kept version restores, byte for byte what was published, table included
     for manifest, csv in [p for p in published if p[0]["version"] in left]:
         restored = restore(wh, out, manifest["version"])
@@ -79,13 +97,21 @@ def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restor
             assert (out / "portal" / name).exists()
         table = wh.read_sql("SELECT * FROM portal_innovations ORDER BY innovation_id")
         assert content_checksum(table) == manifest["checksum"]
-        assert json.loads((out / "portal" / "manifest.json").read_text())["version"] == manifest["version"]
+        assert (
+            json.loads((out / "portal" / "manifest.json").read_text())["version"]
+            == manifest["version"]
+        )
     # the same bound on the gates' history: per suite, the newest 30 and one a day for 90 days
     for suite in ("harmonized_innovations", "portal_candidate"):
         prune_quality(wh, out, suite, Retention(), NOW)
     kept = history.evaluations(wh)
-    assert kept.groupby("suite").size().to_dict() == {"harmonized_innovations": 31, "portal_candidate": 31}
-    assert set(kept[kept["suite"] == "portal_candidate"]["checksum"]) == {m["checksum"] for m, _ in published[19:]}
+    assert kept.groupby("suite").size().to_dict() == {
+        "harmonized_innovations": 31,
+        "portal_candidate": 31,
+    }
+    assert set(kept[kept["suite"] == "portal_candidate"]["checksum"]) == {
+        m["checksum"] for m, _ in published[19:]
+    }
 
 
 def test_retention_settings_come_from_the_environment(monkeypatch):
@@ -93,5 +119,7 @@ def test_retention_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("JIPPNAS_PORTAL_KEEP_DAYS", "7")
     assert Retention.from_env() == Retention(5, 7)
     monkeypatch.setenv("JIPPNAS_PORTAL_KEEP_VERSIONS", "lima")
-    with pytest.raises(ValueError, match="JIPPNAS_PORTAL_KEEP_VERSIONS='lima': expected a whole number"):
+    with pytest.raises(
+        ValueError, match="JIPPNAS_PORTAL_KEEP_VERSIONS='lima': expected a whole number"
+    ):
         Retention.from_env()

@@ -43,27 +43,49 @@ def test_output_is_deterministic(world):
 
 def test_an_obviously_similar_innovation_ranks_first():
     hm, _ = handmade_frame()
-    twin = pd.DataFrame([
-        {"innovation_id": "Z1", "agency_id": "Z", "title": "Layanan Lanjut Usia Online",
-         "summary": "Pendaftaran layanan bagi lanjut usia lewat aplikasi.", "category": "Kesehatan",
-         "status": None},
-        {"innovation_id": "Z2", "agency_id": "Y", "title": "Pelayanan Lansia Daring",
-         "summary": "Lansia mendaftar layanan secara daring.", "category": "Kesehatan", "status": None},
-    ])
+    twin = pd.DataFrame(
+        [
+            {
+                "innovation_id": "Z1",
+                "agency_id": "Z",
+                "title": "Layanan Lanjut Usia Online",
+                "summary": "Pendaftaran layanan bagi lanjut usia lewat aplikasi.",
+                "category": "Kesehatan",
+                "status": None,
+            },
+            {
+                "innovation_id": "Z2",
+                "agency_id": "Y",
+                "title": "Pelayanan Lansia Daring",
+                "summary": "Lansia mendaftar layanan secara daring.",
+                "category": "Kesehatan",
+                "status": None,
+            },
+        ]
+    )
     sim = build_similar(pd.concat([hm, twin], ignore_index=True))
     first = sim[(sim["innovation_id"] == "Z1") & (sim["rank"] == 1)].iloc[0]
     assert first["similar_innovation_id"] == "Z2"
     # the reason names what they share, as the texts write it, and the category
     assert "lansia" in first["reason"] and "daring" in first["reason"]
     assert "kategori sama: Kesehatan" in first["reason"]
-    assert sim[(sim["innovation_id"] == "Z2") & (sim["rank"] == 1)]["similar_innovation_id"].item() == "Z1"
+    assert (
+        sim[(sim["innovation_id"] == "Z2") & (sim["rank"] == 1)]["similar_innovation_id"].item()
+        == "Z1"
+    )
 
 
 def test_same_agency_and_stopped_innovations_are_never_suggested_even_when_identical():
-    df = pd.DataFrame({"innovation_id": ["A", "B", "C", "D"], "agency_id": ["1", "1", "2", "3"],
-                       "title": ["Bank Sampah Digital"] * 3 + ["Bank Sampah Sekolah"],
-                       "summary": None, "category": None,
-                       "status": [None, None, STOPPED, "berlanjut_dengan_pengembangan"]})
+    df = pd.DataFrame(
+        {
+            "innovation_id": ["A", "B", "C", "D"],
+            "agency_id": ["1", "1", "2", "3"],
+            "title": ["Bank Sampah Digital"] * 3 + ["Bank Sampah Sekolah"],
+            "summary": None,
+            "category": None,
+            "status": [None, None, STOPPED, "berlanjut_dengan_pengembangan"],
+        }
+    )
     sim = build_similar(df)
     assert sim[sim["innovation_id"] == "A"]["similar_innovation_id"].tolist() == ["D"]
     assert sim[sim["innovation_id"] == "C"]["similar_innovation_id"].tolist() == ["A", "B", "D"]
@@ -71,18 +93,37 @@ def test_same_agency_and_stopped_innovations_are_never_suggested_even_when_ident
     assert build_similar(everyone_stopped).empty and build_similar(df.iloc[:0]).empty
 
 
-@pytest.mark.parametrize("word, root", [
-    ("pendaftaran", "daftar"), ("kesehatan", "sehat"), ("pemasaran", "pasar"), ("penurunan", "turun"),
-    ("perawatan", "rawat"), ("pertanian", "tani"), ("pelayanan", "layan"), ("berobat", "obat"),
-    ("keluarga", "keluarga"), ("keliling", "keliling"), ("terbit", "terbit"), ("digital", "digital"),
-])
+@pytest.mark.parametrize(
+    "word, root",
+    [
+        ("pendaftaran", "daftar"),
+        ("kesehatan", "sehat"),
+        ("pemasaran", "pasar"),
+        ("penurunan", "turun"),
+        ("perawatan", "rawat"),
+        ("pertanian", "tani"),
+        ("pelayanan", "layan"),
+        ("berobat", "obat"),
+        ("keluarga", "keluarga"),
+        ("keliling", "keliling"),
+        ("terbit", "terbit"),
+        ("digital", "digital"),
+    ],
+)
 def test_stemmer_known_answers(word, root):
     assert stem(word) == root
 
 
 def test_words_fold_synonyms_and_drop_function_words():
-    w = words(pd.Series(["Antrian ONLINE di RSUD lewat HP", None,
-                         "Layanan Lanjut Usia;\nE-KTP dan e-Registrasi"])).frame()
+    w = words(
+        pd.Series(
+            [
+                "Antrian ONLINE di RSUD lewat HP",
+                None,
+                "Layanan Lanjut Usia;\nE-KTP dan e-Registrasi",
+            ]
+        )
+    ).frame()
     assert w[w["doc"] == 0]["word"].tolist() == ["antre", "daring", "rumahsakit", "ponsel"]
     assert w[w["doc"] == 1].empty
     assert w[w["doc"] == 2]["word"].tolist() == ["lansia", "ktp", "daring", "daftar"]
@@ -91,7 +132,7 @@ def test_words_fold_synonyms_and_drop_function_words():
 def test_handmade_evaluation_is_well_formed_and_met():
     hm, need = handmade_frame()
     counts = pd.Series(need).value_counts()
-    assert len(counts) >= 10 and (counts == 6).all()          # every query has five relevant answers
+    assert len(counts) >= 10 and (counts == 6).all()  # every query has five relevant answers
     assert not hm["title"].str.lower().duplicated().any()
     # measured 0.776 when written (docs/benchmarks.md); a change to the method must not lose ground
     assert precision_at_5(build_similar(hm), need, list(hm["innovation_id"])) >= 0.75
@@ -99,8 +140,12 @@ def test_handmade_evaluation_is_well_formed_and_met():
 
 def test_generator_domains_label_every_generated_title(world):
     df, label, sim = world
-    objects = gen_words.OBJECTS + gen_words.MORE_OBJECTS + gen_words.GENERIC_TITLES \
+    objects = (
+        gen_words.OBJECTS
+        + gen_words.MORE_OBJECTS
+        + gen_words.GENERIC_TITLES
         + [t for pair in gen_words.HARD_NEGATIVES for t in pair]
+    )
     assert [o for o in objects if domain_of(o) is None] == []
     assert all(label.values())
     assert precision_at_5(sim, label, list(df["innovation_id"])) >= 0.8

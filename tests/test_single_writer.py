@@ -18,10 +18,17 @@ from resources import WAREHOUSE_POOL
 from .helpers import run_pipeline
 
 NAME = r'"?([a-z_][a-z0-9_]*)"?'
-WRITES = [re.compile(p, re.I) for p in (rf"^\s*INSERT\s+INTO\s+{NAME}", rf"^\s*UPDATE\s+{NAME}",
-                                         rf"^\s*DELETE\s+FROM\s+{NAME}", rf"^\s*CREATE\s+TABLE\s+{NAME}",
-                                         rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?{NAME}",
-                                         rf"^\s*ALTER\s+TABLE\s+{NAME}")]
+WRITES = [
+    re.compile(p, re.I)
+    for p in (
+        rf"^\s*INSERT\s+INTO\s+{NAME}",
+        rf"^\s*UPDATE\s+{NAME}",
+        rf"^\s*DELETE\s+FROM\s+{NAME}",
+        rf"^\s*CREATE\s+TABLE\s+{NAME}",
+        rf"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?{NAME}",
+        rf"^\s*ALTER\s+TABLE\s+{NAME}",
+    )
+]
 RENAMED_TO = re.compile(rf"RENAME\s+TO\s+{NAME}", re.I)
 READS = re.compile(rf"\b(?:FROM|JOIN)\s+{NAME}", re.I)
 
@@ -40,7 +47,9 @@ class Recorder:
             sa.event.listen(eng, "before_cursor_execute", self._seen)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany):
-        params = list(getattr(context, "compiled_parameters", None) or []) if context is not None else []
+        params = (
+            list(getattr(context, "compiled_parameters", None) or []) if context is not None else []
+        )
         insert = POSITIONAL_INSERT.match(statement)
         if not params and insert and parameters:
             # a plain DBAPI executemany (the SQLite bulk load): name the positional values
@@ -72,7 +81,9 @@ def step_windows(instance, run_id):
 
 def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite_url, sample_dir):
     wh = Warehouse(sqlite_url)
-    ensure_schema(wh.engine)  # the persistent tables exist before the run: their DDL is set-up, not a write
+    ensure_schema(
+        wh.engine
+    )  # the persistent tables exist before the run: their DDL is set-up, not a write
     assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), wh) == 0
     instance = DagsterInstance.ephemeral()
     recorder = Recorder(sqlite_url)
@@ -94,8 +105,8 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
         step_asset[cd.node_def.name] = next(iter(cd.check_keys)).asset_key.to_user_string()
     asset_names = set(deps)
 
-    written = defaultdict(set)        # (table, slice) -> assets whose steps wrote it
-    read = defaultdict(set)           # step -> tables read
+    written = defaultdict(set)  # (table, slice) -> assets whose steps wrote it
+    read = defaultdict(set)  # step -> tables read
     unattributed = []
     for at, sql, params in recorder.statements:
         step = next((s for s, (a, b) in windows.items() if a <= at <= b), None)
@@ -105,7 +116,11 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
             if m:
                 targets.add(table_of(m.group(1)))
                 targets |= {table_of(n) for n in RENAMED_TO.findall(sql)}
-        reads = set() if targets else {table_of(n) for n in READS.findall(sql) if not n.startswith("sqlite_")}
+        reads = (
+            set()
+            if targets
+            else {table_of(n) for n in READS.findall(sql) if not n.startswith("sqlite_")}
+        )
         if not targets and not reads:
             continue
         if step is None:
@@ -114,15 +129,22 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
         for t in targets:
             if t in tables.SLICED:
                 columns, _ = tables.SLICED[t]
-                slices = {tuple(p.get(c) for c in columns) for p in params if all(c in p for c in columns)}
-                assert slices, f"{step}: write to shared table {t} without its slice columns: {sql[:120]}"
+                slices = {
+                    tuple(p.get(c) for c in columns) for p in params if all(c in p for c in columns)
+                }
+                assert slices, (
+                    f"{step}: write to shared table {t} without its slice columns: {sql[:120]}"
+                )
                 for sl in slices:
                     written[(t, sl)].add(step_asset[step])
             else:
                 written[(t, None)].add(step_asset[step])
         read[step] |= reads
     assert unattributed == []
-    assert ("harmonized_innovations", None) in written and ("innovation_change_log", None) in written
+    assert ("harmonized_innovations", None) in written and (
+        "innovation_change_log",
+        None,
+    ) in written
 
     # one writer per table (per slice of a shared log), and it is the declared one
     for (table, sl), who in sorted(written.items(), key=str):
@@ -134,7 +156,9 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
     # every writer is in the warehouse pool, so two runs never write at once
     for (_, _), who in written.items():
         for asset in who:
-            ad = repo.assets_defs_by_key[next(k for k in repo.assets_defs_by_key if k.to_user_string() == asset)]
+            ad = repo.assets_defs_by_key[
+                next(k for k in repo.assets_defs_by_key if k.to_user_string() == asset)
+            ]
             assert ad.node_def.pool == WAREHOUSE_POOL, asset
 
     # every table a step reads is written by its own asset or by one it declares as a dependency
@@ -143,5 +167,6 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
         allowed = {asset} | deps[asset]
         for table in seen:
             who = tables.writers(table, asset_names)
-            assert who & allowed or table in tables.EXTERNAL, \
+            assert who & allowed or table in tables.EXTERNAL, (
                 f"{step} reads {table} (written by {sorted(who) or 'nobody'}) without declaring it"
+            )

@@ -12,12 +12,19 @@ FAST = FetchPolicy(timeout_s=1.0, max_tries=4, backoff_s=0.01, max_backoff_s=0.0
 
 def test_http_survives_429_500_slow_truncated_and_short_pages(sample_dir):
     expected = read_iga(str(sample_dir / "iga"))
-    faults = {"tahun": ["503"], "2020/1": ["429", "500"], "2020/2": ["slow"], "2021/3": ["truncate"],
-              "2022/1": ["short", "429"]}
+    faults = {
+        "tahun": ["503"],
+        "2020/1": ["429", "500"],
+        "2020/2": ["slow"],
+        "2021/3": ["truncate"],
+        "2022/1": ["short", "429"],
+    }
     with IgaServer(sample_dir / "iga", faults, slow_s=1.5) as server:
         result = read_iga(server.url, FAST)
     assert result.rows_read == expected.rows_read
-    assert result.records["source_record_id"].tolist() == expected.records["source_record_id"].tolist()
+    assert (
+        result.records["source_record_id"].tolist() == expected.records["source_record_id"].tolist()
+    )
     assert len(result.rejected) == len(expected.rejected) and result.balanced
     assert any("retried" in n for n in result.notes)
     assert server.requests.count("2020/1") == 3 and server.requests.count("2021/3") == 2
@@ -38,17 +45,30 @@ def test_directory_mode_reads_nested_fields_and_quarantines(sample_dir, tmp_path
     (root / "2022").mkdir(parents=True)
     (root / "tahun.json").write_text(json.dumps({"data": [2022]}))
     recs = [
-        {"id": "IND2022040125", "nama": "SIPADU", "tahun": "2022", "pemda": {"kode_wilayah": "35.10",
-         "nama_pemda": "Kab. Banyuwangi"}, "urusan": ["kesehatan"], "usr_asn": {"nama_lengkap": "A", "no_hp": "08"}},
+        {
+            "id": "IND2022040125",
+            "nama": "SIPADU",
+            "tahun": "2022",
+            "pemda": {"kode_wilayah": "35.10", "nama_pemda": "Kab. Banyuwangi"},
+            "urusan": ["kesehatan"],
+            "usr_asn": {"nama_lengkap": "A", "no_hp": "08"},
+        },
         {"id": "IND2022040126", "tahun": 2022, "pemda": {"nama_pemda": "Kota Bandung"}},
         {"id": "IND2022040127", "nama": "X", "tahun": 20019, "pemda": None},
         {"id": "IND2022040128", "nama": "Tanpa tahun", "pemda": {"nama_pemda": "Kota Bandung"}},
     ]
-    (root / "2022" / "page-1.json").write_text(json.dumps(
-        {"data": recs, "meta": {"current_page": 1, "last_page": 1, "per_page": 10, "total": 4}}))
+    (root / "2022" / "page-1.json").write_text(
+        json.dumps(
+            {"data": recs, "meta": {"current_page": 1, "last_page": 1, "per_page": 10, "total": 4}}
+        )
+    )
     result = read_iga(str(root))
     rec = result.records.iloc[0]
-    assert (rec["pemda_kode_wilayah"], rec["pemda_nama"], rec["tahun"]) == ("35.10", "Kab. Banyuwangi", 2022)
+    assert (rec["pemda_kode_wilayah"], rec["pemda_nama"], rec["tahun"]) == (
+        "35.10",
+        "Kab. Banyuwangi",
+        2022,
+    )
     assert rec["usr_asn_no_hp"] == "08" and json.loads(rec["urusan"]) == ["kesehatan"]
     reasons = dict(zip(result.rejected["source_record_id"], result.rejected["reason"]))
     assert reasons["IND2022040126"].endswith("record 2, field 'nama': title is empty")

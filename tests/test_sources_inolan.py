@@ -4,18 +4,22 @@ import pytest
 
 from jippnas_orchestration.sources.inolan import InolanFormatError, decode, read_inolan
 
-HEADER = ("external_id;judul_inovasi;tahun;inovator;unit_kerja;deskripsi;id_kabkot;kabkot_nama;provinsi_nama;"
-          "instansi_nama;agency_id_panrb;id_sdgs;sdgs_nama")
+HEADER = (
+    "external_id;judul_inovasi;tahun;inovator;unit_kerja;deskripsi;id_kabkot;kabkot_nama;provinsi_nama;"
+    "instansi_nama;agency_id_panrb;id_sdgs;sdgs_nama"
+)
 BODY = (
     'LAN-1;Café Layanan Terpadu;2021;Budi;Dinkes;"Baris satu\nbaris dua; dengan titik koma";3274;Kota Cirebon;'
-    'Jawa Barat;Dinas Kesehatan Kota Cirebon;;3,10;Kesehatan\n'
+    "Jawa Barat;Dinas Kesehatan Kota Cirebon;;3,10;Kesehatan\n"
     "LAN-2;Terpotong;2021\n"
     "LAN-3;;2020;A;B;C;;;;Kota Bandung;;1;x\n"
     "LAN-4;Judul;20019;A;B;C;;;;Kota Bandung;;1;x\n"
 )
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")])
+@pytest.mark.parametrize(
+    "encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")]
+)
 def test_encodings_quoted_newlines_and_semicolons(tmp_path, encoding, bom):
     path = tmp_path / "inolan.csv"
     path.write_bytes(bom + (HEADER + "\n" + BODY).encode(encoding))

@@ -7,12 +7,35 @@ from openpyxl import Workbook
 
 from jippnas_orchestration.sources.kipp import KippFormatError, kode_nri, read_kipp
 
-HEAD = ["Kode NRI", "Tahun", "Judul Inovasi", "Instansi", "Jenis Instansi", "Kategori", "Penghargaan", "SDGs",
-        "Nama Inovator", "Email Inovator", "No. HP Inovator"]
+HEAD = [
+    "Kode NRI",
+    "Tahun",
+    "Judul Inovasi",
+    "Instansi",
+    "Jenis Instansi",
+    "Kategori",
+    "Penghargaan",
+    "SDGs",
+    "Nama Inovator",
+    "Email Inovator",
+    "No. HP Inovator",
+]
 
 
 def row(nri, year=2019, title="SIPADU (Sistem Pelayanan Terpadu)", agency="Kab. Banyuwangi"):
-    return [nri, year, title, agency, "Kabupaten", "Kesehatan", f"Top 45/{year}", "3, 10", "Siti", "s@x.id", "0812"]
+    return [
+        nri,
+        year,
+        title,
+        agency,
+        "Kabupaten",
+        "Kesehatan",
+        f"Top 45/{year}",
+        "3, 10",
+        "Siti",
+        "s@x.id",
+        "0812",
+    ]
 
 
 def write_book(path: Path, rows, header=HEAD, title_lines=2, sheet="Top Inovasi", extra_sheet=True):
@@ -31,9 +54,22 @@ def write_book(path: Path, rows, header=HEAD, title_lines=2, sheet="Top Inovasi"
 
 
 def test_header_found_below_title_lines_and_spelling_variants(tmp_path):
-    header = [" KODE NRI ", "tahun", "Judul  Inovasi", "INSTANSI", "jenis instansi", "Kategori", "Penghargaan",
-              "SDGS", "Nama Inovator", "E-mail Inovator", "No HP Inovator"]
-    path = write_book(tmp_path / "a.xlsx", [row("012345"), row("609805")], header=header, title_lines=3)
+    header = [
+        " KODE NRI ",
+        "tahun",
+        "Judul  Inovasi",
+        "INSTANSI",
+        "jenis instansi",
+        "Kategori",
+        "Penghargaan",
+        "SDGS",
+        "Nama Inovator",
+        "E-mail Inovator",
+        "No HP Inovator",
+    ]
+    path = write_book(
+        tmp_path / "a.xlsx", [row("012345"), row("609805")], header=header, title_lines=3
+    )
     result = read_kipp(path)
     assert list(result.records["kode_nri"]) == ["012345", "609805"]
     assert set(result.records["no_hp_inovator"]) == {"0812"}
@@ -43,23 +79,37 @@ def test_header_found_below_title_lines_and_spelling_variants(tmp_path):
 def test_numeric_kode_nri_gets_its_leading_zeros_back(tmp_path):
     path = write_book(tmp_path / "a.xlsx", [row(12345), row(609805.0)])
     assert list(read_kipp(path).records["kode_nri"]) == ["012345", "609805"]
-    assert kode_nri(" 000042 ") == "000042" and kode_nri("609805.0") == "609805" and kode_nri("12345") == "012345"
+    assert (
+        kode_nri(" 000042 ") == "000042"
+        and kode_nri("609805.0") == "609805"
+        and kode_nri("12345") == "012345"
+    )
 
 
 def test_blank_rows_and_total_row_are_not_records(tmp_path):
-    path = write_book(tmp_path / "a.xlsx", [row("100001"), [None] * 11, row("100002"), ["Jumlah", 2]])
+    path = write_book(
+        tmp_path / "a.xlsx", [row("100001"), [None] * 11, row("100002"), ["Jumlah", 2]]
+    )
     result = read_kipp(path)
     assert len(result.records) == 2 and result.rows_read == 2 and len(result.rejected) == 0
 
 
 def test_bad_rows_are_quarantined_with_file_row_and_field(tmp_path):
-    rows = [row("100001"), row("100002", title=""), row("100003", year=20019), row("100004", year="2021"),
-            row("100005", year="dua ribu")]
+    rows = [
+        row("100001"),
+        row("100002", title=""),
+        row("100003", year=20019),
+        row("100004", year="2021"),
+        row("100005", year="dua ribu"),
+    ]
     result = read_kipp(write_book(tmp_path / "b.xlsx", rows))
     assert list(result.records["kode_nri"]) == ["100001", "100004"]
     assert result.records["tahun"].tolist() == [2019, 2021]
     reasons = result.rejected.set_index("source_record_id")["reason"]
-    assert reasons["100002"] == "b.xlsx, sheet 'Top Inovasi', row 5, field 'Judul Inovasi': title is empty"
+    assert (
+        reasons["100002"]
+        == "b.xlsx, sheet 'Top Inovasi', row 5, field 'Judul Inovasi': title is empty"
+    )
     assert "row 6, field 'Tahun': not a plausible year: 20019" in reasons["100003"]
     assert "row 8, field 'Tahun'" in reasons["100005"]
     assert '"kode_nri": "100003"' in result.rejected.set_index("source_record_id")["raw"]["100003"]
@@ -105,10 +155,13 @@ def test_sheet_not_starting_at_a1_and_whitespace_only_cells(tmp_path):
     wb.save(tmp_path / "d.xlsx")
     result = read_kipp(tmp_path / "d.xlsx")
     assert list(result.records["kode_nri"]) == ["100001", "000007"]
-    assert result.records["source_location"].tolist() == ["d.xlsx, sheet 'Top Inovasi', row 4",
-                                                          "d.xlsx, sheet 'Top Inovasi', row 6"]
+    assert result.records["source_location"].tolist() == [
+        "d.xlsx, sheet 'Top Inovasi', row 4",
+        "d.xlsx, sheet 'Top Inovasi', row 6",
+    ]
     assert result.records["tahun"].tolist() == [2019, 2019]
     rejected = result.rejected.set_index("source_record_id")
-    assert rejected.loc["100002", "reason"] == ("d.xlsx, sheet 'Top Inovasi', row 5, field 'Judul Inovasi': "
-                                                "title is empty")
+    assert rejected.loc["100002", "reason"] == (
+        "d.xlsx, sheet 'Top Inovasi', row 5, field 'Judul Inovasi': title is empty"
+    )
     assert '"judul_inovasi": "   "' in rejected.loc["100002", "raw"]

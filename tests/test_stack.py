@@ -26,11 +26,17 @@ META = """fragment Meta on MetadataEntry { label description
   ... on JsonMetadataEntry { jsonString } ... on MarkdownMetadataEntry { mdStr }
   ... on IntMetadataEntry { intRepr } ... on FloatMetadataEntry { floatRepr } }"""
 ERROR = "fragment Err on PythonError { message stack causes { message stack } }"
-ASSET_GRAPH = META + """
+ASSET_GRAPH = (
+    META
+    + """
 { assetNodes { assetKey { path } groupName description jobNames metadataEntries { ...Meta }
     assetMaterializations(limit: 10) { runId metadataEntries { ...Meta } } } }"""
+)
 RUNS = "{ runsOrError { ... on Runs { results { runId jobName status runConfigYaml tags { key value } } } } }"
-EVENTS = META + ERROR + """
+EVENTS = (
+    META
+    + ERROR
+    + """
 query Events($runId: ID!) { logsForRun(runId: $runId) { __typename ... on EventConnection { events { __typename
   ... on MessageEvent { message stepKey }
   ... on MaterializationEvent { assetKey { path } metadataEntries { ...Meta } }
@@ -38,32 +44,56 @@ query Events($runId: ID!) { logsForRun(runId: $runId) { __typename ... on EventC
   ... on ExecutionStepFailureEvent { error { ...Err } }
   ... on EngineEvent { error { ...Err } metadataEntries { ...Meta } }
   ... on RunFailureEvent { error { ...Err } } } } } }"""
+)
 RESOURCES = """{ allTopLevelResourceDetailsOrError(repositorySelector: {repositoryLocationName: "%s",
   repositoryName: "%s"}) { ... on ResourceDetailsList { results { name description
   configFields { name description } configuredValues { key value type } } } } instance { info } }""" % (
-    LOCATION, REPOSITORY)
-TICKS = ERROR + """
+    LOCATION,
+    REPOSITORY,
+)
+TICKS = (
+    ERROR
+    + """
 query Ticks($name: String!) { sensorOrError(sensorSelector: {repositoryLocationName: "%s", repositoryName: "%s",
   sensorName: $name}) { ... on Sensor { sensorState { status ticks(limit: 100) { status runIds skipReason
-  error { ...Err } } } } } }""" % (LOCATION, REPOSITORY)
-CHECK = META + """
+  error { ...Err } } } } } }"""
+    % (LOCATION, REPOSITORY)
+)
+CHECK = (
+    META
+    + """
 { assetCheckExecutions(assetKey: {path: ["portal_candidate"]}, checkName: "portal_candidate_gate", limit: 1) {
     runId status evaluation { success metadataEntries { ...Meta } } } }"""
-LATEST = META + """
+)
+LATEST = (
+    META
+    + """
 query Latest($path: [String!]!) { assetOrError(assetKey: {path: $path}) { ... on Asset {
   assetMaterializations(limit: 1) { runId metadataEntries { ...Meta } } } } }"""
+)
 
 
 @pytest.fixture(scope="module")
 def stack(pg_server, tmp_path_factory):
-    s = start_stack(tmp_path_factory.mktemp("stack"), sensor_interval_s=SENSOR_INTERVAL_S, pg=pg_server)
+    s = start_stack(
+        tmp_path_factory.mktemp("stack"), sensor_interval_s=SENSOR_INTERVAL_S, pg=pg_server
+    )
     yield s
     s.stop()
 
 
 def _meta(entries) -> dict:
-    return {e["label"]: next((e[k] for k in ("url", "text", "path", "jsonString", "mdStr", "intRepr", "floatRepr")
-                              if e.get(k) is not None), None) for e in entries}
+    return {
+        e["label"]: next(
+            (
+                e[k]
+                for k in ("url", "text", "path", "jsonString", "mdStr", "intRepr", "floatRepr")
+                if e.get(k) is not None
+            ),
+            None,
+        )
+        for e in entries
+    }
 
 
 def _events(stack, run_id) -> list[dict]:
@@ -80,21 +110,34 @@ def test_refresh_all_from_the_ui_is_queued_runs_and_publishes(stack):
     run = stack.wait_run(run_id)
     assert run["status"] == "SUCCESS", _failure_text(stack, run_id) + stack.log("code-server")
     kinds = [e["__typename"] for e in _events(stack, run_id)]
-    assert kinds.index("RunEnqueuedEvent") < kinds.index("RunStartingEvent") < kinds.index("RunSuccessEvent")
+    assert (
+        kinds.index("RunEnqueuedEvent")
+        < kinds.index("RunStartingEvent")
+        < kinds.index("RunSuccessEvent")
+    )
 
     # the portal was published: files, table and the asset's links agree
     manifest = json.loads((stack.output_dir / "portal" / "manifest.json").read_text())
-    published = Warehouse(stack.warehouse_url).read_sql("SELECT COUNT(*) AS n FROM portal_innovations").iloc[0, 0]
+    published = (
+        Warehouse(stack.warehouse_url)
+        .read_sql("SELECT COUNT(*) AS n FROM portal_innovations")
+        .iloc[0, 0]
+    )
     assert manifest["row_count"] == published > 0
-    latest = stack.graphql(LATEST, {"path": ["portal_innovations"]})["assetOrError"]["assetMaterializations"][0]
+    latest = stack.graphql(LATEST, {"path": ["portal_innovations"]})["assetOrError"][
+        "assetMaterializations"
+    ][0]
     assert latest["runId"] == run_id
     links = _meta(latest["metadataEntries"])
     assert links["manifest"] == f"{stack.static_url}/portal/manifest.json"
     assert requests.get(links["manifest"], timeout=10).json() == manifest
 
     # the report and Data Docs open over HTTP from the links the UI shows
-    report = _meta(stack.graphql(LATEST, {"path": ["data_quality_report"]})["assetOrError"]
-                   ["assetMaterializations"][0]["metadataEntries"])
+    report = _meta(
+        stack.graphql(LATEST, {"path": ["data_quality_report"]})["assetOrError"][
+            "assetMaterializations"
+        ][0]["metadataEntries"]
+    )
     assert report["report"] == f"{stack.static_url}/reports/index.html"
     page = requests.get(report["report"], timeout=10)
     assert page.status_code == 200
@@ -110,7 +153,9 @@ def test_refresh_all_from_the_ui_is_queued_runs_and_publishes(stack):
 
 
 def test_the_run_queue_limit_holds_the_second_run_back(stack):
-    queue = stack.graphql("{ instance { runQueuingSupported runQueueConfig { maxConcurrentRuns } } }")["instance"]
+    queue = stack.graphql(
+        "{ instance { runQueuingSupported runQueueConfig { maxConcurrentRuns } } }"
+    )["instance"]
     assert queue == {"runQueuingSupported": True, "runQueueConfig": {"maxConcurrentRuns": 1}}
     first, second = stack.launch("report_job"), stack.launch("report_job")
     runs = [stack.wait_run(first), stack.wait_run(second)]
@@ -123,19 +168,28 @@ def test_the_run_queue_limit_holds_the_second_run_back(stack):
 
 def test_a_jippnas_submit_is_applied_by_the_submission_sensor(stack, tmp_path):
     wh = Warehouse(stack.warehouse_url)
-    target = wh.read_sql("SELECT m.source_record_id, h.agency_id, h.innovation_id FROM innovation_source_map m "
-                         "JOIN harmonized_innovations h USING (innovation_id) WHERE m.source = 'KIPP' "
-                         "ORDER BY m.source_record_id LIMIT 1").iloc[0]
+    target = wh.read_sql(
+        "SELECT m.source_record_id, h.agency_id, h.innovation_id FROM innovation_source_map m "
+        "JOIN harmonized_innovations h USING (innovation_id) WHERE m.source = 'KIPP' "
+        "ORDER BY m.source_record_id LIMIT 1"
+    ).iloc[0]
     marker = f"hasil uji stack {uuid.uuid4().hex[:8]}"
-    doc = {"submission_id": str(uuid.uuid4()),
-           "innovation": {"source": "KIPP", "source_record_id": target["source_record_id"]},
-           "agency_id": target["agency_id"], "submitted_by": {"name": "Uji", "email": "uji@example.go.id"},
-           "submitted_at": datetime.now(timezone.utc).isoformat(),
-           "changes": {"status": "berlanjut_dengan_pengembangan", "outcomes": marker}}
+    doc = {
+        "submission_id": str(uuid.uuid4()),
+        "innovation": {"source": "KIPP", "source_record_id": target["source_record_id"]},
+        "agency_id": target["agency_id"],
+        "submitted_by": {"name": "Uji", "email": "uji@example.go.id"},
+        "submitted_at": datetime.now(timezone.utc).isoformat(),
+        "changes": {"status": "berlanjut_dengan_pengembangan", "outcomes": marker},
+    }
     path = tmp_path / "submission.json"
     path.write_text(json.dumps(doc))
-    out = subprocess.run([str(BIN / "jippnas"), "submit", str(path)], capture_output=True, text=True,
-                         env={**stack.code_env})
+    out = subprocess.run(
+        [str(BIN / "jippnas"), "submit", str(path)],
+        capture_output=True,
+        text=True,
+        env={**stack.code_env},
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     submitted = time.time()
 
@@ -143,7 +197,9 @@ def test_a_jippnas_submit_is_applied_by_the_submission_sensor(stack, tmp_path):
     sensor_runs = []
     while time.monotonic() < deadline and not sensor_runs:
         stack.check()
-        ticks = stack.graphql(TICKS, {"name": "submission_sensor"})["sensorOrError"]["sensorState"]["ticks"]
+        ticks = stack.graphql(TICKS, {"name": "submission_sensor"})["sensorOrError"]["sensorState"][
+            "ticks"
+        ]
         sensor_runs = [r for t in ticks if t["status"] == "SUCCESS" for r in t["runIds"]]
         time.sleep(0.5)
     assert len(sensor_runs) == 1, "the submission sensor requested no run"
@@ -151,30 +207,51 @@ def test_a_jippnas_submit_is_applied_by_the_submission_sensor(stack, tmp_path):
     assert run["status"] == "SUCCESS", _failure_text(stack, sensor_runs[0])
     assert run["jobName"] == "submission_job"
     assert {"key": "dagster/sensor_name", "value": "submission_sensor"} in run["tags"]
-    print(f"run requested {run['creationTime'] - submitted:.1f} s after the submission "
-          f"(sensor interval {SENSOR_INTERVAL_S} s)")
-    row = wh.read_sql("SELECT outcomes, status FROM harmonized_innovations WHERE innovation_id = :i",
-                      {"i": target["innovation_id"]}).iloc[0]
+    print(
+        f"run requested {run['creationTime'] - submitted:.1f} s after the submission "
+        f"(sensor interval {SENSOR_INTERVAL_S} s)"
+    )
+    row = wh.read_sql(
+        "SELECT outcomes, status FROM harmonized_innovations WHERE innovation_id = :i",
+        {"i": target["innovation_id"]},
+    ).iloc[0]
     assert (row["outcomes"], row["status"]) == (marker, "berlanjut_dengan_pengembangan")
-    state = wh.read_sql("SELECT state FROM innovation_submissions WHERE submission_id = :s",
-                        {"s": doc["submission_id"]}).iloc[0, 0]
+    state = wh.read_sql(
+        "SELECT state FROM innovation_submissions WHERE submission_id = :s",
+        {"s": doc["submission_id"]},
+    ).iloc[0, 0]
     assert state == "accepted"
 
 
 def test_a_failing_gate_blocks_publication_and_the_report_says_so(stack):
     wh = Warehouse(stack.warehouse_url)
     before = (stack.output_dir / "portal" / "manifest.json").read_bytes()
-    bad = wh.read_sql("SELECT innovation_id FROM harmonized_innovations ORDER BY innovation_id LIMIT 3")
-    wh.execute("UPDATE harmonized_innovations SET year_first = 1800 WHERE innovation_id IN (:a, :b, :c)",
-               dict(zip("abc", bad["innovation_id"])))
+    bad = wh.read_sql(
+        "SELECT innovation_id FROM harmonized_innovations ORDER BY innovation_id LIMIT 3"
+    )
+    wh.execute(
+        "UPDATE harmonized_innovations SET year_first = 1800 WHERE innovation_id IN (:a, :b, :c)",
+        dict(zip("abc", bad["innovation_id"])),
+    )
     # the UI's "Materialize selected" on portal_candidate and portal_innovations, checks included
-    run_id = stack.launch("__ASSET_JOB", assets=["portal_candidate", "portal_innovations"],
-                          checks=[("portal_candidate", "portal_candidate_gate")])
+    run_id = stack.launch(
+        "__ASSET_JOB",
+        assets=["portal_candidate", "portal_innovations"],
+        checks=[("portal_candidate", "portal_candidate_gate")],
+    )
     assert stack.wait_run(run_id)["status"] == "FAILURE"
     execution = stack.graphql(CHECK)["assetCheckExecutions"][0]
-    assert (execution["runId"], execution["status"], execution["evaluation"]["success"]) == (run_id, "FAILED", False)
+    assert (execution["runId"], execution["status"], execution["evaluation"]["success"]) == (
+        run_id,
+        "FAILED",
+        False,
+    )
     failures = _meta(execution["evaluation"]["metadataEntries"])["failures"]
-    year_row = next(line for line in failures.splitlines() if "expect_column_values_to_be_between | year_first" in line)
+    year_row = next(
+        line
+        for line in failures.splitlines()
+        if "expect_column_values_to_be_between | year_first" in line
+    )
     assert year_row.split("|")[3].strip() == "3"
     assert (stack.output_dir / "portal" / "manifest.json").read_bytes() == before
 
@@ -183,7 +260,11 @@ def test_a_failing_gate_blocks_publication_and_the_report_says_so(stack):
     while time.monotonic() < deadline:
         stack.check()
         runs = stack.graphql(RUNS)["runsOrError"]["results"]
-        after = [r for r in runs if {"key": "dagster/sensor_name", "value": "report_after_failure_sensor"} in r["tags"]]
+        after = [
+            r
+            for r in runs
+            if {"key": "dagster/sensor_name", "value": "report_after_failure_sensor"} in r["tags"]
+        ]
         if after and after[0]["status"] in ("SUCCESS", "FAILURE"):
             break
         time.sleep(1)
@@ -209,15 +290,19 @@ def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
             return page.inner_text("body")
 
         body = visit("/asset-groups", "Global asset lineage", "harmonization")
-        assert {"sources", "harmonization", "updates", "metrics", "publication", "reports"} <= set(body.split())
-        page.keyboard.press("Alt+e")   # the graph's "Expand all groups"
+        assert {"sources", "harmonization", "updates", "metrics", "publication", "reports"} <= set(
+            body.split()
+        )
+        page.keyboard.press("Alt+e")  # the graph's "Expand all groups"
         page.get_by_text("portal_innovations").first.wait_for(timeout=30_000)
-        page.wait_for_timeout(4000)   # the nodes' materialization status loads after the layout
+        page.wait_for_timeout(4000)  # the nodes' materialization status loads after the layout
         page.screenshot(path=artifacts_dir / "ui-asset-graph.png")
         shots["graph"] = artifacts_dir / "ui-asset-graph.png"
         # the graph draws only the nodes in view; the catalog lists every asset
         body = visit("/assets", "portal_innovations")
-        assert {"raw_kipp", "innovation_change_log", "portal_candidate", "match_review"} <= set(body.split())
+        assert {"raw_kipp", "innovation_change_log", "portal_candidate", "match_review"} <= set(
+            body.split()
+        )
 
         visit("/assets/portal_candidate?view=checks", "portal_candidate_gate", "Failed")
         page.get_by_text("Show Markdown").first.click()
@@ -228,16 +313,22 @@ def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
         shots["gate"] = artifacts_dir / "ui-failed-gate.png"
         page.keyboard.press("Escape")
 
-        body = visit("/locations/jippnas/sensors/submission_sensor", "submission_sensor", "All ticks")
+        body = visit(
+            "/locations/jippnas/sensors/submission_sensor", "submission_sensor", "All ticks"
+        )
         assert "Running" in body and "submission_job" in body
         page.get_by_text("All ticks").first.click()
-        page.get_by_text("Requested", exact=True).last.click()   # the ticks that requested a run
+        page.get_by_text("Requested", exact=True).last.click()  # the ticks that requested a run
         page.keyboard.press("Escape")
         page.get_by_role("cell", name="1 run requested").first.wait_for(timeout=30_000)
         page.screenshot(path=artifacts_dir / "ui-submission-sensor.png")
         shots["sensor"] = artifacts_dir / "ui-submission-sensor.png"
 
-        body = visit("/locations/jippnas/schedules/daily_refresh_schedule", "daily_refresh_schedule", "Asia/Jakarta")
+        body = visit(
+            "/locations/jippnas/schedules/daily_refresh_schedule",
+            "daily_refresh_schedule",
+            "Asia/Jakarta",
+        )
         assert "Running" in body and "refresh_all_job" in body
         page.screenshot(path=artifacts_dir / "ui-schedule.png")
         shots["schedule"] = artifacts_dir / "ui-schedule.png"
@@ -253,9 +344,12 @@ def test_no_secret_reaches_the_ui(stack):
     assert len(runs) >= 5
     answers = [stack.graphql(ASSET_GRAPH), stack.graphql(RESOURCES), runs, stack.graphql(CHECK)]
     answers += [_events(stack, r["runId"]) for r in runs]
-    answers += [stack.graphql(TICKS, {"name": name}) for name in ("submission_sensor", "report_after_failure_sensor")]
+    answers += [
+        stack.graphql(TICKS, {"name": name})
+        for name in ("submission_sensor", "report_after_failure_sensor")
+    ]
     text = json.dumps(answers)
-    assert len(text) > 100_000   # the answers are not empty
+    assert len(text) > 100_000  # the answers are not empty
     for secret in stack.secrets:
         assert secret not in text
     for path in Path(stack.env["DAGSTER_HOME"]).rglob("*"):
@@ -263,7 +357,9 @@ def test_no_secret_reaches_the_ui(stack):
             content = path.read_text(errors="replace")
             assert not any(secret in content for secret in stack.secrets), path
     # what the UI shows instead: the variable each value comes from
-    resources = {r["name"]: {v["key"]: (v["type"], v["value"]) for v in r["configuredValues"]}
-                 for r in answers[1]["allTopLevelResourceDetailsOrError"]["results"]}
+    resources = {
+        r["name"]: {v["key"]: (v["type"], v["value"]) for v in r["configuredValues"]}
+        for r in answers[1]["allTopLevelResourceDetailsOrError"]["results"]
+    }
     assert resources["warehouse"]["url"] == ("ENV_VAR", "JIPPNAS_WAREHOUSE_URL")
     assert resources["output"]["output_dir"] == ("ENV_VAR", "JIPPNAS_OUTPUT_DIR")

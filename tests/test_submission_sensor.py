@@ -16,8 +16,11 @@ from .submission_fixtures import doc, seed_warehouse
 
 
 def evaluate(url, cursor=None, instance=None):
-    ctx = build_sensor_context(cursor=cursor, resources={"warehouse": WarehouseResource(url=url)},
-                               instance=instance or DagsterInstance.ephemeral())
+    ctx = build_sensor_context(
+        cursor=cursor,
+        resources={"warehouse": WarehouseResource(url=url)},
+        instance=instance or DagsterInstance.ephemeral(),
+    )
     result = submission_sensor(ctx)
     return result, ctx.cursor
 
@@ -42,7 +45,10 @@ def test_skip_then_one_run_per_batch_and_the_cursor_advances(sqlite_url):
     instance.report_run_failed(run)
     retry, same = evaluate(sqlite_url, cursor, instance)
     assert isinstance(retry, RunRequest) and same == cursor
-    assert retry.run_key == run_key_for([d["submission_id"] for d in batch]) + f"-after-{run.run_id[:8]}"
+    assert (
+        retry.run_key
+        == run_key_for([d["submission_id"] for d in batch]) + f"-after-{run.run_id[:8]}"
+    )
     late = doc()
     store_document(wh, late, "t")
     result, newer = evaluate(sqlite_url, cursor, instance)
@@ -53,11 +59,17 @@ def test_skip_then_one_run_per_batch_and_the_cursor_advances(sqlite_url):
 def test_cursor_logic_orders_by_received_time_then_id():
     import pandas as pd
 
-    rows = pd.DataFrame({"submission_id": ["b", "a", "c"],
-                         "received_at": ["2024-01-01 00:00:01", "2024-01-01 00:00:01", "2024-01-01 00:00:02"]})
+    rows = pd.DataFrame(
+        {
+            "submission_id": ["b", "a", "c"],
+            "received_at": ["2024-01-01 00:00:01", "2024-01-01 00:00:01", "2024-01-01 00:00:02"],
+        }
+    )
     fresh, cursor = new_pending(rows, None)
     assert fresh == ["a", "b", "c"]
-    fresh2, _ = new_pending(rows, json.dumps({"received_at": "2024-01-01T00:00:01+00:00", "submission_id": "a"}))
+    fresh2, _ = new_pending(
+        rows, json.dumps({"received_at": "2024-01-01T00:00:01+00:00", "submission_id": "a"})
+    )
     assert fresh2 == ["b", "c"]
     assert new_pending(rows, cursor) == ([], None)
 
@@ -83,12 +95,26 @@ def test_no_second_run_while_one_has_yet_to_decide(pg_url, tmp_path):
     assert f"submission run {waiting.run_id[:8]} has not begun deciding" in result.skip_message
     instance.report_run_failed(waiting)
     marker = tmp_path / "deciding"
-    env = dict(os.environ, JIPPNAS_WAREHOUSE_URL=pg_url,
-               JIPPNAS_FAILPOINT=f"innovation_change_log.chunk1.before_commit:{marker}")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m",
-                             "jippnas_orchestration.definitions", "-j", submission_job.name],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        JIPPNAS_WAREHOUSE_URL=pg_url,
+        JIPPNAS_FAILPOINT=f"innovation_change_log.chunk1.before_commit:{marker}",
+    )
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "job",
+            "execute",
+            "-m",
+            "jippnas_orchestration.definitions",
+            "-j",
+            submission_job.name,
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 180
         while not marker.exists():
@@ -100,8 +126,10 @@ def test_no_second_run_while_one_has_yet_to_decide(pg_url, tmp_path):
         result, cursor = evaluate(pg_url, instance=instance)
         # the held run claimed `first` in its open transaction; `late` came after: a run of its own
         assert isinstance(result, RunRequest), result
-        assert result.run_key in {run_key_for([late["submission_id"]]),
-                                  run_key_for([first["submission_id"], late["submission_id"]])}
+        assert result.run_key in {
+            run_key_for([late["submission_id"]]),
+            run_key_for([first["submission_id"], late["submission_id"]]),
+        }
         assert cursor is not None
     finally:
         os.killpg(proc.pid, signal.SIGKILL)

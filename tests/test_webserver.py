@@ -27,9 +27,22 @@ def test_webserver_shows_assets_in_groups_with_descriptions(tmp_path):
     shutil.copy(PROJECT_ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
     port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home))
-    proc = subprocess.Popen([str(BIN / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(BIN / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
@@ -53,9 +66,14 @@ def test_webserver_shows_assets_in_groups_with_descriptions(tmp_path):
         repo = data["repositoriesOrError"]["nodes"][0]
         states = {s["name"]: s["sensorState"]["status"] for s in repo["sensors"]}
         states |= {s["name"]: s["scheduleState"]["status"] for s in repo["schedules"]}
-        assert states == {"submission_sensor": "RUNNING", "report_after_failure_sensor": "RUNNING",
-                          "alert_on_run_failure_sensor": "RUNNING", "alert_on_failed_check_sensor": "RUNNING",
-                          "publication_automation_sensor": "RUNNING", "daily_refresh_schedule": "RUNNING"}
+        assert states == {
+            "submission_sensor": "RUNNING",
+            "report_after_failure_sensor": "RUNNING",
+            "alert_on_run_failure_sensor": "RUNNING",
+            "alert_on_failed_check_sensor": "RUNNING",
+            "publication_automation_sensor": "RUNNING",
+            "daily_refresh_schedule": "RUNNING",
+        }
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)

@@ -7,5 +7,14 @@ from .similar import similar_innovations
 from .source_map import innovation_source_map
 from .staging import staged_source_records
 
-__all__ = ["agencies", "entity_resolution_quality", "field_provenance", "similar_innovations", "harmonized_innovations", "innovation_source_map", "match_review",
-           "merged_innovations", "staged_source_records"]
+__all__ = [
+    "agencies",
+    "entity_resolution_quality",
+    "field_provenance",
+    "similar_innovations",
+    "harmonized_innovations",
+    "innovation_source_map",
+    "match_review",
+    "merged_innovations",
+    "staged_source_records",
+]

@@ -12,49 +12,91 @@ from resources import (
 )
 
 
-@asset(group_name="harmonization", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL,
-       deps=["staged_source_records", "innovation_source_map", "agencies"],
-       description="What the sources say: one row per distinct innovation, merged from its source records "
-                   "(KIPP > InoLAN > IGA for text; unions for SDGs and awards), before any update submission.")
+@asset(
+    group_name="harmonization",
+    kinds={"pandas", "sql"},
+    pool=WAREHOUSE_POOL,
+    deps=["staged_source_records", "innovation_source_map", "agencies"],
+    description="What the sources say: one row per distinct innovation, merged from its source records "
+    "(KIPP > InoLAN > IGA for text; unions for SDGs and awards), before any update submission.",
+)
 def merged_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     source_map = wh.read_table("innovation_source_map")
     df = build_merged(wh.read_table("staged_source_records"), source_map, wh.read_table("agencies"))
     wh.replace_table("merged_innovations", df, primary_key=["innovation_id"])
     by_sources = df["sources"].value_counts().to_dict()
-    return MaterializeResult(metadata={
-        "dagster/row_count": len(df),
-        "source_records": len(source_map),
-        "records_merged": len(source_map) - len(df),
-        "kipp_innovations": int(df["sources"].str.contains("KIPP").sum()),
-        "by_sources": MetadataValue.json({k: int(v) for k, v in by_sources.items()}),
-        "preview": MetadataValue.md(df[["innovation_id", "title", "agency_name", "year_first", "sources"]]
-                                    .head(10).to_markdown(index=False)),
-    })
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": len(df),
+            "source_records": len(source_map),
+            "records_merged": len(source_map) - len(df),
+            "kipp_innovations": int(df["sources"].str.contains("KIPP").sum()),
+            "by_sources": MetadataValue.json({k: int(v) for k, v in by_sources.items()}),
+            "preview": MetadataValue.md(
+                df[["innovation_id", "title", "agency_name", "year_first", "sources"]]
+                .head(10)
+                .to_markdown(index=False)
+            ),
+        }
+    )
 
 
-@asset(group_name="harmonization", kinds={"pandas", "sql", "greatexpectations"},
-       pool=WAREHOUSE_POOL,
-       deps=["merged_innovations", "innovation_change_log", "agencies"], check_specs=[HARMONIZED_GATE_SPEC],
-       description="One row per distinct innovation: the merged sources with the accepted update submissions "
-                   "laid over them (latest submitted_at wins, field by field), scored for completeness and "
-                   "update status. The only writer of this table; its gate runs on what was stored.")
-def harmonized_innovations(context: AssetExecutionContext, warehouse: WarehouseResource,
-                           expectations: ExpectationsResource, output: OutputResource,
-                           campaign: CampaignResource) -> MaterializeResult:
+@asset(
+    group_name="harmonization",
+    kinds={"pandas", "sql", "greatexpectations"},
+    pool=WAREHOUSE_POOL,
+    deps=["merged_innovations", "innovation_change_log", "agencies"],
+    check_specs=[HARMONIZED_GATE_SPEC],
+    description="One row per distinct innovation: the merged sources with the accepted update submissions "
+    "laid over them (latest submitted_at wins, field by field), scored for completeness and "
+    "update status. The only writer of this table; its gate runs on what was stored.",
+)
+def harmonized_innovations(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    expectations: ExpectationsResource,
+    output: OutputResource,
+    campaign: CampaignResource,
+) -> MaterializeResult:
     wh = warehouse.get()
-    df = build_overlaid(wh.read_table("merged_innovations"), wh.read_table("innovation_change_log"),
-                        campaign.start_date())
+    df = build_overlaid(
+        wh.read_table("merged_innovations"),
+        wh.read_table("innovation_change_log"),
+        campaign.start_date(),
+    )
     with wh.begin() as conn:
         wh.replace_table("harmonized_innovations", df, primary_key=["innovation_id"], conn=conn)
         failpoint("harmonized_innovations.before_commit")
-    check = run_gate(wh, expectations, output, "harmonized_innovations", HARMONIZED_GATE,
-                     stored(wh, "harmonized_innovations"), context.run_id)
-    return MaterializeResult(check_results=[check], metadata={
-        "dagster/row_count": len(df),
-        "kipp_innovations": int(df["sources"].str.contains("KIPP").sum()),
-        "updated": int((df["update_status"] == "updated").sum()),
-        "checksum": check.metadata["checksum"].value,
-        "preview": MetadataValue.md(df[["innovation_id", "title", "agency_name", "year_first", "sources",
-                                        "completeness"]].head(10).to_markdown(index=False)),
-    })
+    check = run_gate(
+        wh,
+        expectations,
+        output,
+        "harmonized_innovations",
+        HARMONIZED_GATE,
+        stored(wh, "harmonized_innovations"),
+        context.run_id,
+    )
+    return MaterializeResult(
+        check_results=[check],
+        metadata={
+            "dagster/row_count": len(df),
+            "kipp_innovations": int(df["sources"].str.contains("KIPP").sum()),
+            "updated": int((df["update_status"] == "updated").sum()),
+            "checksum": check.metadata["checksum"].value,
+            "preview": MetadataValue.md(
+                df[
+                    [
+                        "innovation_id",
+                        "title",
+                        "agency_name",
+                        "year_first",
+                        "sources",
+                        "completeness",
+                    ]
+                ]
+                .head(10)
+                .to_markdown(index=False)
+            ),
+        },
+    )

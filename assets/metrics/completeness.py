@@ -4,31 +4,51 @@ from jippnas_orchestration import completeness
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
-@asset(group_name="metrics", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
-       description="Per agency: innovations total, updated and pending (all programmes, and the KIPP campaign "
-                   "alone in kipp_*), and mean completeness.")
+@asset(
+    group_name="metrics",
+    kinds={"pandas", "sql"},
+    pool=WAREHOUSE_POOL,
+    deps=["harmonized_innovations"],
+    description="Per agency: innovations total, updated and pending (all programmes, and the KIPP campaign "
+    "alone in kipp_*), and mean completeness.",
+)
 def agency_completeness(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     df = completeness.agency_completeness(wh.read_table("harmonized_innovations"))
     wh.replace_table("agency_completeness", df, primary_key=["agency_id"])
     behind = df[df["kipp_pending"] > 0].sort_values("kipp_pending", ascending=False)
-    return MaterializeResult(metadata={
-        "dagster/row_count": len(df),
-        "agencies_with_pending_kipp": len(behind),
-        "most_behind": MetadataValue.md(behind[["agency_id", "agency_name", "kipp_total", "kipp_pending"]]
-                                        .head(10).to_markdown(index=False) or "none"),
-    })
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": len(df),
+            "agencies_with_pending_kipp": len(behind),
+            "most_behind": MetadataValue.md(
+                behind[["agency_id", "agency_name", "kipp_total", "kipp_pending"]]
+                .head(10)
+                .to_markdown(index=False)
+                or "none"
+            ),
+        }
+    )
 
 
-@asset(group_name="metrics", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["harmonized_innovations"],
-       description="National totals of the update campaign: overall, by programme and by agency type.")
+@asset(
+    group_name="metrics",
+    kinds={"pandas", "sql"},
+    pool=WAREHOUSE_POOL,
+    deps=["harmonized_innovations"],
+    description="National totals of the update campaign: overall, by programme and by agency type.",
+)
 def national_summary(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     df = completeness.national_summary(wh.read_table("harmonized_innovations"))
     wh.replace_table("national_summary", df)
     kipp = df[(df["dimension"] == "programme") & (df["value"] == "KIPP")].iloc[0]
-    return MaterializeResult(metadata={
-        "kipp_innovations": int(kipp["innovations"]), "kipp_updated": int(kipp["updated"]),
-        "kipp_pending": int(kipp["pending"]), "kipp_agencies_with_pending": int(kipp["agencies_with_pending"]),
-        "summary": MetadataValue.md(df.to_markdown(index=False)),
-    })
+    return MaterializeResult(
+        metadata={
+            "kipp_innovations": int(kipp["innovations"]),
+            "kipp_updated": int(kipp["updated"]),
+            "kipp_pending": int(kipp["pending"]),
+            "kipp_agencies_with_pending": int(kipp["agencies_with_pending"]),
+            "summary": MetadataValue.md(df.to_markdown(index=False)),
+        }
+    )

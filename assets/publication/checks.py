@@ -21,25 +21,33 @@ from resources import OutputResource
 
 HARMONIZED_GATE = "harmonized_innovations_gate"
 PORTAL_GATE = "portal_candidate_gate"
-MAX_SHRINK, MAX_GROWTH = 0.30, 1.00   # allowed change of the row count against the published version
+MAX_SHRINK, MAX_GROWTH = 0.30, 1.00  # allowed change of the row count against the published version
 
 HARMONIZED_GATE_SPEC = AssetCheckSpec(
-    HARMONIZED_GATE, asset="harmonized_innovations", blocking=True,
+    HARMONIZED_GATE,
+    asset="harmonized_innovations",
+    blocking=True,
     description="Great Expectations suite harmonized_innovations (quality/suites.py) on the table "
-                "as stored; "
-                "blocks everything downstream, publication included, when it fails.")
+    "as stored; "
+    "blocks everything downstream, publication included, when it fails.",
+)
 PORTAL_GATE_SPEC = AssetCheckSpec(
-    PORTAL_GATE, asset="portal_candidate", blocking=True,
+    PORTAL_GATE,
+    asset="portal_candidate",
+    blocking=True,
     description="Great Expectations suite portal_candidate (quality/suites.py): public columns "
-                "only, no e-mail or "
-                "phone, vocabularies, and a bounded row-count change against the published version. Blocks "
-                "publication when it fails; portal_innovations also refuses any content without a passing result.")
+    "only, no e-mail or "
+    "phone, vocabularies, and a bounded row-count change against the published version. Blocks "
+    "publication when it fails; portal_innovations also refuses any content without a passing result.",
+)
 
 
 def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
     if not previous_rows:
         return 1, None
-    return math.floor(previous_rows * (1 - MAX_SHRINK)), math.ceil(previous_rows * (1 + MAX_GROWTH)) + 100
+    return math.floor(previous_rows * (1 - MAX_SHRINK)), math.ceil(
+        previous_rows * (1 + MAX_GROWTH)
+    ) + 100
 
 
 def stored(wh, table: str) -> pd.DataFrame:
@@ -48,8 +56,10 @@ def stored(wh, table: str) -> pd.DataFrame:
 
 
 def parameters(wh, suite: str, output: OutputResource) -> dict:
-    params = {"agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
-              "max_year": date.today().year + 1}
+    params = {
+        "agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
+        "max_year": date.today().year + 1,
+    }
     if suite == "portal_candidate":
         manifest = current_manifest(output.path())
         lo, hi = row_bounds(manifest["row_count"] if manifest else None)
@@ -57,8 +67,15 @@ def parameters(wh, suite: str, output: OutputResource) -> dict:
     return params
 
 
-def run_gate(wh, expectations, output: OutputResource, suite: str, check_name: str, df: pd.DataFrame,
-             run_id: str | None) -> AssetCheckResult:
+def run_gate(
+    wh,
+    expectations,
+    output: OutputResource,
+    suite: str,
+    check_name: str,
+    df: pd.DataFrame,
+    run_id: str | None,
+) -> AssetCheckResult:
     """Validate `df`, record the verdict under its checksum, bound the history, and report it to Dagster."""
     checksum = content_checksum(df)
     gate = expectations.validate(suite, df, parameters(wh, suite, output), checksum=checksum)
@@ -68,15 +85,26 @@ def run_gate(wh, expectations, output: OutputResource, suite: str, check_name: s
     table = "\n".join(
         f"| {o.expectation} | {o.column or ''} | {o.unexpected_count if o.unexpected_count is not None else ''} "
         f"| {o.observed if o.observed is not None else ''} | {', '.join(map(str, o.sample_keys[:5]))} |"
-        for o in failed)
+        for o in failed
+    )
     return AssetCheckResult(
-        check_name=check_name, passed=gate.success, severity=AssetCheckSeverity.ERROR,
+        check_name=check_name,
+        passed=gate.success,
+        severity=AssetCheckSeverity.ERROR,
         metadata={
-            "checksum": checksum, "evaluation_id": evaluation_id, "evaluated_at": gate.evaluated_at,
-            "expectations": len(gate.outcomes), "failed_expectations": len(failed), "rows": gate.rows,
+            "checksum": checksum,
+            "evaluation_id": evaluation_id,
+            "evaluated_at": gate.evaluated_at,
+            "expectations": len(gate.outcomes),
+            "failed_expectations": len(failed),
+            "rows": gate.rows,
             "failures": MetadataValue.md(
-                "| expectation | column | unexpected | observed | sample keys |\n|---|---|---|---|---|\n" + table
-                if failed else "all expectations met"),
+                "| expectation | column | unexpected | observed | sample keys |\n|---|---|---|---|---|\n"
+                + table
+                if failed
+                else "all expectations met"
+            ),
             "results_json": MetadataValue.path(gate.results_path or ""),
             "data_docs": MetadataValue.url(output.url(DATA_DOCS_PAGE)),
-        })
+        },
+    )

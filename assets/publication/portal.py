@@ -19,52 +19,83 @@ from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, Ware
 from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate, stored
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
-PORTAL_FRESHNESS = FreshnessPolicy.cron(deadline_cron="0 6 * * *", lower_bound_delta=timedelta(hours=4),
-                                        timezone="Asia/Jakarta")
+PORTAL_FRESHNESS = FreshnessPolicy.cron(
+    deadline_cron="0 6 * * *", lower_bound_delta=timedelta(hours=4), timezone="Asia/Jakarta"
+)
 
 
-@asset(group_name="publication", kinds={"pandas", "sql", "greatexpectations"}, pool=WAREHOUSE_POOL,
-       deps=["harmonized_innovations", "agencies", "field_provenance", "similar_innovations"],
-       check_specs=[PORTAL_GATE_SPEC],
-       description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
-                   "from free text, with `similar` (ids of suggested innovations of other agencies) and "
-                   "`provenance` (programmes and years per field, or submission), validated by portal_candidate_gate as stored. Records which "
-                   "harmonized_innovations content it was built from (portal_candidate_lineage).")
-def portal_candidate(context: AssetExecutionContext, warehouse: WarehouseResource,
-                     expectations: ExpectationsResource, output: OutputResource) -> MaterializeResult:
+@asset(
+    group_name="publication",
+    kinds={"pandas", "sql", "greatexpectations"},
+    pool=WAREHOUSE_POOL,
+    deps=["harmonized_innovations", "agencies", "field_provenance", "similar_innovations"],
+    check_specs=[PORTAL_GATE_SPEC],
+    description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
+    "from free text, with `similar` (ids of suggested innovations of other agencies) and "
+    "`provenance` (programmes and years per field, or submission), validated by portal_candidate_gate as stored. Records which "
+    "harmonized_innovations content it was built from (portal_candidate_lineage).",
+)
+def portal_candidate(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    expectations: ExpectationsResource,
+    output: OutputResource,
+) -> MaterializeResult:
     wh = warehouse.get()
     harmonized = stored(wh, "harmonized_innovations")
-    frame = portal_frame(harmonized, wh.read_table("similar_innovations"),
-                         public_provenance(wh.read_table("field_provenance"), PUBLIC_COLUMNS))
+    frame = portal_frame(
+        harmonized,
+        wh.read_table("similar_innovations"),
+        public_provenance(wh.read_table("field_provenance"), PUBLIC_COLUMNS),
+    )
     wh.replace_table("portal_candidate", frame, primary_key=["innovation_id"])
     candidate = stored(wh, "portal_candidate")
     checksum = content_checksum(candidate)
-    wh.replace_table(LINEAGE_TABLE, lineage_row(checksum, content_checksum(harmonized), len(candidate), context.run_id))
-    check = run_gate(wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id)
-    return MaterializeResult(check_results=[check], metadata={"dagster/row_count": len(candidate),
-                                                              "checksum": checksum})
+    wh.replace_table(
+        LINEAGE_TABLE,
+        lineage_row(checksum, content_checksum(harmonized), len(candidate), context.run_id),
+    )
+    check = run_gate(
+        wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id
+    )
+    return MaterializeResult(
+        check_results=[check], metadata={"dagster/row_count": len(candidate), "checksum": checksum}
+    )
 
 
-@asset(group_name="publication", kinds={"pandas", "sql"}, pool=WAREHOUSE_POOL, deps=["portal_candidate"],
-       automation_condition=AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed(),
-       freshness_policy=PORTAL_FRESHNESS,
-       description="The published portal dataset (table portal_innovations and $JIPPNAS_OUTPUT_DIR/portal/ "
-                   "CSV, Parquet, JSON and manifest.json). Publishes only a candidate whose exact content passed "
-                   "both gate suites (quality_history), however the run was started; otherwise fails and leaves "
-                   "table and files as they were. Older versions are kept under portal_versions/ within the "
-                   "retention (JIPPNAS_PORTAL_KEEP_VERSIONS, JIPPNAS_PORTAL_KEEP_DAYS).")
-def portal_innovations(context: AssetExecutionContext, warehouse: WarehouseResource,
-                       output: OutputResource) -> MaterializeResult:
+@asset(
+    group_name="publication",
+    kinds={"pandas", "sql"},
+    pool=WAREHOUSE_POOL,
+    deps=["portal_candidate"],
+    automation_condition=AutomationCondition.eager()
+    & AutomationCondition.all_deps_blocking_checks_passed(),
+    freshness_policy=PORTAL_FRESHNESS,
+    description="The published portal dataset (table portal_innovations and $JIPPNAS_OUTPUT_DIR/portal/ "
+    "CSV, Parquet, JSON and manifest.json). Publishes only a candidate whose exact content passed "
+    "both gate suites (quality_history), however the run was started; otherwise fails and leaves "
+    "table and files as they were. Older versions are kept under portal_versions/ within the "
+    "retention (JIPPNAS_PORTAL_KEEP_VERSIONS, JIPPNAS_PORTAL_KEEP_DAYS).",
+)
+def portal_innovations(
+    context: AssetExecutionContext, warehouse: WarehouseResource, output: OutputResource
+) -> MaterializeResult:
     wh = warehouse.get()
     out = output.path()
     manifest = publish(wh, stored(wh, "portal_candidate"), out)
-    context.log.info(f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}")
-    return MaterializeResult(metadata={
-        "dagster/row_count": manifest["row_count"], "version": manifest["version"],
-        "checksum": manifest["checksum"], "unchanged": bool(manifest.get("unchanged")),
-        "published_at": manifest["published_at"],
-        "gate": MetadataValue.json(manifest.get("gate") or {}),
-        "portal_dir": MetadataValue.path(str(out / "portal")),
-        "manifest": MetadataValue.url(output.url(PORTAL_MANIFEST)),
-        "innovations_csv": MetadataValue.url(output.url("portal/innovations.csv")),
-    })
+    context.log.info(
+        f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}"
+    )
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": manifest["row_count"],
+            "version": manifest["version"],
+            "checksum": manifest["checksum"],
+            "unchanged": bool(manifest.get("unchanged")),
+            "published_at": manifest["published_at"],
+            "gate": MetadataValue.json(manifest.get("gate") or {}),
+            "portal_dir": MetadataValue.path(str(out / "portal")),
+            "manifest": MetadataValue.url(output.url(PORTAL_MANIFEST)),
+            "innovations_csv": MetadataValue.url(output.url("portal/innovations.csv")),
+        }
+    )

@@ -34,84 +34,178 @@ _SPACE = re.compile(r"\s+")
 
 # Region type prefixes, longest first (normalised, punctuation removed).
 _PREFIXES = [
-    ("pemerintah kabupaten administrasi", "kabupaten"), ("pemerintah kabupaten", "kabupaten"),
-    ("pemerintah kab", "kabupaten"), ("kabupaten administrasi", "kabupaten"), ("pemkab", "kabupaten"),
-    ("kabupaten", "kabupaten"), ("kab", "kabupaten"),
-    ("pemerintah kota administrasi", "kota"), ("pemerintah kota", "kota"), ("kota administrasi", "kota"),
-    ("kota adm", "kota"), ("pemkot", "kota"), ("kota", "kota"),
-    ("pemerintah provinsi", "provinsi"), ("pemerintah prov", "provinsi"), ("pemprov", "provinsi"),
-    ("provinsi", "provinsi"), ("propinsi", "provinsi"), ("prov", "provinsi"),
+    ("pemerintah kabupaten administrasi", "kabupaten"),
+    ("pemerintah kabupaten", "kabupaten"),
+    ("pemerintah kab", "kabupaten"),
+    ("kabupaten administrasi", "kabupaten"),
+    ("pemkab", "kabupaten"),
+    ("kabupaten", "kabupaten"),
+    ("kab", "kabupaten"),
+    ("pemerintah kota administrasi", "kota"),
+    ("pemerintah kota", "kota"),
+    ("kota administrasi", "kota"),
+    ("kota adm", "kota"),
+    ("pemkot", "kota"),
+    ("kota", "kota"),
+    ("pemerintah provinsi", "provinsi"),
+    ("pemerintah prov", "provinsi"),
+    ("pemprov", "provinsi"),
+    ("provinsi", "provinsi"),
+    ("propinsi", "provinsi"),
+    ("prov", "provinsi"),
 ]
 _NOISE_PREFIXES = ("pemerintah daerah ", "pemda ")
 _CENTRAL_SUFFIXES = (" republik indonesia", " ri")
 
 # Offices of central agencies that sit in a region but belong to the centre.
 CENTRAL_OFFICE_PATTERNS = {
-    "kantor pertanahan": "ATRBPN", "kantor wilayah bpn": "ATRBPN", "kantor imigrasi": "KEMENIMIPAS",
-    "lembaga pemasyarakatan": "KEMENIMIPAS", "rumah tahanan negara": "KEMENIMIPAS", "lapas": "KEMENIMIPAS",
-    "rutan": "KEMENIMIPAS", "kantor pelayanan pajak": "KEMENKEU", "kpp pratama": "KEMENKEU",
-    "kppn": "KEMENKEU", "kantor pelayanan perbendaharaan": "KEMENKEU", "bea dan cukai": "KEMENKEU",
-    "kantor kementerian agama": "KEMENAG", "kankemenag": "KEMENAG", "polres": "POLRI", "polresta": "POLRI",
-    "polda": "POLRI", "polsek": "POLRI", "kejaksaan negeri": "KEJAGUNG", "kejari": "KEJAGUNG",
-    "pengadilan negeri": "MA", "pengadilan agama": "MA", "balai besar pom": "BPOM", "balai pom": "BPOM",
-    "kantor regional bkn": "BKN", "bps kabupaten": "BPS", "bps kota": "BPS", "bps provinsi": "BPS",
-    "badan pusat statistik": "BPS", "bpjs kesehatan cabang": "BPJSKES",
-    "rsup": "KEMENKES", "rumah sakit umum pusat": "KEMENKES", "balai besar kesehatan": "KEMENKES",
-    "kantor kesehatan pelabuhan": "KEMENKES", "poltekkes": "KEMENKES", "balai besar wilayah sungai": "KEMENPU",
-    "balai wilayah sungai": "KEMENPU", "balai pelaksanaan jalan": "KEMENPU", "kantor sar": "BASARNAS",
-    "kantor pencarian dan pertolongan": "BASARNAS", "ksop": "KEMENHUB", "kantor kesyahbandaran": "KEMENHUB",
-    "unit penyelenggara bandar udara": "KEMENHUB", "balai pengelola transportasi darat": "KEMENHUB",
-    "kantor wilayah kementerian hukum": "KEMENKUM", "kanwil kemenkumham": "KEMENKUM",
-    "kantor pelayanan kekayaan negara": "KEMENKEU", "kanwil djp": "KEMENKEU", "kantor bea cukai": "KEMENKEU",
-    "bnn kabupaten": "BNN", "bnn kota": "BNN", "bnn provinsi": "BNN", "kodim": "TNI", "korem": "TNI",
-    "bpjs ketenagakerjaan cabang": "BPJSTK", "kantor cabang bpjs": "BPJSKES",
+    "kantor pertanahan": "ATRBPN",
+    "kantor wilayah bpn": "ATRBPN",
+    "kantor imigrasi": "KEMENIMIPAS",
+    "lembaga pemasyarakatan": "KEMENIMIPAS",
+    "rumah tahanan negara": "KEMENIMIPAS",
+    "lapas": "KEMENIMIPAS",
+    "rutan": "KEMENIMIPAS",
+    "kantor pelayanan pajak": "KEMENKEU",
+    "kpp pratama": "KEMENKEU",
+    "kppn": "KEMENKEU",
+    "kantor pelayanan perbendaharaan": "KEMENKEU",
+    "bea dan cukai": "KEMENKEU",
+    "kantor kementerian agama": "KEMENAG",
+    "kankemenag": "KEMENAG",
+    "polres": "POLRI",
+    "polresta": "POLRI",
+    "polda": "POLRI",
+    "polsek": "POLRI",
+    "kejaksaan negeri": "KEJAGUNG",
+    "kejari": "KEJAGUNG",
+    "pengadilan negeri": "MA",
+    "pengadilan agama": "MA",
+    "balai besar pom": "BPOM",
+    "balai pom": "BPOM",
+    "kantor regional bkn": "BKN",
+    "bps kabupaten": "BPS",
+    "bps kota": "BPS",
+    "bps provinsi": "BPS",
+    "badan pusat statistik": "BPS",
+    "bpjs kesehatan cabang": "BPJSKES",
+    "rsup": "KEMENKES",
+    "rumah sakit umum pusat": "KEMENKES",
+    "balai besar kesehatan": "KEMENKES",
+    "kantor kesehatan pelabuhan": "KEMENKES",
+    "poltekkes": "KEMENKES",
+    "balai besar wilayah sungai": "KEMENPU",
+    "balai wilayah sungai": "KEMENPU",
+    "balai pelaksanaan jalan": "KEMENPU",
+    "kantor sar": "BASARNAS",
+    "kantor pencarian dan pertolongan": "BASARNAS",
+    "ksop": "KEMENHUB",
+    "kantor kesyahbandaran": "KEMENHUB",
+    "unit penyelenggara bandar udara": "KEMENHUB",
+    "balai pengelola transportasi darat": "KEMENHUB",
+    "kantor wilayah kementerian hukum": "KEMENKUM",
+    "kanwil kemenkumham": "KEMENKUM",
+    "kantor pelayanan kekayaan negara": "KEMENKEU",
+    "kanwil djp": "KEMENKEU",
+    "kantor bea cukai": "KEMENKEU",
+    "bnn kabupaten": "BNN",
+    "bnn kota": "BNN",
+    "bnn provinsi": "BNN",
+    "kodim": "TNI",
+    "korem": "TNI",
+    "bpjs ketenagakerjaan cabang": "BPJSTK",
+    "kantor cabang bpjs": "BPJSKES",
     # directorates general and other units that name their unit but not their ministry
-    "direktorat jenderal pajak": "KEMENKEU", "ditjen pajak": "KEMENKEU", "djp": "KEMENKEU",
-    "direktorat jenderal bea dan cukai": "KEMENKEU", "ditjen bea dan cukai": "KEMENKEU", "djbc": "KEMENKEU",
-    "kppbc": "KEMENKEU", "direktorat jenderal perbendaharaan": "KEMENKEU", "ditjen perbendaharaan": "KEMENKEU",
-    "direktorat jenderal kekayaan negara": "KEMENKEU", "djkn": "KEMENKEU", "direktorat jenderal anggaran": "KEMENKEU",
-    "direktorat jenderal kependudukan dan pencatatan sipil": "KEMENDAGRI", "ditjen dukcapil": "KEMENDAGRI",
-    "direktorat jenderal otonomi daerah": "KEMENDAGRI", "direktorat jenderal bina administrasi kewilayahan": "KEMENDAGRI",
-    "direktorat jenderal bina keuangan daerah": "KEMENDAGRI", "direktorat jenderal bina pembangunan daerah": "KEMENDAGRI",
+    "direktorat jenderal pajak": "KEMENKEU",
+    "ditjen pajak": "KEMENKEU",
+    "djp": "KEMENKEU",
+    "direktorat jenderal bea dan cukai": "KEMENKEU",
+    "ditjen bea dan cukai": "KEMENKEU",
+    "djbc": "KEMENKEU",
+    "kppbc": "KEMENKEU",
+    "direktorat jenderal perbendaharaan": "KEMENKEU",
+    "ditjen perbendaharaan": "KEMENKEU",
+    "direktorat jenderal kekayaan negara": "KEMENKEU",
+    "djkn": "KEMENKEU",
+    "direktorat jenderal anggaran": "KEMENKEU",
+    "direktorat jenderal kependudukan dan pencatatan sipil": "KEMENDAGRI",
+    "ditjen dukcapil": "KEMENDAGRI",
+    "direktorat jenderal otonomi daerah": "KEMENDAGRI",
+    "direktorat jenderal bina administrasi kewilayahan": "KEMENDAGRI",
+    "direktorat jenderal bina keuangan daerah": "KEMENDAGRI",
+    "direktorat jenderal bina pembangunan daerah": "KEMENDAGRI",
     "direktorat jenderal politik dan pemerintahan umum": "KEMENDAGRI",
-    "direktorat jenderal administrasi hukum umum": "KEMENKUM", "ditjen ahu": "KEMENKUM",
-    "direktorat jenderal kekayaan intelektual": "KEMENKUM", "djki": "KEMENKUM",
+    "direktorat jenderal administrasi hukum umum": "KEMENKUM",
+    "ditjen ahu": "KEMENKUM",
+    "direktorat jenderal kekayaan intelektual": "KEMENKUM",
+    "djki": "KEMENKUM",
     "direktorat jenderal peraturan perundang undangan": "KEMENKUM",
-    "direktorat jenderal pelayanan kesehatan": "KEMENKES", "direktorat jenderal kesehatan masyarakat": "KEMENKES",
-    "direktorat jenderal pencegahan dan pengendalian penyakit": "KEMENKES", "ditjen p2p": "KEMENKES",
-    "direktorat jenderal kefarmasian dan alat kesehatan": "KEMENKES", "direktorat jenderal tenaga kesehatan": "KEMENKES",
-    "direktorat jenderal perhubungan darat": "KEMENHUB", "direktorat jenderal perhubungan laut": "KEMENHUB",
-    "direktorat jenderal perhubungan udara": "KEMENHUB", "direktorat jenderal perkeretaapian": "KEMENHUB",
-    "ditjen hubdat": "KEMENHUB", "ditjen hubla": "KEMENHUB", "ditjen hubud": "KEMENHUB",
-    "direktorat jenderal bina marga": "KEMENPU", "direktorat jenderal cipta karya": "KEMENPU",
-    "direktorat jenderal sumber daya air": "KEMENPU", "direktorat jenderal bina konstruksi": "KEMENPU",
-    "direktorat jenderal tanaman pangan": "KEMENTAN", "direktorat jenderal hortikultura": "KEMENTAN",
-    "direktorat jenderal perkebunan": "KEMENTAN", "direktorat jenderal peternakan dan kesehatan hewan": "KEMENTAN",
+    "direktorat jenderal pelayanan kesehatan": "KEMENKES",
+    "direktorat jenderal kesehatan masyarakat": "KEMENKES",
+    "direktorat jenderal pencegahan dan pengendalian penyakit": "KEMENKES",
+    "ditjen p2p": "KEMENKES",
+    "direktorat jenderal kefarmasian dan alat kesehatan": "KEMENKES",
+    "direktorat jenderal tenaga kesehatan": "KEMENKES",
+    "direktorat jenderal perhubungan darat": "KEMENHUB",
+    "direktorat jenderal perhubungan laut": "KEMENHUB",
+    "direktorat jenderal perhubungan udara": "KEMENHUB",
+    "direktorat jenderal perkeretaapian": "KEMENHUB",
+    "ditjen hubdat": "KEMENHUB",
+    "ditjen hubla": "KEMENHUB",
+    "ditjen hubud": "KEMENHUB",
+    "direktorat jenderal bina marga": "KEMENPU",
+    "direktorat jenderal cipta karya": "KEMENPU",
+    "direktorat jenderal sumber daya air": "KEMENPU",
+    "direktorat jenderal bina konstruksi": "KEMENPU",
+    "direktorat jenderal tanaman pangan": "KEMENTAN",
+    "direktorat jenderal hortikultura": "KEMENTAN",
+    "direktorat jenderal perkebunan": "KEMENTAN",
+    "direktorat jenderal peternakan dan kesehatan hewan": "KEMENTAN",
     "direktorat jenderal prasarana dan sarana pertanian": "KEMENTAN",
-    "direktorat jenderal perikanan tangkap": "KKP", "direktorat jenderal perikanan budidaya": "KKP",
+    "direktorat jenderal perikanan tangkap": "KKP",
+    "direktorat jenderal perikanan budidaya": "KKP",
     "direktorat jenderal pengelolaan kelautan dan ruang laut": "KKP",
-    "direktorat jenderal ketenagalistrikan": "KESDM", "direktorat jenderal minyak dan gas bumi": "KESDM",
-    "ditjen migas": "KESDM", "direktorat jenderal mineral dan batubara": "KESDM", "ditjen minerba": "KESDM",
-    "direktorat jenderal energi baru terbarukan dan konservasi energi": "KESDM", "ditjen ebtke": "KESDM",
-    "direktorat jenderal pendidikan islam": "KEMENAG", "direktorat jenderal bimbingan masyarakat islam": "KEMENAG",
-    "ditjen bimas islam": "KEMENAG", "ditjen pendis": "KEMENAG", "kantor urusan agama": "KEMENAG",
-    "direktorat jenderal rehabilitasi sosial": "KEMENSOS", "direktorat jenderal perlindungan dan jaminan sosial": "KEMENSOS",
-    "direktorat jenderal pemberdayaan sosial": "KEMENSOS", "direktorat jenderal penanganan fakir miskin": "KEMENSOS",
-    "direktorat jenderal pembinaan penempatan tenaga kerja": "KEMNAKER", "ditjen binapenta": "KEMNAKER",
+    "direktorat jenderal ketenagalistrikan": "KESDM",
+    "direktorat jenderal minyak dan gas bumi": "KESDM",
+    "ditjen migas": "KESDM",
+    "direktorat jenderal mineral dan batubara": "KESDM",
+    "ditjen minerba": "KESDM",
+    "direktorat jenderal energi baru terbarukan dan konservasi energi": "KESDM",
+    "ditjen ebtke": "KESDM",
+    "direktorat jenderal pendidikan islam": "KEMENAG",
+    "direktorat jenderal bimbingan masyarakat islam": "KEMENAG",
+    "ditjen bimas islam": "KEMENAG",
+    "ditjen pendis": "KEMENAG",
+    "kantor urusan agama": "KEMENAG",
+    "direktorat jenderal rehabilitasi sosial": "KEMENSOS",
+    "direktorat jenderal perlindungan dan jaminan sosial": "KEMENSOS",
+    "direktorat jenderal pemberdayaan sosial": "KEMENSOS",
+    "direktorat jenderal penanganan fakir miskin": "KEMENSOS",
+    "direktorat jenderal pembinaan penempatan tenaga kerja": "KEMNAKER",
+    "ditjen binapenta": "KEMNAKER",
     "direktorat jenderal pembinaan pengawasan ketenagakerjaan": "KEMNAKER",
-    "direktorat jenderal aplikasi informatika": "KOMDIGI", "ditjen aptika": "KOMDIGI",
-    "direktorat jenderal sumber daya dan perangkat pos dan informatika": "KOMDIGI", "ditjen sdppi": "KOMDIGI",
-    "direktorat jenderal informasi dan komunikasi publik": "KOMDIGI", "ditjen ikp": "KOMDIGI",
-    "direktorat jenderal guru dan tenaga kependidikan": "KEMENDIKDASMEN", "ditjen gtk": "KEMENDIKDASMEN",
+    "direktorat jenderal aplikasi informatika": "KOMDIGI",
+    "ditjen aptika": "KOMDIGI",
+    "direktorat jenderal sumber daya dan perangkat pos dan informatika": "KOMDIGI",
+    "ditjen sdppi": "KOMDIGI",
+    "direktorat jenderal informasi dan komunikasi publik": "KOMDIGI",
+    "ditjen ikp": "KOMDIGI",
+    "direktorat jenderal guru dan tenaga kependidikan": "KEMENDIKDASMEN",
+    "ditjen gtk": "KEMENDIKDASMEN",
     "direktorat jenderal pendidikan anak usia dini": "KEMENDIKDASMEN",
-    "direktorat jenderal pendidikan tinggi": "KEMDIKTISAINTEK", "ditjen dikti": "KEMDIKTISAINTEK",
-    "lembaga layanan pendidikan tinggi": "KEMDIKTISAINTEK", "lldikti": "KEMDIKTISAINTEK",
-    "direktorat jenderal perdagangan dalam negeri": "KEMENDAG", "direktorat jenderal perlindungan konsumen": "KEMENDAG",
+    "direktorat jenderal pendidikan tinggi": "KEMDIKTISAINTEK",
+    "ditjen dikti": "KEMDIKTISAINTEK",
+    "lembaga layanan pendidikan tinggi": "KEMDIKTISAINTEK",
+    "lldikti": "KEMDIKTISAINTEK",
+    "direktorat jenderal perdagangan dalam negeri": "KEMENDAG",
+    "direktorat jenderal perlindungan konsumen": "KEMENDAG",
     "direktorat jenderal perdagangan luar negeri": "KEMENDAG",
-    "direktorat jenderal pengendalian pemanfaatan ruang": "ATRBPN", "kantor wilayah badan pertanahan": "ATRBPN",
+    "direktorat jenderal pengendalian pemanfaatan ruang": "ATRBPN",
+    "kantor wilayah badan pertanahan": "ATRBPN",
     "direktorat jenderal bina pemerintahan desa": "KEMENDAGRI",
     "direktorat jenderal pembangunan desa dan perdesaan": "KEMENDES",
-    "badan penelitian dan pengembangan kesehatan": "KEMENKES", "balitbangkes": "KEMENKES",
+    "badan penelitian dan pengembangan kesehatan": "KEMENKES",
+    "balitbangkes": "KEMENKES",
 }
 # Abbreviations inside region names (normalised): "Kep. Riau" -> "Kepulauan Riau".
 _NAME_ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan", "sel": "selatan", "utr": "utara"}
@@ -133,7 +227,7 @@ def _key(text: str) -> str:
 @dataclass(frozen=True)
 class Resolution:
     agency_id: str | None
-    method: str          # how it was decided; "unresolved" when agency_id is None
+    method: str  # how it was decided; "unresolved" when agency_id is None
     note: str = ""
     # for a person when unresolved: (agency_id, score 0-1, evidence), best first
     candidates: tuple[tuple[str, float, str], ...] = ()
@@ -141,12 +235,12 @@ class Resolution:
 
 @dataclass
 class _Index:
-    central: dict[str, str]                       # alias key -> agency_id
-    central_phrases: list[tuple[str, str]]        # (normalised phrase, agency_id) for in-text search
-    by_type: dict[str, dict[str, str]]            # type -> base key -> code
-    any_type: dict[str, list[str]]                # base key -> codes of every type
-    by_code: dict[str, str]                       # code -> type
-    names: dict[str, str]                         # agency_id -> canonical name
+    central: dict[str, str]  # alias key -> agency_id
+    central_phrases: list[tuple[str, str]]  # (normalised phrase, agency_id) for in-text search
+    by_type: dict[str, dict[str, str]]  # type -> base key -> code
+    any_type: dict[str, list[str]]  # base key -> codes of every type
+    by_code: dict[str, str]  # code -> type
+    names: dict[str, str]  # agency_id -> canonical name
 
     @cached_property
     def phrase_rank(self) -> dict[str, int]:
@@ -193,7 +287,11 @@ def _generated_aliases(name: str) -> list[str]:
         if len(ini) >= 2:
             heads = ("kemenko", "kementerian koordinator") if coordinating else _MINISTRY_PREFIXES
             out += [f"{h} {ini}" for h in heads]
-    elif words and words[0] in ("badan", "lembaga", "komisi", "arsip", "perpustakaan") and len(words) >= 3:
+    elif (
+        words
+        and words[0] in ("badan", "lembaga", "komisi", "arsip", "perpustakaan")
+        and len(words) >= 3
+    ):
         ini = _initials(words)
         if len(ini) >= 3:
             out.append(ini)
@@ -232,7 +330,9 @@ def _index() -> _Index:
         by_type["provinsi"].setdefault(_key(alias), code)
         if code not in any_type.setdefault(_key(alias), []):
             any_type[_key(alias)].append(code)
-    for a in region_aliases():  # former names and short forms: exact only (Kobar/Kubar are one letter apart)
+    for a in (
+        region_aliases()
+    ):  # former names and short forms: exact only (Kobar/Kubar are one letter apart)
         key = _key(norm(a["alias"]))
         by_type[a["type"]].setdefault(key, a["code"])
         if a["bare_ok"] and a["code"] not in any_type.setdefault(key, []):
@@ -240,7 +340,9 @@ def _index() -> _Index:
     for alias, code in PROVINCE_TYPED_ALIASES.items():
         by_type["provinsi"].setdefault(_key(alias), code)
         if _key(alias) in any_type and code not in any_type[_key(alias)]:
-            any_type[_key(alias)].append(code)  # bare 'Yogyakarta': the kota or the province, never guessed
+            any_type[_key(alias)].append(
+                code
+            )  # bare 'Yogyakarta': the kota or the province, never guessed
     # a generated short form counts only when it names one agency and clashes with nothing written
     for key, owners in generated.items():
         if len(owners) == 1 and key not in central and key not in any_type:
@@ -286,7 +388,9 @@ def _typo_candidates(query: str, choices: dict[str, str]) -> list[tuple[str, int
     return sorted(out.items(), key=lambda kv: (kv[1], kv[0]))
 
 
-def _typo_unique(query: str, choices: dict[str, str], code: str | None) -> tuple[str | None, list[tuple[str, int]]]:
+def _typo_unique(
+    query: str, choices: dict[str, str], code: str | None
+) -> tuple[str | None, list[tuple[str, int]]]:
     """The one region a typo'd name can mean: the unique nearest, or among equally near ones the one
     the Kemendagri code names. Otherwise None, and the candidates for a person."""
     cands = _typo_candidates(query, choices)
@@ -303,12 +407,12 @@ def _typo_unique(query: str, choices: dict[str, str], code: str | None) -> tuple
 def _split_prefix(n: str) -> tuple[str | None, str]:
     for noise in _NOISE_PREFIXES:
         if n.startswith(noise):
-            n = n[len(noise):]
+            n = n[len(noise) :]
     for prefix, rtype in _PREFIXES:
         if n == prefix:
             return None, n
         if n.startswith(prefix + " "):
-            return rtype, n[len(prefix) + 1:].strip()
+            return rtype, n[len(prefix) + 1 :].strip()
     return None, n
 
 
@@ -333,9 +437,9 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
     for i in range(len(tokens)):
         for prefix, rtype in _PREFIXES:
             ptoks = prefix.split()
-            if tokens[i:i + len(ptoks)] != ptoks:
+            if tokens[i : i + len(ptoks)] != ptoks:
                 continue
-            rest = tokens[i + len(ptoks):]
+            rest = tokens[i + len(ptoks) :]
             hit = None
             for j in range(len(rest), 0, -1):  # longest region name first
                 hit = idx.by_type[rtype].get("".join(rest[:j]))
@@ -353,9 +457,11 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
 
 
 # Words that open the name of a regional government's office ('Dinas Kesehatan Banyuwangi').
-_OFFICE_WORDS = frozenset("""dinas badan bappeda bapenda bappenda rsud puskesmas kecamatan kelurahan desa sekretariat
+_OFFICE_WORDS = frozenset(
+    """dinas badan bappeda bapenda bappenda rsud puskesmas kecamatan kelurahan desa sekretariat
 setda sekda satpol bpbd disdukcapil dukcapil inspektorat bagian upt uptd dprd bkpsdm bkd dpmptsp bpkad diskominfo
-dispendukcapil bapeda kantor unit""".split())
+dispendukcapil bapeda kantor unit""".split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -388,12 +494,14 @@ def _name_forms(n: str) -> list[str]:
     ('Pemerintah Daerah Istimewa Yogyakarta', 'Pemda DIY')."""
     forms = [n]
     for noise in ("pemerintah daerah ", "pemerintah ", "pemda "):
-        if n.startswith(noise) and n[len(noise):]:
-            forms.append(n[len(noise):])
+        if n.startswith(noise) and n[len(noise) :]:
+            forms.append(n[len(noise) :])
     return forms
 
 
-def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | None = None) -> Resolution:
+def resolve_agency(
+    name: object, type_hint: str | None = None, code_hint: str | None = None
+) -> Resolution:
     """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code."""
     idx = _index()
     n = norm(name).replace("kementrian", "kementerian")
@@ -412,7 +520,9 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
     typo_cands: list[tuple[str, int]] = []
     rtype, rest = _split_prefix(n)
     if rtype:
-        rest = " ".join(_NAME_ABBREVIATIONS.get(t, t) if i == 0 else t for i, t in enumerate(rest.split()))
+        rest = " ".join(
+            _NAME_ABBREVIATIONS.get(t, t) if i == 0 else t for i, t in enumerate(rest.split())
+        )
         found = idx.by_type[rtype].get(_key(rest))
         if found:
             return _with_code_note(found, "region name", code)
@@ -448,10 +558,15 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
         if len(candidates) > 1:
             if code in candidates:
                 return Resolution(code, "bare region name + code")
-            return Resolution(None, "unresolved", f"ambiguous region name {name!r}: "
-                              + " or ".join(sorted(candidates)),
-                              tuple((c, 0.5, "same name, other type (kabupaten/kota twin)")
-                                    for c in sorted(candidates)))
+            return Resolution(
+                None,
+                "unresolved",
+                f"ambiguous region name {name!r}: " + " or ".join(sorted(candidates)),
+                tuple(
+                    (c, 0.5, "same name, other type (kabupaten/kota twin)")
+                    for c in sorted(candidates)
+                ),
+            )
 
     agency_id = idx.central_office(n)
     if agency_id:
@@ -467,16 +582,26 @@ def resolve_agency(name: object, type_hint: str | None = None, code_hint: str | 
         if fuzzy:
             return Resolution(fuzzy, "central alias (fuzzy)")
     if typo_cands:
-        return Resolution(None, "unresolved", f"{str(name)!r} is a typo away from several regions",
-                          tuple((c, round(1 - d / 10, 2), f"{d} edit(s) from {idx.names[c]}") for c, d in typo_cands))
-    return Resolution(None, "unresolved", f"no agency matches {str(name)!r}", _closest(central_key, code))
+        return Resolution(
+            None,
+            "unresolved",
+            f"{str(name)!r} is a typo away from several regions",
+            tuple(
+                (c, round(1 - d / 10, 2), f"{d} edit(s) from {idx.names[c]}") for c, d in typo_cands
+            ),
+        )
+    return Resolution(
+        None, "unresolved", f"no agency matches {str(name)!r}", _closest(central_key, code)
+    )
 
 
 def _closest(key: str, code: str | None) -> tuple[tuple[str, float, str], ...]:
     """A few nearest names, for the person who will decide."""
     idx = _index()
-    choices = {**{k: v for k, v in idx.central.items()},
-               **{k: c for t in idx.by_type.values() for k, c in t.items()}}
+    choices = {
+        **{k: v for k, v in idx.central.items()},
+        **{k: c for t in idx.by_type.values() for k, c in t.items()},
+    }
     hits = process.extract(key, list(choices), scorer=fuzz.ratio, limit=8, score_cutoff=60)
     out: dict[str, tuple[str, float, str]] = {}
     if code:

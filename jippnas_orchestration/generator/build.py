@@ -45,8 +45,10 @@ LARGE_SCALE = 40
 class World:
     agencies: list[Agency]
     innovations: list[Innovation] = field(default_factory=list)
-    kipp: list[tuple[Innovation, int, str]] = field(default_factory=list)       # (innovation, year, award)
-    iga: list[tuple[Innovation, int]] = field(default_factory=list)              # (innovation, year)
+    kipp: list[tuple[Innovation, int, str]] = field(
+        default_factory=list
+    )  # (innovation, year, award)
+    iga: list[tuple[Innovation, int]] = field(default_factory=list)  # (innovation, year)
     inolan: list[tuple[Innovation, int]] = field(default_factory=list)
     kipp_keys: list[str] = field(default_factory=list)
     pending_keys: set[str] = field(default_factory=set)
@@ -61,8 +63,9 @@ def _weighted_pool(rng: random.Random, agencies: list[Agency]) -> tuple[list[Age
     return shuffled, list(accumulate(1.0 / (i + 1) ** 0.7 for i in range(len(shuffled))))
 
 
-def _new_innovation(world: World, rng: random.Random, titles: TitleFactory, agency: Agency,
-                    year_hint: int) -> Innovation:
+def _new_innovation(
+    world: World, rng: random.Random, titles: TitleFactory, agency: Agency, year_hint: int
+) -> Innovation:
     generic = None
     if rng.random() < 0.08:
         generic = titles.generic(agency.agency_id)
@@ -70,19 +73,30 @@ def _new_innovation(world: World, rng: random.Random, titles: TitleFactory, agen
     category = pick_category(rng)
     unit_pool = words.UNITS if agency.regional else words.CENTRAL_UNITS
     inv = Innovation(
-        key=f"E{len(world.innovations) + 1:06d}", agency=agency, acronym=acronym, expansion=expansion,
-        category=category, sdgs=sdgs_for(category, rng), start_year=year_hint - rng.randint(0, 3),
-        summary=summary_for(expansion, rng), innovator=person(rng), unit=rng.choice(unit_pool))
+        key=f"E{len(world.innovations) + 1:06d}",
+        agency=agency,
+        acronym=acronym,
+        expansion=expansion,
+        category=category,
+        sdgs=sdgs_for(category, rng),
+        start_year=year_hint - rng.randint(0, 3),
+        summary=summary_for(expansion, rng),
+        innovator=person(rng),
+        unit=rng.choice(unit_pool),
+    )
     world.innovations.append(inv)
     return inv
 
 
-def _add_hard_negatives(world: World, rng: random.Random, titles: TitleFactory, agencies: list[Agency],
-                        count: int) -> list[Innovation]:
+def _add_hard_negatives(
+    world: World, rng: random.Random, titles: TitleFactory, agencies: list[Agency], count: int
+) -> list[Innovation]:
     """Pairs like 'Puskesmas Keliling' / 'Puskesmas Keliling Terapung' in one agency."""
     made = []
     # beyond LARGE_SCALE there are more near-twin pairs than agencies: agencies repeat
-    picks = rng.sample(agencies, count) if count <= len(agencies) else rng.choices(agencies, k=count)
+    picks = (
+        rng.sample(agencies, count) if count <= len(agencies) else rng.choices(agencies, k=count)
+    )
     for agency in picks:
         base, ext = rng.choice(words.HARD_NEGATIVES)
         if not titles.is_free(agency.agency_id, base):
@@ -92,16 +106,25 @@ def _add_hard_negatives(world: World, rng: random.Random, titles: TitleFactory, 
         for title in (base, ext):
             category = pick_category(rng)
             inv = Innovation(
-                key=f"E{len(world.innovations) + 1:06d}", agency=agency, acronym=None, expansion=title,
-                category=category, sdgs=sdgs_for(category, rng), start_year=rng.randint(2012, 2020),
-                summary=summary_for(title, rng), innovator=person(rng),
-                unit=rng.choice(words.UNITS if agency.regional else words.CENTRAL_UNITS))
+                key=f"E{len(world.innovations) + 1:06d}",
+                agency=agency,
+                acronym=None,
+                expansion=title,
+                category=category,
+                sdgs=sdgs_for(category, rng),
+                start_year=rng.randint(2012, 2020),
+                summary=summary_for(title, rng),
+                innovator=person(rng),
+                unit=rng.choice(words.UNITS if agency.regional else words.CENTRAL_UNITS),
+            )
             world.innovations.append(inv)
             made.append(inv)
     return made
 
 
-def _award_slots(rng: random.Random, scale: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+def _award_slots(
+    rng: random.Random, scale: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     top, top99 = [], []
     for year, n in TOP_TIER.items():
         top += [(year, f"Top {n}/{year}")] * (n * scale)
@@ -126,8 +149,15 @@ def build_world(seed: int, scale: int) -> World:
     by_type: dict[str, list[Agency]] = {}
     for a in agencies:
         by_type.setdefault(a.type, []).append(a)
-    type_weights = {"kementerian": 12, "lembaga": 6, "bumn": 2, "bumd": 2, "provinsi": 12,
-                    "kabupaten": 46, "kota": 20}
+    type_weights = {
+        "kementerian": 12,
+        "lembaga": 6,
+        "bumn": 2,
+        "bumd": 2,
+        "provinsi": 12,
+        "kabupaten": 46,
+        "kota": 20,
+    }
     pools = {t: _weighted_pool(rng, by_type[t]) for t in type_weights}
     type_names, type_cum = list(type_weights), list(accumulate(type_weights.values()))
 
@@ -172,8 +202,9 @@ def build_world(seed: int, scale: int) -> World:
     singles = top + [s for i, s in enumerate(top99) if not used_top99[i]]
     rng.shuffle(singles)
     kipp_inv: list[Innovation] = []
-    hard = _add_hard_negatives(world, rng, titles, [a for a in agencies if a.type in type_weights],
-                               max(6, 12 * scale))
+    hard = _add_hard_negatives(
+        world, rng, titles, [a for a in agencies if a.type in type_weights], max(6, 12 * scale)
+    )
     for inv in hard:  # the near-twins take award slots like any other innovation
         if singles:
             year, award = singles.pop()
@@ -196,7 +227,11 @@ def build_world(seed: int, scale: int) -> World:
     reg_pool = _weighted_pool(rng, regional)
     papua = [a for a in regional if a.agency_id in NEW_TO_OLD_PAPUA]
     while len(iga_inv) < IGA_DISTINCT * scale:
-        agency = rng.choice(papua) if rng.random() < 0.04 else rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0]
+        agency = (
+            rng.choice(papua)
+            if rng.random() < 0.04
+            else rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0]
+        )
         iga_inv.append(_new_innovation(world, rng, titles, agency, rng.randint(2016, 2023)))
     for inv in iga_inv:
         first = rng.randint(2018, 2023)
@@ -207,7 +242,11 @@ def build_world(seed: int, scale: int) -> World:
     known = kipp_inv + iga_inv
     ino_inv = rng.sample(known, INOLAN_OVERLAP * scale)
     while len(ino_inv) < INOLAN_DISTINCT * scale:
-        agency = rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0] if rng.random() < 0.8 else kipp_agency()
+        agency = (
+            rng.choices(reg_pool[0], cum_weights=reg_pool[1])[0]
+            if rng.random() < 0.8
+            else kipp_agency()
+        )
         ino_inv.append(_new_innovation(world, rng, titles, agency, rng.randint(2017, 2024)))
     for inv in ino_inv:
         year = rng.randint(2017, 2024)
@@ -221,7 +260,9 @@ def build_world(seed: int, scale: int) -> World:
     for inv in kipp_inv:
         by_agency.setdefault(inv.agency.agency_id, []).append(inv.key)
     n_pending, n_agencies = PENDING * scale, PENDING_AGENCIES * scale
-    candidates = sorted((a for a, ks in by_agency.items() if len(ks) >= 2), key=lambda a: (rng.random(), a))
+    candidates = sorted(
+        (a for a, ks in by_agency.items() if len(ks) >= 2), key=lambda a: (rng.random(), a)
+    )
     chosen, capacity = [], 0
     for a in candidates:
         if len(chosen) == n_agencies:

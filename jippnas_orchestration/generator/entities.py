@@ -20,8 +20,8 @@ _STOP = {"dan", "di", "ke", "untuk", "bagi", "yang"}
 class Agency:
     agency_id: str
     name: str
-    type: str                 # kementerian, lembaga, provinsi, kabupaten, kota, bumn, bumd
-    base: str                 # region base name, or the official name for central agencies
+    type: str  # kementerian, lembaga, provinsi, kabupaten, kota, bumn, bumd
+    base: str  # region base name, or the official name for central agencies
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -39,7 +39,7 @@ class Innovation:
     sdgs: list[int]
     start_year: int
     summary: str
-    innovator: tuple[str, str, str]        # name, e-mail, phone
+    innovator: tuple[str, str, str]  # name, e-mail, phone
     unit: str
 
     def canonical_title(self) -> str:
@@ -48,8 +48,12 @@ class Innovation:
 
 def all_agencies() -> list[Agency]:
     out = [Agency(r.code, r.name, r.type, r.base) for r in regions()]
-    out += [Agency(c["agency_id"], c["agency_name"], c["agency_type"], c["agency_name"], list(c["aliases"]))
-            for c in central_agencies()]
+    out += [
+        Agency(
+            c["agency_id"], c["agency_name"], c["agency_type"], c["agency_name"], list(c["aliases"])
+        )
+        for c in central_agencies()
+    ]
     return out
 
 
@@ -63,7 +67,8 @@ def person(rng: random.Random) -> tuple[str, str, str]:
     first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
     email = f"{first.lower()}.{last.lower()}{rng.randint(1, 999)}@{rng.choice(['gmail.com', 'yahoo.co.id', 'go.id'])}"
     phone = rng.choice(["08{}-{}-{}", "+62 8{} {} {}", "08{}{}{}"]).format(
-        rng.randint(11, 99), rng.randint(1000, 9999), rng.randint(1000, 9999))
+        rng.randint(11, 99), rng.randint(1000, 9999), rng.randint(1000, 9999)
+    )
     return f"{first} {last}", email, phone
 
 
@@ -74,8 +79,8 @@ class TitleFactory:
     def __init__(self, rng: random.Random, vocabulary: dict[str, list[str]] | None = None):
         self.rng = rng
         self.vocabulary = vocabulary or words.SMALL
-        self.used: dict[str, list[str]] = {}      # agency -> its titles, lower case, words sorted
-        self.acronyms: dict[str, set[str]] = {}   # an agency never gives two innovations one acronym
+        self.used: dict[str, list[str]] = {}  # agency -> its titles, lower case, words sorted
+        self.acronyms: dict[str, set[str]] = {}  # an agency never gives two innovations one acronym
 
     @staticmethod
     def _key(title: str) -> str:
@@ -104,8 +109,16 @@ class TitleFactory:
         v = self.vocabulary
         for _ in range(200):
             r = self.rng
-            expansion = " ".join(x for x in (r.choice(v["heads"]), r.choice(v["objects"]),
-                                             r.choice(v["modifiers"]), r.choice(v["targets"])) if x)
+            expansion = " ".join(
+                x
+                for x in (
+                    r.choice(v["heads"]),
+                    r.choice(v["objects"]),
+                    r.choice(v["modifiers"]),
+                    r.choice(v["targets"]),
+                )
+                if x
+            )
             acronym = make_acronym(expansion)
             if acronym in self.acronyms.setdefault(agency_id, set()):
                 continue
@@ -138,11 +151,18 @@ def title_variant(inv: Innovation, rng: random.Random, first: bool) -> str:
                 i = rng.choice(long_idx)
                 t = toks[i]
                 j = rng.randint(1, len(t) - 3)
-                toks[i] = t[:j] + t[j + 1] + t[j] + t[j + 2:] if rng.random() < 0.5 else t[:j] + t[j + 1:]
+                toks[i] = (
+                    t[:j] + t[j + 1] + t[j] + t[j + 2 :]
+                    if rng.random() < 0.5
+                    else t[:j] + t[j + 1 :]
+                )
                 title = " ".join(toks)
         elif op == "punct":
-            title = rng.choice(['"{}"', "{}.", "{} ", "Inovasi {}"]).format(title) if rng.random() < 0.3 \
+            title = (
+                rng.choice(['"{}"', "{}.", "{} ", "Inovasi {}"]).format(title)
+                if rng.random() < 0.3
                 else title.replace(" - ", " – ")
+            )
         elif op == "drop_acronym" and a:
             title = e
         elif op == "space":
@@ -156,16 +176,33 @@ def agency_variant(agency: Agency, rng: random.Random, bare_ok: bool) -> str:
     """Another way of writing the agency's name."""
     b = agency.base
     if agency.type == "kabupaten":
-        opts = [f"Kabupaten {b}", f"Kab. {b}", f"Pemkab {b}", f"PEMERINTAH KABUPATEN {b.upper()}",
-                f"Kabupaten {b.lower()}", f"Pemerintah Kabupaten {b}"]
+        opts = [
+            f"Kabupaten {b}",
+            f"Kab. {b}",
+            f"Pemkab {b}",
+            f"PEMERINTAH KABUPATEN {b.upper()}",
+            f"Kabupaten {b.lower()}",
+            f"Pemerintah Kabupaten {b}",
+        ]
     elif agency.type == "kota":
-        opts = [f"Kota {b}", f"Pemkot {b}", f"Pemerintah Kota {b}", f"KOTA {b.upper()}", f"Kota {b.lower()}"]
+        opts = [
+            f"Kota {b}",
+            f"Pemkot {b}",
+            f"Pemerintah Kota {b}",
+            f"KOTA {b.upper()}",
+            f"Kota {b.lower()}",
+        ]
     elif agency.type == "provinsi":
         if agency.agency_id == "11":
             opts = ["Pemerintah Aceh", "Provinsi Aceh", "Pemprov Aceh"]
         else:
-            opts = [f"Provinsi {b}", f"Prov. {b}", f"Pemprov {b}", f"Pemerintah Provinsi {b}",
-                    f"PROVINSI {b.upper()}"]
+            opts = [
+                f"Provinsi {b}",
+                f"Prov. {b}",
+                f"Pemprov {b}",
+                f"Pemerintah Provinsi {b}",
+                f"PROVINSI {b.upper()}",
+            ]
     else:
         opts = [agency.name, *agency.aliases]
         if agency.type == "kementerian":
@@ -188,10 +225,18 @@ def pick_category(rng: random.Random) -> str:
 
 
 def sdgs_for(category: str, rng: random.Random) -> list[int]:
-    main = {"Pengentasan Kemiskinan": 1, "Pendidikan": 4, "Kesehatan": 3, "Ketahanan Pangan": 2,
-            "Pertumbuhan Ekonomi dan Kesempatan Kerja": 8, "Pemberdayaan Masyarakat": 11,
-            "Pelayanan Publik Responsif Gender": 5, "Perlindungan dan Pelestarian Lingkungan Hidup": 13,
-            "Tata Kelola Pemerintahan": 16, "Penegakan Hukum": 16}[category]
+    main = {
+        "Pengentasan Kemiskinan": 1,
+        "Pendidikan": 4,
+        "Kesehatan": 3,
+        "Ketahanan Pangan": 2,
+        "Pertumbuhan Ekonomi dan Kesempatan Kerja": 8,
+        "Pemberdayaan Masyarakat": 11,
+        "Pelayanan Publik Responsif Gender": 5,
+        "Perlindungan dan Pelestarian Lingkungan Hidup": 13,
+        "Tata Kelola Pemerintahan": 16,
+        "Penegakan Hukum": 16,
+    }[category]
     extra = rng.sample(range(1, 18), rng.choice([0, 1, 1, 2]))
     return sorted({main, *extra})
 

@@ -35,23 +35,62 @@ from .entities import (
 )
 
 KIPP_HEADERS = [
-    "Kode NRI", "Tahun", "Judul Inovasi", "Instansi", "Jenis Instansi", "Unit Penyelenggara Pelayanan",
-    "Kelompok", "Kategori", "Penghargaan", "SDGs", "Tahun Mulai Implementasi", "Ringkasan",
-    "Nama Inovator", "Email Inovator", "No. HP Inovator",
+    "Kode NRI",
+    "Tahun",
+    "Judul Inovasi",
+    "Instansi",
+    "Jenis Instansi",
+    "Unit Penyelenggara Pelayanan",
+    "Kelompok",
+    "Kategori",
+    "Penghargaan",
+    "SDGs",
+    "Tahun Mulai Implementasi",
+    "Ringkasan",
+    "Nama Inovator",
+    "Email Inovator",
+    "No. HP Inovator",
 ]
 # How the second workbook spells the same headers.
 KIPP_HEADER_VARIANTS = {
-    "Kode NRI": " KODE NRI ", "Tahun": "tahun", "Judul Inovasi": "Judul  Inovasi", "Instansi": "INSTANSI",
-    "No. HP Inovator": "No HP Inovator", "Email Inovator": "E-mail Inovator", "SDGs": "SDGS",
+    "Kode NRI": " KODE NRI ",
+    "Tahun": "tahun",
+    "Judul Inovasi": "Judul  Inovasi",
+    "Instansi": "INSTANSI",
+    "No. HP Inovator": "No HP Inovator",
+    "Email Inovator": "E-mail Inovator",
+    "SDGs": "SDGS",
     "Tahun Mulai Implementasi": "Tahun Mulai  Implementasi ",
 }
 INOLAN_COLUMNS = [
-    "external_id", "judul_inovasi", "tahun", "inovator", "unit_kerja", "deskripsi", "id_kabkot",
-    "kabkot_nama", "provinsi_nama", "instansi_nama", "agency_id_panrb", "id_sdgs", "sdgs_nama",
+    "external_id",
+    "judul_inovasi",
+    "tahun",
+    "inovator",
+    "unit_kerja",
+    "deskripsi",
+    "id_kabkot",
+    "kabkot_nama",
+    "provinsi_nama",
+    "instansi_nama",
+    "agency_id_panrb",
+    "id_sdgs",
+    "sdgs_nama",
 ]
-JENIS = {"kementerian": "Kementerian", "lembaga": "Lembaga", "provinsi": "Provinsi", "kabupaten": "Kabupaten",
-         "kota": "Kota", "bumn": "BUMN", "bumd": "BUMD"}
-UNRESOLVABLE = ["Instansi Tidak Diketahui", "UPT Pelayanan Terpadu", "Kantor Bersama Samsat Wilayah III"]
+JENIS = {
+    "kementerian": "Kementerian",
+    "lembaga": "Lembaga",
+    "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten",
+    "kota": "Kota",
+    "bumn": "BUMN",
+    "bumd": "BUMD",
+}
+UNRESOLVABLE = [
+    "Instansi Tidak Diketahui",
+    "UPT Pelayanan Terpadu",
+    "Kantor Bersama Samsat Wilayah III",
+]
 
 
 TRUTH_FIELDS = ["source", "source_record_id", "innovation_key", "agency_id", "expected"]
@@ -69,12 +108,25 @@ class Truth:
         self.kipp_records: dict[str, list[str]] = {}
         self.innovation_keys: set[str] = set()
 
-    def add(self, source: str, rid: str, inv: Innovation | None, expected: str = "ok",
-            agency_id: str | None = None) -> None:
-        self._writer.writerow({"source": source, "source_record_id": rid,
-                               "innovation_key": inv.key if inv else "",
-                               "agency_id": agency_id if agency_id is not None else (inv.agency.agency_id if inv else ""),
-                               "expected": expected})
+    def add(
+        self,
+        source: str,
+        rid: str,
+        inv: Innovation | None,
+        expected: str = "ok",
+        agency_id: str | None = None,
+    ) -> None:
+        self._writer.writerow(
+            {
+                "source": source,
+                "source_record_id": rid,
+                "innovation_key": inv.key if inv else "",
+                "agency_id": agency_id
+                if agency_id is not None
+                else (inv.agency.agency_id if inv else ""),
+                "expected": expected,
+            }
+        )
         if inv:
             self.innovation_keys.add(inv.key)
             if source == "KIPP":
@@ -93,7 +145,10 @@ class JsonArrayFile:
 
     def append(self, doc: dict) -> None:
         text = json.dumps(doc, ensure_ascii=False, indent=1)
-        self._fh.write(("[\n" if self.count == 0 else ",\n") + "\n".join(" " + line for line in text.split("\n")))
+        self._fh.write(
+            ("[\n" if self.count == 0 else ",\n")
+            + "\n".join(" " + line for line in text.split("\n"))
+        )
         self.count += 1
 
     def close(self) -> None:
@@ -121,34 +176,56 @@ def _kipp_rows(world: World, rng: random.Random, truth: Truth) -> list[dict]:
         first = inv.key not in seen
         seen.add(inv.key)
         person_ = inv.innovator if first else person(rng)
-        rows.append({
-            "Kode NRI": nri, "Tahun": year if rng.random() < 0.9 else str(year),
-            "Judul Inovasi": title_variant(inv, rng, first),
-            "Instansi": agency_variant(inv.agency, rng, bare_ok=True),
-            "Jenis Instansi": JENIS[inv.agency.type], "Unit Penyelenggara Pelayanan": inv.unit,
-            "Kelompok": rng.choice(["Umum", "Umum", "Khusus", "Replikasi"]),
-            "Kategori": category_variant(inv.category, year, rng), "Penghargaan": award,
-            "SDGs": _sdgs_text(inv.sdgs, rng), "Tahun Mulai Implementasi": min(inv.start_year, year),
-            "Ringkasan": inv.summary, "Nama Inovator": person_[0], "Email Inovator": person_[1],
-            "No. HP Inovator": person_[2],
-        })
+        rows.append(
+            {
+                "Kode NRI": nri,
+                "Tahun": year if rng.random() < 0.9 else str(year),
+                "Judul Inovasi": title_variant(inv, rng, first),
+                "Instansi": agency_variant(inv.agency, rng, bare_ok=True),
+                "Jenis Instansi": JENIS[inv.agency.type],
+                "Unit Penyelenggara Pelayanan": inv.unit,
+                "Kelompok": rng.choice(["Umum", "Umum", "Khusus", "Replikasi"]),
+                "Kategori": category_variant(inv.category, year, rng),
+                "Penghargaan": award,
+                "SDGs": _sdgs_text(inv.sdgs, rng),
+                "Tahun Mulai Implementasi": min(inv.start_year, year),
+                "Ringkasan": inv.summary,
+                "Nama Inovator": person_[0],
+                "Email Inovator": person_[1],
+                "No. HP Inovator": person_[2],
+            }
+        )
         truth.add("KIPP", nri, inv)
-    spare = iter(nris[len(world.kipp):])
+    spare = iter(nris[len(world.kipp) :])
     template = dict(rows[0])
     # rows an agency cannot be found for: kept, then quarantined as 'unresolved agency'
     for name in UNRESOLVABLE:
         nri = next(spare)
-        rows.append({**template, "Kode NRI": nri, "Instansi": name, "Jenis Instansi": "Lembaga",
-                     "Judul Inovasi": f"Layanan {name}"})
+        rows.append(
+            {
+                **template,
+                "Kode NRI": nri,
+                "Instansi": name,
+                "Jenis Instansi": "Lembaga",
+                "Judul Inovasi": f"Layanan {name}",
+            }
+        )
         truth.add("KIPP", nri, None, "unresolved agency", "")
-    bad = [("Judul Inovasi", ""), ("Judul Inovasi", "   "), ("Judul Inovasi", None),
-           ("Tahun", "20019"), ("Tahun", "dua ribu")]
+    bad = [
+        ("Judul Inovasi", ""),
+        ("Judul Inovasi", "   "),
+        ("Judul Inovasi", None),
+        ("Tahun", "20019"),
+        ("Tahun", "dua ribu"),
+    ]
     for fld, value in bad:
         nri = next(spare)
         rows.append({**template, "Kode NRI": nri, fld: value})
         truth.add("KIPP", nri, None, f"rejected: {fld}")
     for original in rng.sample(rows[: len(world.kipp)], 2):  # a conflicting re-use of a Kode NRI
-        rows.append({**original, "Judul Inovasi": original["Judul Inovasi"] + " (revisi)", "Tahun": 2023})
+        rows.append(
+            {**original, "Judul Inovasi": original["Judul Inovasi"] + " (revisi)", "Tahun": 2023}
+        )
     for original in rng.sample(rows[: len(world.kipp)], 2):  # an exact repeat
         rows.append(dict(original))
     rng.shuffle(rows)
@@ -160,8 +237,10 @@ def _write_kipp(rows: list[dict], outdir: Path, rng: random.Random) -> None:
     early, late = [], []
     for r in rows:
         (early if str(r["Tahun"]).isdigit() and int(r["Tahun"]) <= 2018 else late).append(r)
-    for name, part, variant in (("top-inovasi-2014-2018.xlsx", early, False),
-                                ("top-inovasi-2019-2023.xlsx", late, True)):
+    for name, part, variant in (
+        ("top-inovasi-2014-2018.xlsx", early, False),
+        ("top-inovasi-2019-2023.xlsx", late, True),
+    ):
         wb = Workbook(write_only=True)
         notes = wb.create_sheet("Keterangan")
         notes.append(["Sumber: SINOVIK Kementerian PANRB"])
@@ -200,12 +279,19 @@ def _freeze_zip(path: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                    rb"\g<1>2024-01-01T00:00:00Z",
+                    data,
+                )
             entries.append((info.filename, data))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for filename, data in entries:
-            zout.writestr(zipfile.ZipInfo(filename, date_time=(2024, 1, 1, 0, 0, 0)), data,
-                          compress_type=zipfile.ZIP_DEFLATED)
+            zout.writestr(
+                zipfile.ZipInfo(filename, date_time=(2024, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 # ---- IGA -------------------------------------------------------------------------------------
@@ -228,11 +314,11 @@ def _iga_records(world: World, rng: random.Random, truth: Truth, pages: "IgaPage
         code: str | None = a.agency_id
         roll = rng.random()
         if a.agency_id in NEW_TO_OLD_PAPUA and roll < 0.6:
-            code = NEW_TO_OLD_PAPUA[a.agency_id]        # stale pre-2022 code
+            code = NEW_TO_OLD_PAPUA[a.agency_id]  # stale pre-2022 code
         elif roll < 0.08:
             code = None
         elif roll < 0.13 and a.agency_id in twins:
-            code = twins[a.agency_id]                      # the same-named twin's code
+            code = twins[a.agency_id]  # the same-named twin's code
         pemda = {"kode_wilayah": code, "nama_pemda": agency_variant(a, rng, bare_ok=False)}
         if code is None and rng.random() < 0.5:
             pemda.pop("kode_wilayah")
@@ -240,20 +326,35 @@ def _iga_records(world: World, rng: random.Random, truth: Truth, pages: "IgaPage
         asn = person(rng) if not first or rng.random() < 0.5 else inv.innovator
         start = datetime(max(2015, inv.start_year), rng.randint(1, 12), rng.randint(1, 28))
         rec = {
-            "id": rid, "nama": title_variant(inv, rng, first), "tahun": year if rng.random() < 0.9 else str(year),
+            "id": rid,
+            "nama": title_variant(inv, rng, first),
+            "tahun": year if rng.random() < 0.9 else str(year),
             "profil_id": 5000 + int(a.agency_id.replace(".", "")) % 9000 + year,
-            "pemda": pemda, "tahapan": stage,
-            "inisiator": rng.choice(["ASN", "Masyarakat", "Kepala Daerah", "Anggota DPRD", "OPD", None]),
+            "pemda": pemda,
+            "tahapan": stage,
+            "inisiator": rng.choice(
+                ["ASN", "Masyarakat", "Kepala Daerah", "Anggota DPRD", "OPD", None]
+            ),
             "jenis_inovasi": rng.choice(["Digital", "Non Digital", "Belum ditentukan"]),
-            "bentuk_inovasi_str": rng.choice(["Inovasi Pelayanan Publik", "Inovasi Tata Kelola Pemerintahan Daerah",
-                                              "Inovasi Daerah lainnya"]),
-            "urusan": words.URUSAN_BY_CATEGORY[inv.category][:rng.choice([1, 2])],
+            "bentuk_inovasi_str": rng.choice(
+                [
+                    "Inovasi Pelayanan Publik",
+                    "Inovasi Tata Kelola Pemerintahan Daerah",
+                    "Inovasi Daerah lainnya",
+                ]
+            ),
+            "urusan": words.URUSAN_BY_CATEGORY[inv.category][: rng.choice([1, 2])],
             "is_covid": 1 if rng.random() < 0.05 else 0,
-            "tujuan": f"Meningkatkan layanan {inv.expansion.lower()}.", "manfaat": inv.summary,
+            "tujuan": f"Meningkatkan layanan {inv.expansion.lower()}.",
+            "manfaat": inv.summary,
             "hasil_inovasi": rng.choice(words.OUTCOMES),
             "waktu_uji_coba": start.date().isoformat() if rng.random() < 0.8 else "",
-            "waktu_implementasi": (start + timedelta(days=120)).date().isoformat() if rng.random() < 0.7 else None,
-            "predikat_pemda": rng.choice(["Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai"]),
+            "waktu_implementasi": (start + timedelta(days=120)).date().isoformat()
+            if rng.random() < 0.7
+            else None,
+            "predikat_pemda": rng.choice(
+                ["Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai"]
+            ),
             "skor_indeks": round(rng.uniform(20, 95), 2),
             "usr_asn": {"nama_lengkap": asn[0], "no_hp": asn[2]},
         }
@@ -263,7 +364,9 @@ def _iga_records(world: World, rng: random.Random, truth: Truth, pages: "IgaPage
     assert template is not None
     n = pages.count
     extra = []
-    for i, (fld, value) in enumerate([("nama", None), ("nama", ""), ("tahun", "20019"), ("tahun", "n/a")]):
+    for i, (fld, value) in enumerate(
+        [("nama", None), ("nama", ""), ("tahun", "20019"), ("tahun", "n/a")]
+    ):
         rid = f"IND2023{900000 + i:06d}"
         rec = json.loads(json.dumps(template))
         rec.update({"id": rid, fld: value, "tahun": value if fld == "tahun" else 2023})
@@ -274,15 +377,21 @@ def _iga_records(world: World, rng: random.Random, truth: Truth, pages: "IgaPage
     for i in range(2):
         rid = f"IND2023{910000 + i:06d}"
         rec = json.loads(json.dumps(template))
-        rec.update({"id": rid, "tahun": 2023, "nama": f"Inovasi Tanpa Pemda {i + 1}",
-                    "pemda": {"kode_wilayah": None, "nama_pemda": "Pemda Tidak Diketahui"}})
+        rec.update(
+            {
+                "id": rid,
+                "tahun": 2023,
+                "nama": f"Inovasi Tanpa Pemda {i + 1}",
+                "pemda": {"kode_wilayah": None, "nama_pemda": "Pemda Tidak Diketahui"},
+            }
+        )
         extra.append(rec)
         truth.add("IGA", rid, None, "unresolved agency", "")
     # rng.sample picks the same positions from a range as from the list of records
     for original in pages.fetch(rng.sample(range(n), 2)):
-        extra.append(original)                                            # exact repeat
+        extra.append(original)  # exact repeat
     for original in pages.fetch(rng.sample(range(n), 2)):
-        original["nama"] = str(original["nama"]) + " Tahap II"            # same id, other content
+        original["nama"] = str(original["nama"]) + " Tahap II"  # same id, other content
         extra.append(original)
     for rec in extra:
         pages.add(rec)
@@ -313,7 +422,7 @@ class IgaPages:
         self.spill = Path(tempfile.mkdtemp(prefix=".spill-", dir=outdir))
         self.files: dict[int, object] = {}
         self.sizes: dict[int, int] = {}
-        self.where = array("i")   # record n -> its year group (the line is found by counting)
+        self.where = array("i")  # record n -> its year group (the line is found by counting)
         self.line = array("i")
         self.count = 0
 
@@ -352,7 +461,12 @@ class IgaPages:
             with (self.spill / f"{year}.jsonl").open(encoding="utf-8") as fh:
                 for page in range(1, last + 1):
                     chunk = [line.rstrip("\n") for line in itertools.islice(fh, per_page)]
-                    meta = {"current_page": page, "last_page": last, "per_page": per_page, "total": total}
+                    meta = {
+                        "current_page": page,
+                        "last_page": last,
+                        "per_page": per_page,
+                        "total": total,
+                    }
                     # what json.dumps({"data": chunk, "meta": meta}, ensure_ascii=False) gives
                     body = '{"data": [' + ", ".join(chunk) + '], "meta": ' + json.dumps(meta) + "}"
                     (ydir / f"page-{page}.json").write_text(body)
@@ -363,10 +477,21 @@ class IgaPages:
 def _inolan_owner(inv: Innovation, rng: random.Random) -> str:
     a = inv.agency
     if a.regional and rng.random() < 0.6:
-        unit = rng.choice(["Dinas Kesehatan", "Dinas Pendidikan", "RSUD", "Dinas Sosial", "Bappeda",
-                           "Dinas Kependudukan dan Pencatatan Sipil", "Badan Kepegawaian Daerah"])
+        unit = rng.choice(
+            [
+                "Dinas Kesehatan",
+                "Dinas Pendidikan",
+                "RSUD",
+                "Dinas Sosial",
+                "Bappeda",
+                "Dinas Kependudukan dan Pencatatan Sipil",
+                "Badan Kepegawaian Daerah",
+            ]
+        )
         if a.type == "provinsi":
-            return f"{unit} Provinsi {a.base}" if a.agency_id != "11" else f"{unit} Aceh Provinsi Aceh"
+            return (
+                f"{unit} Provinsi {a.base}" if a.agency_id != "11" else f"{unit} Aceh Provinsi Aceh"
+            )
         return f"{unit} {'Kabupaten' if a.type == 'kabupaten' else 'Kota'} {a.base}"
     return agency_variant(a, rng, bare_ok=False)
 
@@ -382,17 +507,30 @@ def _inolan_rows(world: World, rng: random.Random, truth: Truth) -> list[list[st
         a = inv.agency
         kab = a if a.type in ("kabupaten", "kota") else None
         prov = region_by_code.get(a.agency_id[:2]) if a.regional else None
-        desc = f"{inv.summary}\nTahapan: uji coba; penerapan – café digital {year}." if rng.random() < 0.3 \
+        desc = (
+            f"{inv.summary}\nTahapan: uji coba; penerapan – café digital {year}."
+            if rng.random() < 0.3
             else inv.summary
-        rows.append([
-            rid, title_variant(inv, rng, first), str(year), person(rng)[0], inv.unit, desc,
-            (kab.agency_id.replace(".", "") if kab and rng.random() < 0.8 else ""),
-            kab.name if kab else "", prov.base if prov else "", _inolan_owner(inv, rng),
-            str(rng.randint(1000, 9999)) if rng.random() < 0.5 else "",
-            ",".join(map(str, inv.sdgs)), "; ".join(SDG_NAMES[s] for s in inv.sdgs),
-        ])
+        )
+        rows.append(
+            [
+                rid,
+                title_variant(inv, rng, first),
+                str(year),
+                person(rng)[0],
+                inv.unit,
+                desc,
+                (kab.agency_id.replace(".", "") if kab and rng.random() < 0.8 else ""),
+                kab.name if kab else "",
+                prov.base if prov else "",
+                _inolan_owner(inv, rng),
+                str(rng.randint(1000, 9999)) if rng.random() < 0.5 else "",
+                ",".join(map(str, inv.sdgs)),
+                "; ".join(SDG_NAMES[s] for s in inv.sdgs),
+            ]
+        )
         truth.add("INOLAN", rid, inv)
-    spare = iter(ids[len(world.inolan):])
+    spare = iter(ids[len(world.inolan) :])
     template = rows[0]
     for name in UNRESOLVABLE[:2]:
         rid = next(spare)
@@ -406,13 +544,13 @@ def _inolan_rows(world: World, rng: random.Random, truth: Truth) -> list[list[st
         truth.add("INOLAN", rid, None, f"rejected: {fld}")
     for _ in range(2):
         rid = next(spare)
-        rows.append([rid, "Baris terpotong", "2021"])                   # too few fields
+        rows.append([rid, "Baris terpotong", "2021"])  # too few fields
         truth.add("INOLAN", rid, None, "rejected: too few fields")
     original = rng.choice(rows[: len(world.inolan)])
-    rows.append(list(original))                                          # exact repeat
+    rows.append(list(original))  # exact repeat
     conflict = list(rng.choice(rows[: len(world.inolan)]))
     conflict[1] = conflict[1] + " Versi Baru"
-    rows.append(conflict)                                                # same id, other content
+    rows.append(conflict)  # same id, other content
     rng.shuffle(rows)
     return rows
 
@@ -438,25 +576,35 @@ def _submissions(world: World, rng: random.Random, truth: Truth, outdir: Path) -
 
     def doc(inv: Innovation, changes: dict, at: str, agency_id: str | None = None) -> dict:
         name, email, _ = person(rng)
-        return {"submission_id": submission_uuid(rng),
-                "innovation": {"source": "KIPP", "source_record_id": rng.choice(nri_of[inv.key])},
-                "agency_id": agency_id or inv.agency.agency_id,
-                "submitted_by": {"name": name, "email": email}, "submitted_at": at, "changes": changes}
+        return {
+            "submission_id": submission_uuid(rng),
+            "innovation": {"source": "KIPP", "source_record_id": rng.choice(nri_of[inv.key])},
+            "agency_id": agency_id or inv.agency.agency_id,
+            "submitted_by": {"name": name, "email": email},
+            "submitted_at": at,
+            "changes": changes,
+        }
 
     def full_changes(inv: Innovation) -> dict:
-        return {"status": rng.choice(STATUSES[:2]) if rng.random() < 0.9 else "berhenti",
-                "status_reason": "Masih berjalan dan dianggarkan dalam APBD.",
-                "summary": inv.summary + " Diperbarui oleh inovator.",
-                "outcomes": rng.choice(words.OUTCOMES), "replication_count": rng.randint(0, 6),
-                "replicated_by": [a.agency_id for a in rng.sample(regional, rng.randint(0, 2))],
-                "sdgs": inv.sdgs, "video_url": f"https://video.example.go.id/inovasi/{inv.key.lower()}",
-                "contact_email": inv.innovator[1]}
+        return {
+            "status": rng.choice(STATUSES[:2]) if rng.random() < 0.9 else "berhenti",
+            "status_reason": "Masih berjalan dan dianggarkan dalam APBD.",
+            "summary": inv.summary + " Diperbarui oleh inovator.",
+            "outcomes": rng.choice(words.OUTCOMES),
+            "replication_count": rng.randint(0, 6),
+            "replicated_by": [a.agency_id for a in rng.sample(regional, rng.randint(0, 2))],
+            "sdgs": inv.sdgs,
+            "video_url": f"https://video.example.go.id/inovasi/{inv.key.lower()}",
+            "contact_email": inv.innovator[1],
+        }
 
     regional = [x for x in world.agencies if x.regional]
     campaign = (datetime(2023, 1, 2), datetime(2024, 7, 31))
     outdir.mkdir(exist_ok=True)
-    files = {name: JsonArrayFile(outdir / name)
-             for name in ("pemutakhiran-2023-2024.json", "pemutakhiran-2022.json", "ditolak-contoh.json")}
+    files = {
+        name: JsonArrayFile(outdir / name)
+        for name in ("pemutakhiran-2023-2024.json", "pemutakhiran-2022.json", "ditolak-contoh.json")
+    }
     first_accepted: dict | None = None
     other_agency = [a.agency_id for a in world.agencies]
     for key in world.kipp_keys:
@@ -467,18 +615,31 @@ def _submissions(world: World, rng: random.Random, truth: Truth, outdir: Path) -
             files["pemutakhiran-2023-2024.json"].append(d)
             if rng.random() < 0.1:  # a later, partial correction: the latest value wins
                 files["pemutakhiran-2023-2024.json"].append(
-                    doc(inv, {"outcomes": rng.choice(words.OUTCOMES)}, when(datetime(2024, 8, 1), datetime(2024, 9, 30))))
+                    doc(
+                        inv,
+                        {"outcomes": rng.choice(words.OUTCOMES)},
+                        when(datetime(2024, 8, 1), datetime(2024, 9, 30)),
+                    )
+                )
             continue
         roll = rng.random()
         if roll < 0.55:
-            continue                                                     # never answered the campaign
-        if roll < 0.7:                                                   # answered before the campaign
-            files["pemutakhiran-2022.json"].append(doc(inv, full_changes(inv), when(datetime(2022, 3, 1), datetime(2022, 11, 30))))
-        elif roll < 0.85:                                                # submitted for another agency
+            continue  # never answered the campaign
+        if roll < 0.7:  # answered before the campaign
+            files["pemutakhiran-2022.json"].append(
+                doc(inv, full_changes(inv), when(datetime(2022, 3, 1), datetime(2022, 11, 30)))
+            )
+        elif roll < 0.85:  # submitted for another agency
             wrong = rng.choice([a for a in other_agency if a != inv.agency.agency_id])
-            files["ditolak-contoh.json"].append(doc(inv, full_changes(inv), when(*campaign), agency_id=wrong))
-        else:                                                            # accepted but still incomplete
-            d = doc(inv, {"video_url": f"https://video.example.go.id/{inv.key.lower()}"}, when(*campaign))
+            files["ditolak-contoh.json"].append(
+                doc(inv, full_changes(inv), when(*campaign), agency_id=wrong)
+            )
+        else:  # accepted but still incomplete
+            d = doc(
+                inv,
+                {"video_url": f"https://video.example.go.id/{inv.key.lower()}"},
+                when(*campaign),
+            )
             first_accepted = first_accepted or d
             files["pemutakhiran-2023-2024.json"].append(d)
     # content a person must fix: each is stored, then rejected with its reason
@@ -489,8 +650,14 @@ def _submissions(world: World, rng: random.Random, truth: Truth, outdir: Path) -
         {**doc(some, {"video_url": "javascript:alert(1)"}, when(*campaign))},
         {**doc(some, {"replication_count": -2}, when(*campaign))},
         {**doc(some, {"summary": "x"}, "2031-01-01T00:00:00+07:00")},
-        {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"source": "KIPP", "source_record_id": "000000"}},
-        {**doc(some, {"summary": "Tidak ada"}, when(*campaign)), "innovation": {"innovation_id": "JIP-DOESNOTEXIST"}},
+        {
+            **doc(some, {"summary": "Tidak ada"}, when(*campaign)),
+            "innovation": {"source": "KIPP", "source_record_id": "000000"},
+        },
+        {
+            **doc(some, {"summary": "Tidak ada"}, when(*campaign)),
+            "innovation": {"innovation_id": "JIP-DOESNOTEXIST"},
+        },
     ]
     for d in bad:
         files["ditolak-contoh.json"].append(d)
@@ -521,12 +688,20 @@ def generate(outdir: Path | str, scale: int = 1, seed: int = 2024) -> dict:
     _write_inolan(inolan, outdir / "inolan.csv", "cp1252")
     n_submissions = _submissions(world, rng, truth, outdir / "submissions")
     truth.close()
-    pending_agencies = {inv.agency.agency_id for inv in world.innovations if inv.key in world.pending_keys}
+    pending_agencies = {
+        inv.agency.agency_id for inv in world.innovations if inv.key in world.pending_keys
+    }
     summary = {
-        "seed": seed, "scale": scale, "kipp_rows": n_kipp, "iga_records": n_iga,
-        "inolan_rows": len(inolan), "source_records": n_kipp + n_iga + len(inolan),
-        "kipp_distinct": len(world.kipp_keys), "kipp_entries": len(world.kipp),
-        "kipp_pending": len(world.pending_keys), "kipp_pending_agencies": len(pending_agencies),
+        "seed": seed,
+        "scale": scale,
+        "kipp_rows": n_kipp,
+        "iga_records": n_iga,
+        "inolan_rows": len(inolan),
+        "source_records": n_kipp + n_iga + len(inolan),
+        "kipp_distinct": len(world.kipp_keys),
+        "kipp_entries": len(world.kipp),
+        "kipp_pending": len(world.pending_keys),
+        "kipp_pending_agencies": len(pending_agencies),
         "distinct_innovations": len(truth.innovation_keys),
         "submissions": n_submissions,
     }

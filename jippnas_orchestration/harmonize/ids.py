@@ -33,17 +33,35 @@ def new_innovation_id(founding_key: str, taken: set[str]) -> str:
         salt += 1
 
 
-def assign_ids(records: pd.DataFrame, clusters: pd.Series, previous: pd.DataFrame,
-               relinks: pd.DataFrame | None = None) -> pd.DataFrame:
+def assign_ids(
+    records: pd.DataFrame,
+    clusters: pd.Series,
+    previous: pd.DataFrame,
+    relinks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """records: source, source_record_id; previous/relinks: source, source_record_id, innovation_id.
 
     Returns records' keys with `innovation_id` and `assignment` (relinked, kept, joined, new).
     """
     keys = [record_key(s, r) for s, r in zip(records["source"], records["source_record_id"])]
-    prev = {record_key(s, r): i for s, r, i in
-            zip(previous.get("source", []), previous.get("source_record_id", []), previous.get("innovation_id", []))}
-    manual = {} if relinks is None else {
-        record_key(s, r): i for s, r, i in zip(relinks["source"], relinks["source_record_id"], relinks["innovation_id"])}
+    prev = {
+        record_key(s, r): i
+        for s, r, i in zip(
+            previous.get("source", []),
+            previous.get("source_record_id", []),
+            previous.get("innovation_id", []),
+        )
+    }
+    manual = (
+        {}
+        if relinks is None
+        else {
+            record_key(s, r): i
+            for s, r, i in zip(
+                relinks["source"], relinks["source_record_id"], relinks["innovation_id"]
+            )
+        }
+    )
     taken = set(prev.values()) | set(manual.values())
     members: dict[int, list[int]] = {}
     for pos, c in enumerate(clusters.loc[records.index].tolist()):
@@ -67,5 +85,11 @@ def assign_ids(records: pd.DataFrame, clusters: pd.Series, previous: pd.DataFram
                 ids[p], how[p] = prev[keys[p]], "kept"
             else:
                 ids[p], how[p] = cluster_id, "joined" if carried else "new"
-    return pd.DataFrame({"source": records["source"].to_numpy(), "source_record_id": records["source_record_id"].to_numpy(),
-                         "innovation_id": ids, "assignment": how})
+    return pd.DataFrame(
+        {
+            "source": records["source"].to_numpy(),
+            "source_record_id": records["source_record_id"].to_numpy(),
+            "innovation_id": ids,
+            "assignment": how,
+        }
+    )

@@ -34,9 +34,9 @@ from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from .titles import TitleParts, identity_parts
 
-PREFILTER = 70                 # token_sort_ratio below which two expansions are not even compared
-SAME_ACRONYM_CLOSE = 85.0      # one acronym, expansions this close: one innovation (legacy tolerance)
-COMMON_WORD_AGENCIES = 3       # a word several agencies use in their titles is a word, not a typo
+PREFILTER = 70  # token_sort_ratio below which two expansions are not even compared
+SAME_ACRONYM_CLOSE = 85.0  # one acronym, expansions this close: one innovation (legacy tolerance)
+COMMON_WORD_AGENCIES = 3  # a word several agencies use in their titles is a word, not a typo
 
 RULE_FOUNDING = "founding record"
 RULE_SAME_TITLE = "same title"
@@ -51,7 +51,9 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
     text = resources.files(__package__).joinpath("lexicon_id.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Verdict:
     match: bool
     rule: str = ""
     score: float = 0.0
-    review: str = ""           # why a person should look, when the rules cannot decide
+    review: str = ""  # why a person should look, when the rules cannot decide
 
 
 NO = Verdict(False)
@@ -69,6 +71,7 @@ NO = Verdict(False)
 class Vocabulary:
     """Which words are words: the shipped lexicon, and words several agencies use in their titles.
     A typo can recur (a generator's or a keyboard's habit), but it stays far rarer than its word."""
+
     agencies_using: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -90,11 +93,14 @@ def _typo_pair(a: str, b: str, vocab: Vocabulary) -> bool:
     if a.isdigit() or b.isdigit():
         return False
     d = DamerauLevenshtein.distance(a, b)
-    swapped = d == 1 and len(a) == len(b) and sorted(a) == sorted(b)  # 'Kmapung': a slip, not a word
+    swapped = (
+        d == 1 and len(a) == len(b) and sorted(a) == sorted(b)
+    )  # 'Kmapung': a slip, not a word
     # a letter dropped from a longer word ('darah' for 'daerah') is a slip even when it spells a word
     dropped = d == 1 and len(a) != len(b) and min(len(a), len(b)) >= 5
-    if (a in lexicon() and b in lexicon() and not dropped) or \
-            (not swapped and not dropped and vocab.is_word(a, b) and vocab.is_word(b, a)):
+    if (a in lexicon() and b in lexicon() and not dropped) or (
+        not swapped and not dropped and vocab.is_word(a, b) and vocab.is_word(b, a)
+    ):
         return False  # two words in their own right: the difference carries meaning
     shortest = min(len(a), len(b))
     return (d == 1 and shortest >= 3) or (d == 2 and shortest >= 6) or _letters_dropped(a, b)
@@ -115,7 +121,9 @@ def same_words(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> tuple[bool, b
         return True, True
     ca, cb = Counter(a.tokens), Counter(b.tokens)
     left, right = list((ca - cb).elements()), list((cb - ca).elements())
-    if len(left) != len(right) or DamerauLevenshtein.distance(a.compact, b.compact) > max(2, len(a.compact) // 6):
+    if len(left) != len(right) or DamerauLevenshtein.distance(a.compact, b.compact) > max(
+        2, len(a.compact) // 6
+    ):
         return False, False
     for w in sorted(left, key=len, reverse=True):
         partner = min(right, key=lambda r: DamerauLevenshtein.distance(w, r))
@@ -128,8 +136,11 @@ def same_words(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> tuple[bool, b
 def acronym_fits(acronym: str, tokens: tuple[str, ...]) -> bool:
     """Can `acronym` be read off the words: prefixes of words in order, the first word always used
     and at least half of them ('sahlante' <- SAHabat LANsia TErlantar ramah anak)?"""
-    acr = acronym[1:] if acronym[:1] in ("e", "m", "i") and tokens and not tokens[0].startswith(acronym[0]) \
+    acr = (
+        acronym[1:]
+        if acronym[:1] in ("e", "m", "i") and tokens and not tokens[0].startswith(acronym[0])
         else acronym
+    )
     if len(acr) < 3 or not tokens:
         return False
 
@@ -141,7 +152,7 @@ def acronym_fits(acronym: str, tokens: tuple[str, ...]) -> bool:
             return False
         word = tokens[j]
         for k in range(min(len(word), len(acr) - i), 0, -1):
-            if acr[i:i + k] == word[:k] and fit(i + k, j + 1, used + 1):
+            if acr[i : i + k] == word[:k] and fit(i + k, j + 1, used + 1):
                 return True
         return j > 0 and fit(i, j + 1, used)
 
@@ -150,16 +161,24 @@ def acronym_fits(acronym: str, tokens: tuple[str, ...]) -> bool:
 
 def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
     """Are two title keys of one agency the same innovation?"""
-    score = fuzz.token_sort_ratio(a.expansion, b.expansion) / 100 if a.expansion and b.expansion else 0.0
+    score = (
+        fuzz.token_sort_ratio(a.expansion, b.expansion) / 100
+        if a.expansion and b.expansion
+        else 0.0
+    )
     if a.acronym and b.acronym:
         exact = a.acronym == b.acronym
-        if not exact and not (OSA.distance(a.acronym, b.acronym) == 1 and min(len(a.acronym), len(b.acronym)) >= 5):
+        if not exact and not (
+            OSA.distance(a.acronym, b.acronym) == 1 and min(len(a.acronym), len(b.acronym)) >= 5
+        ):
             return NO
         if not a.expansion or not b.expansion:
             return Verdict(True, RULE_ACRONYM, 1.0 if exact else 0.9)
         words, identical = same_words(a, b, vocab)
         if words:
-            return Verdict(True, RULE_ACRONYM_TITLE, 1.0 if identical and exact else max(score, 0.9))
+            return Verdict(
+                True, RULE_ACRONYM_TITLE, 1.0 if identical and exact else max(score, 0.9)
+            )
         if exact and score * 100 >= SAME_ACRONYM_CLOSE:
             return Verdict(True, RULE_ACRONYM_TITLE, score)
         if exact:
@@ -168,13 +187,19 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
     if a.expansion and b.expansion:
         words, identical = same_words(a, b, vocab)
         if words:
-            return Verdict(True, RULE_SAME_TITLE if identical else RULE_TITLE_TYPOS, 1.0 if identical else score)
+            return Verdict(
+                True,
+                RULE_SAME_TITLE if identical else RULE_TITLE_TYPOS,
+                1.0 if identical else score,
+            )
         return NO
     acronym, words = (a, b) if a.acronym else (b, a)
     if acronym.acronym == words.compact:
         return Verdict(True, RULE_ACRONYM, 1.0)
     if acronym_fits(acronym.acronym, words.tokens):
-        return Verdict(False, score=0.5, review="an acronym alone that fits the other title's words")
+        return Verdict(
+            False, score=0.5, review="an acronym alone that fits the other title's words"
+        )
     return NO
 
 
@@ -200,16 +225,25 @@ class _UnionFind:
 
 @dataclass
 class MatchResult:
-    clusters: pd.Series                       # cluster number per record, index-aligned with the input
-    rule: pd.Series                           # why each record joined its cluster
-    score: pd.Series                          # how strongly (1.0 = identical key)
-    review_pairs: pd.DataFrame                # record pairs for a person: a_key, b_key, score, evidence
+    clusters: pd.Series  # cluster number per record, index-aligned with the input
+    rule: pd.Series  # why each record joined its cluster
+    score: pd.Series  # how strongly (1.0 = identical key)
+    review_pairs: pd.DataFrame  # record pairs for a person: a_key, b_key, score, evidence
     candidate_pairs: int = 0
 
 
-REVIEW_PAIR_COLUMNS = ["agency_id", "a_source", "a_source_record_id", "a_title", "b_source", "b_source_record_id",
-                       "b_title", "score", "evidence"]
-PARALLEL_MIN_RECORDS = 40_000   # below this, starting worker processes costs more than it saves
+REVIEW_PAIR_COLUMNS = [
+    "agency_id",
+    "a_source",
+    "a_source_record_id",
+    "a_title",
+    "b_source",
+    "b_source_record_id",
+    "b_title",
+    "score",
+    "evidence",
+]
+PARALLEL_MIN_RECORDS = 40_000  # below this, starting worker processes costs more than it saves
 
 
 def match_workers(n_records: int) -> int:
@@ -241,12 +275,13 @@ class _Linker:
         return True
 
 
-def _match_agency(start: int, parts: list[TitleParts], cannot: list[tuple[int, int]], vocab: Vocabulary
-                  ) -> tuple[list[tuple[int, int, str, float]], list[tuple[int, int, Verdict]], int]:
+def _match_agency(
+    start: int, parts: list[TitleParts], cannot: list[tuple[int, int]], vocab: Vocabulary
+) -> tuple[list[tuple[int, int, str, float]], list[tuple[int, int, Verdict]], int]:
     """Links, review pairs and candidate count for one agency's records (positions start, start+1, ...)."""
     linker = _Linker(cannot)
     reviews: list[tuple[int, int, Verdict]] = []
-    by_key: dict[TitleParts, list[int]] = {}   # records with one key are one innovation
+    by_key: dict[TitleParts, list[int]] = {}  # records with one key are one innovation
     for offset, key in enumerate(parts):
         by_key.setdefault(key, []).append(start + offset)
     keys = list(by_key)
@@ -276,8 +311,15 @@ def _match_agency(start: int, parts: list[TitleParts], cannot: list[tuple[int, i
                 linker.link(lone, o, v.rule, v.score)
         else:
             for o, v in targets:
-                reviews.append((lone, o, Verdict(False, score=v.score,
-                                                 review="an acronym alone, several innovations")))
+                reviews.append(
+                    (
+                        lone,
+                        o,
+                        Verdict(
+                            False, score=v.score, review="an acronym alone, several innovations"
+                        ),
+                    )
+                )
     return linker.asked, reviews, len(candidates)
 
 
@@ -340,8 +382,12 @@ def _parse_titles(titles: list[object], agencies: list[str], workers: int) -> li
     return [found[key] for key in zip(titles, agencies)]
 
 
-def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | None = None,
-                  rejected_pairs: set[tuple[str, str]] | None = None, workers: int | None = None) -> MatchResult:
+def match_records(
+    records: pd.DataFrame,
+    accepted_pairs: set[tuple[str, str]] | None = None,
+    rejected_pairs: set[tuple[str, str]] | None = None,
+    workers: int | None = None,
+) -> MatchResult:
     """Cluster records (source, source_record_id, agency_id, title) into innovations.
 
     `accepted_pairs` / `rejected_pairs` are people's decisions on record pairs, as sorted
@@ -364,7 +410,9 @@ def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | 
         if i == n or agencies[i] != agencies[s0]:
             spans.append((s0, i))
             s0 = i
-    jobs = [(a, parts[a:b], [(x, y) for x, y in cannot if a <= x < b and a <= y < b]) for a, b in spans]
+    jobs = [
+        (a, parts[a:b], [(x, y) for x, y in cannot if a <= x < b and a <= y < b]) for a, b in spans
+    ]
     batches = _batches(jobs, [b - a for a, b in spans], workers * 8)
     outcomes = [o for batch in _run(_match_batch, batches, workers, vocab) for o in batch]
 
@@ -380,7 +428,11 @@ def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | 
             if rule[later] == RULE_FOUNDING or score[later] < how:
                 rule[later], score[later] = why, how
 
-    for asked, agency_reviews, pairs in outcomes:   # replayed in order: the same unions, the same rules
+    for (
+        asked,
+        agency_reviews,
+        pairs,
+    ) in outcomes:  # replayed in order: the same unions, the same rules
         for i, j, why, how in asked:
             link(i, j, why, how)
         reviews.extend(_review_row(recs, i, j, v) for i, j, v in agency_reviews)
@@ -393,36 +445,58 @@ def match_records(records: pd.DataFrame, accepted_pairs: set[tuple[str, str]] | 
     if len(review_df):
         # nothing to ask when the pair is already one innovation, or a person kept their innovations apart
         apart = {frozenset((roots[x], roots[y])) for x, y in cannot}
-        pair_roots = [frozenset((roots[pos_of[f"{r.a_source}:{r.a_source_record_id}"]],
-                                 roots[pos_of[f"{r.b_source}:{r.b_source_record_id}"]])) for r in review_df.itertuples()]
+        pair_roots = [
+            frozenset(
+                (
+                    roots[pos_of[f"{r.a_source}:{r.a_source_record_id}"]],
+                    roots[pos_of[f"{r.b_source}:{r.b_source_record_id}"]],
+                )
+            )
+            for r in review_df.itertuples()
+        ]
         keep = [len(pr) == 2 and pr not in apart for pr in pair_roots]
-        review_df = review_df[keep].drop_duplicates(["a_source", "a_source_record_id", "b_source",
-                                                     "b_source_record_id"]).reset_index(drop=True)
+        review_df = (
+            review_df[keep]
+            .drop_duplicates(["a_source", "a_source_record_id", "b_source", "b_source_record_id"])
+            .reset_index(drop=True)
+        )
     idx = recs.index
     return MatchResult(
         clusters=pd.Series(roots, index=idx, name="cluster").loc[records.index],
         rule=pd.Series(rule, index=idx, name="match_rule").loc[records.index],
         score=pd.Series(score, index=idx, name="match_score").loc[records.index],
-        review_pairs=review_df, candidate_pairs=n_pairs)
+        review_pairs=review_df,
+        candidate_pairs=n_pairs,
+    )
 
 
 def _review_row(recs: pd.DataFrame, i: int, j: int, v: Verdict) -> dict:
     a, b = recs.iloc[i], recs.iloc[j]
     if (a["source"], a["source_record_id"]) > (b["source"], b["source_record_id"]):
         a, b = b, a
-    return {"agency_id": a["agency_id"], "a_source": a["source"], "a_source_record_id": a["source_record_id"],
-            "a_title": a["title"], "b_source": b["source"], "b_source_record_id": b["source_record_id"],
-            "b_title": b["title"], "score": round(v.score, 3), "evidence": v.review}
+    return {
+        "agency_id": a["agency_id"],
+        "a_source": a["source"],
+        "a_source_record_id": a["source_record_id"],
+        "a_title": a["title"],
+        "b_source": b["source"],
+        "b_source_record_id": b["source_record_id"],
+        "b_title": b["title"],
+        "score": round(v.score, 3),
+        "evidence": v.review,
+    }
 
 
-BIG_BLOCK = 400     # distinct titles in one agency above which all-pairs scoring gives way to blocking
-COMMON_BLOCK_KEY = 150  # a blocking key shared by more titles than this says too little to pair them all
+BIG_BLOCK = 400  # distinct titles in one agency above which all-pairs scoring gives way to blocking
+COMMON_BLOCK_KEY = (
+    150  # a blocking key shared by more titles than this says too little to pair them all
+)
 
 
 def _deletions(word: str) -> set[str]:
     """The word and every form with one letter removed: two words within one edit (also a swap)
     share one of these (symmetric-deletion index)."""
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 @lru_cache(maxsize=256)
@@ -437,7 +511,7 @@ def _blocking_keys(tokens: tuple[str, ...]) -> set[str]:
     words = sorted(set(tokens))[:10]
     heads = {w[:3] for w in words if len(w) >= 4}
     keys = {w for w in words if len(w) >= 3} | {w[:4] for w in words if len(w) >= 5}
-    keys |= {f"{a}|{b}" for i, a in enumerate(words) for b in words[i + 1:]}
+    keys |= {f"{a}|{b}" for i, a in enumerate(words) for b in words[i + 1 :]}
     keys |= {f"{w}|{h}*" for w in words for h in heads if not w.startswith(h)}
     return keys
 
@@ -451,9 +525,18 @@ def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[i
     if len(with_exp) <= BIG_BLOCK:
         # token_sort_ratio survives word order; plain ratio a typo in a first letter that re-sorts the words
         scores = np.maximum(
-            process.cdist(exps, exps, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1,
-                          score_cutoff=PREFILTER),
-            process.cdist(exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER))
+            process.cdist(
+                exps,
+                exps,
+                scorer=fuzz.token_sort_ratio,
+                dtype=np.uint8,
+                workers=-1,
+                score_cutoff=PREFILTER,
+            ),
+            process.cdist(
+                exps, exps, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER
+            ),
+        )
         for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
             pairs.add((with_exp[int(x)], with_exp[int(y)]))
         return pairs
@@ -475,8 +558,13 @@ def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[i
     qa, qb = [exps[x] for x in xs], [exps[y] for y in ys]
     # each candidate pair scored once, element-wise in C++
     scores = np.maximum(
-        process.cpdist(qa, qb, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER),
-        process.cpdist(qa, qb, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER))
+        process.cpdist(
+            qa, qb, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER
+        ),
+        process.cpdist(
+            qa, qb, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=PREFILTER
+        ),
+    )
     for x, y in zip(xs[scores >= PREFILTER].tolist(), ys[scores >= PREFILTER].tolist()):
         pairs.add((with_exp[x], with_exp[y]))
     return pairs
@@ -494,13 +582,17 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
     for k in range(n):
         if keys[k].acronym:
             by_acr[keys[k].acronym].append(k)
-    near: dict[str, set[str]] = defaultdict(set)      # deletion form -> acronyms
+    near: dict[str, set[str]] = defaultdict(set)  # deletion form -> acronyms
     for acr in by_acr:
         for d in _deletions(acr):
             near[d].add(acr)
-    for acr, group in by_acr.items():                  # one acronym, or one typo apart
-        others = {o for d in _deletions(acr) for o in near[d]
-                  if o != acr and abs(len(o) - len(acr)) <= 1 and OSA.distance(o, acr) <= 1}
+    for acr, group in by_acr.items():  # one acronym, or one typo apart
+        others = {
+            o
+            for d in _deletions(acr)
+            for o in near[d]
+            if o != acr and abs(len(o) - len(acr)) <= 1 and OSA.distance(o, acr) <= 1
+        }
         members = sorted(set(group) | {k for o in others for k in by_acr[o]})
         for p in range(len(members)):
             for q in range(p + 1, len(members)):
@@ -514,6 +606,8 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
                 by_initial[keys[o].expansion[0]].append(o)
         for k in alone:
             acr = keys[k].acronym
-            for o in by_initial.get(acr[0], []) + (by_initial.get(acr[1], []) if acr[0] in "emi" else []):
+            for o in by_initial.get(acr[0], []) + (
+                by_initial.get(acr[1], []) if acr[0] in "emi" else []
+            ):
                 pairs.add((min(k, o), max(k, o)))
     return sorted(pairs)

@@ -19,13 +19,44 @@ from operator import itemgetter
 import pandas as pd
 
 PRIORITY = {"KIPP": 0, "INOLAN": 1, "IGA": 2}
-CAMPAIGN_FIELDS = ["status", "status_reason", "summary", "outcomes", "replication_count", "replicated_by",
-                   "sdgs", "video_url"]
+CAMPAIGN_FIELDS = [
+    "status",
+    "status_reason",
+    "summary",
+    "outcomes",
+    "replication_count",
+    "replicated_by",
+    "sdgs",
+    "video_url",
+]
 HARMONIZED_COLUMNS = [
-    "innovation_id", "title", "agency_id", "agency_name", "agency_type", "province_code", "year_first",
-    "year_last", "start_year", "sources", "category", "sdgs", "awards", "stage", "status", "status_reason",
-    "summary", "outcomes", "replication_count", "replicated_by", "video_url", "source_record_count",
-    "source_records", "completeness", "missing_fields", "update_status", "last_updated_at",
+    "innovation_id",
+    "title",
+    "agency_id",
+    "agency_name",
+    "agency_type",
+    "province_code",
+    "year_first",
+    "year_last",
+    "start_year",
+    "sources",
+    "category",
+    "sdgs",
+    "awards",
+    "stage",
+    "status",
+    "status_reason",
+    "summary",
+    "outcomes",
+    "replication_count",
+    "replicated_by",
+    "video_url",
+    "source_record_count",
+    "source_records",
+    "completeness",
+    "missing_fields",
+    "update_status",
+    "last_updated_at",
 ]
 
 
@@ -47,18 +78,31 @@ def join_runs(keys: pd.Series, values: pd.Series, sep: str) -> pd.Series:
 
 
 def _joined(df: pd.DataFrame, column: str, sep: str) -> pd.Series:
-    pairs = df[["innovation_id", column]].dropna().drop_duplicates().sort_values(["innovation_id", column])
+    pairs = (
+        df[["innovation_id", column]]
+        .dropna()
+        .drop_duplicates()
+        .sort_values(["innovation_id", column])
+    )
     return join_runs(pairs["innovation_id"], pairs[column], sep)
 
 
-def merge_innovations(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
-    df = staged.merge(source_map[["source", "source_record_id", "innovation_id"]],
-                      on=["source", "source_record_id"], how="inner", validate="one_to_one")
+def merge_innovations(
+    staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame
+) -> pd.DataFrame:
+    df = staged.merge(
+        source_map[["source", "source_record_id", "innovation_id"]],
+        on=["source", "source_record_id"],
+        how="inner",
+        validate="one_to_one",
+    )
     if df.empty:
         return pd.DataFrame(columns=HARMONIZED_COLUMNS)
     df["_prio"] = df["source"].map(PRIORITY)
     df["_neg_year"] = -df["year"].astype("float")
-    df = df.sort_values(["innovation_id", "_prio", "_neg_year", "source_record_id"], kind="mergesort")
+    df = df.sort_values(
+        ["innovation_id", "_prio", "_neg_year", "source_record_id"], kind="mergesort"
+    )
     grouped = df.groupby("innovation_id", sort=True)
     out = pd.DataFrame({"innovation_id": grouped.size().index})
     out["source_record_count"] = grouped.size().to_numpy()
@@ -76,9 +120,13 @@ def merge_innovations(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: 
     sdg_union = sdgs.drop_duplicates(["innovation_id", "sdg"]).sort_values(["innovation_id", "sdg"])
     out["sdgs"] = ids.map(join_runs(sdg_union["innovation_id"], sdg_union["sdg"], ","))
     awards = df[df["award_label"].notna() & df["award_year"].notna()]
-    awards = awards.assign(award=awards["award_label"] + "/" + awards["award_year"].astype(int).astype(str),
-                           _y=awards["award_year"].astype(int))
-    awards = awards.drop_duplicates(["innovation_id", "award"]).sort_values(["innovation_id", "_y", "award"])
+    awards = awards.assign(
+        award=awards["award_label"] + "/" + awards["award_year"].astype(int).astype(str),
+        _y=awards["award_year"].astype(int),
+    )
+    awards = awards.drop_duplicates(["innovation_id", "award"]).sort_values(
+        ["innovation_id", "_y", "award"]
+    )
     out["awards"] = ids.map(join_runs(awards["innovation_id"], awards["award"], "; "))
     iga = df[df["source"] == "IGA"]
     out["stage"] = ids.map(_first_per_innovation(iga, "stage"))
@@ -89,8 +137,17 @@ def merge_innovations(staged: pd.DataFrame, source_map: pd.DataFrame, agencies: 
     out["agency_name"] = out["agency_id"].map(ag["agency_name"])
     out["agency_type"] = out["agency_id"].map(ag["agency_type"])
     out["province_code"] = out["agency_id"].map(ag["province_code"])
-    for c in ("status", "status_reason", "replication_count", "replicated_by", "video_url", "last_updated_at",
-              "completeness", "missing_fields", "update_status"):
+    for c in (
+        "status",
+        "status_reason",
+        "replication_count",
+        "replicated_by",
+        "video_url",
+        "last_updated_at",
+        "completeness",
+        "missing_fields",
+        "update_status",
+    ):
         out[c] = None
     return out[HARMONIZED_COLUMNS]
 
@@ -125,7 +182,9 @@ def apply_overlay(harmonized: pd.DataFrame, change_log: pd.DataFrame) -> pd.Data
     out["replication_count"] = out["replication_count"].astype(object)
     for field, g in win.groupby("field"):
         rows = pos[g["innovation_id"]].to_numpy()
-        out.iloc[rows, out.columns.get_loc(field)] = [decode_value(field, v) for v in g["new_value"]]
+        out.iloc[rows, out.columns.get_loc(field)] = [
+            decode_value(field, v) for v in g["new_value"]
+        ]
     last = change_log.groupby("innovation_id")["submitted_at"].max()
     out["last_updated_at"] = out["innovation_id"].map(last)
     return out

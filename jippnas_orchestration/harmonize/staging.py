@@ -22,15 +22,47 @@ from ..sources.common import REJECT_COLUMNS, UNRESOLVED_AGENCY, to_json
 from ..vocab import CATEGORIES, CATEGORY_VARIANTS, PROGRAMMES, URUSAN_CATEGORY
 
 STAGED_COLUMNS = [
-    "source", "source_record_id", "source_location", "title", "agency_name", "agency_type_hint", "code_hint",
-    "agency_id", "agency_method", "agency_note", "year", "start_year", "category", "category_raw", "sdgs",
-    "award_label", "award_year", "stage", "summary", "outcomes", "unit", "trial_date", "implementation_date",
+    "source",
+    "source_record_id",
+    "source_location",
+    "title",
+    "agency_name",
+    "agency_type_hint",
+    "code_hint",
+    "agency_id",
+    "agency_method",
+    "agency_note",
+    "year",
+    "start_year",
+    "category",
+    "category_raw",
+    "sdgs",
+    "award_label",
+    "award_year",
+    "stage",
+    "summary",
+    "outcomes",
+    "unit",
+    "trial_date",
+    "implementation_date",
 ]
 _CATEGORY_LOOKUP = {c.lower(): c for c in CATEGORIES} | CATEGORY_VARIANTS
-_JENIS = {"kementerian": "kementerian", "lembaga": "lembaga", "provinsi": "provinsi", "kabupaten": "kabupaten",
-          "kota": "kota", "bumn": "bumn", "bumd": "bumd", "pemerintah provinsi": "provinsi",
-          "pemerintah kabupaten": "kabupaten", "pemerintah kota": "kota", "lpnk": "lembaga"}
-_AWARD = re.compile(r"(top\s*\d+(?:\s*oapsi)?|outstanding achievement[\w\s]*)\s*[/\-]\s*(\d{4})", re.I)
+_JENIS = {
+    "kementerian": "kementerian",
+    "lembaga": "lembaga",
+    "provinsi": "provinsi",
+    "kabupaten": "kabupaten",
+    "kota": "kota",
+    "bumn": "bumn",
+    "bumd": "bumd",
+    "pemerintah provinsi": "provinsi",
+    "pemerintah kabupaten": "kabupaten",
+    "pemerintah kota": "kota",
+    "lpnk": "lembaga",
+}
+_AWARD = re.compile(
+    r"(top\s*\d+(?:\s*oapsi)?|outstanding achievement[\w\s]*)\s*[/\-]\s*(\d{4})", re.I
+)
 
 
 @lru_cache(maxsize=4096)
@@ -41,8 +73,8 @@ def canonical_category(text: str | None) -> str | None:
     if n in _CATEGORY_LOOKUP:
         return _CATEGORY_LOOKUP[n]
     for prefix in ("bidang ", "kategori "):
-        if n.startswith(prefix) and n[len(prefix):] in _CATEGORY_LOOKUP:
-            return _CATEGORY_LOOKUP[n[len(prefix):]]
+        if n.startswith(prefix) and n[len(prefix) :] in _CATEGORY_LOOKUP:
+            return _CATEGORY_LOOKUP[n[len(prefix) :]]
     hit = process.extractOne(n, list(_CATEGORY_LOOKUP), scorer=fuzz.ratio, score_cutoff=88)
     return _CATEGORY_LOOKUP[hit[0]] if hit else None
 
@@ -106,23 +138,39 @@ def _int_or_none(value: object) -> int | None:
 
 
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    return df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+    return (
+        df[name]
+        if name in df.columns
+        else pd.Series([None] * len(df), index=df.index, dtype=object)
+    )
 
 
 def stage_kipp(raw: pd.DataFrame) -> pd.DataFrame:
     awards = _col(raw, "penghargaan").map(parse_award)
-    return pd.DataFrame({
-        "source": "KIPP", "source_record_id": raw["source_record_id"], "source_location": raw["source_location"],
-        "title": raw["judul_inovasi"], "agency_name": raw["instansi"],
-        "agency_type_hint": _col(raw, "jenis_instansi").map(lambda v: _JENIS.get(norm(v))),
-        "code_hint": None, "year": raw["tahun"].astype("Int64"),
-        "start_year": _col(raw, "tahun_mulai_implementasi").map(_int_or_none).astype("Int64"),
-        "category": _col(raw, "kategori").map(canonical_category), "category_raw": _col(raw, "kategori"),
-        "sdgs": _col(raw, "sdgs").map(parse_sdgs),
-        "award_label": awards.map(lambda a: a[0]), "award_year": awards.map(lambda a: a[1]).astype("Int64"),
-        "stage": None, "summary": _col(raw, "ringkasan"), "outcomes": None,
-        "unit": _col(raw, "unit_penyelenggara_pelayanan"), "trial_date": None, "implementation_date": None,
-    })
+    return pd.DataFrame(
+        {
+            "source": "KIPP",
+            "source_record_id": raw["source_record_id"],
+            "source_location": raw["source_location"],
+            "title": raw["judul_inovasi"],
+            "agency_name": raw["instansi"],
+            "agency_type_hint": _col(raw, "jenis_instansi").map(lambda v: _JENIS.get(norm(v))),
+            "code_hint": None,
+            "year": raw["tahun"].astype("Int64"),
+            "start_year": _col(raw, "tahun_mulai_implementasi").map(_int_or_none).astype("Int64"),
+            "category": _col(raw, "kategori").map(canonical_category),
+            "category_raw": _col(raw, "kategori"),
+            "sdgs": _col(raw, "sdgs").map(parse_sdgs),
+            "award_label": awards.map(lambda a: a[0]),
+            "award_year": awards.map(lambda a: a[1]).astype("Int64"),
+            "stage": None,
+            "summary": _col(raw, "ringkasan"),
+            "outcomes": None,
+            "unit": _col(raw, "unit_penyelenggara_pelayanan"),
+            "trial_date": None,
+            "implementation_date": None,
+        }
+    )
 
 
 def _iga_category(urusan: object) -> str | None:
@@ -143,32 +191,60 @@ def _iga_stage(value: object) -> str | None:
 
 
 def stage_iga(raw: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "source": "IGA", "source_record_id": raw["source_record_id"], "source_location": raw["source_location"],
-        "title": raw["nama"], "agency_name": _col(raw, "pemda_nama"), "agency_type_hint": None,
-        "code_hint": _col(raw, "pemda_kode_wilayah"), "year": raw["tahun"].astype("Int64"),
-        "start_year": _col(raw, "waktu_implementasi").map(lambda v: (parse_date(v) or "")[:4] or None)
-        .map(_int_or_none).astype("Int64"),
-        "category": _col(raw, "urusan").map(_iga_category), "category_raw": _col(raw, "urusan"),
-        "sdgs": None, "award_label": None, "award_year": pd.array([None] * len(raw), dtype="Int64"),
-        "stage": _col(raw, "tahapan").map(_iga_stage), "summary": _col(raw, "manfaat"),
-        "outcomes": _col(raw, "hasil_inovasi"), "unit": None,
-        "trial_date": _col(raw, "waktu_uji_coba").map(parse_date),
-        "implementation_date": _col(raw, "waktu_implementasi").map(parse_date),
-    })
+    return pd.DataFrame(
+        {
+            "source": "IGA",
+            "source_record_id": raw["source_record_id"],
+            "source_location": raw["source_location"],
+            "title": raw["nama"],
+            "agency_name": _col(raw, "pemda_nama"),
+            "agency_type_hint": None,
+            "code_hint": _col(raw, "pemda_kode_wilayah"),
+            "year": raw["tahun"].astype("Int64"),
+            "start_year": _col(raw, "waktu_implementasi")
+            .map(lambda v: (parse_date(v) or "")[:4] or None)
+            .map(_int_or_none)
+            .astype("Int64"),
+            "category": _col(raw, "urusan").map(_iga_category),
+            "category_raw": _col(raw, "urusan"),
+            "sdgs": None,
+            "award_label": None,
+            "award_year": pd.array([None] * len(raw), dtype="Int64"),
+            "stage": _col(raw, "tahapan").map(_iga_stage),
+            "summary": _col(raw, "manfaat"),
+            "outcomes": _col(raw, "hasil_inovasi"),
+            "unit": None,
+            "trial_date": _col(raw, "waktu_uji_coba").map(parse_date),
+            "implementation_date": _col(raw, "waktu_implementasi").map(parse_date),
+        }
+    )
 
 
 def stage_inolan(raw: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "source": "INOLAN", "source_record_id": raw["source_record_id"], "source_location": raw["source_location"],
-        "title": raw["judul_inovasi"], "agency_name": _col(raw, "instansi_nama"), "agency_type_hint": None,
-        "code_hint": _col(raw, "id_kabkot"), "year": raw["tahun"].astype("Int64"),
-        "start_year": pd.array([None] * len(raw), dtype="Int64"), "category": None, "category_raw": None,
-        "sdgs": _col(raw, "id_sdgs").map(parse_sdgs), "award_label": None,
-        "award_year": pd.array([None] * len(raw), dtype="Int64"), "stage": None,
-        "summary": _col(raw, "deskripsi"), "outcomes": None, "unit": _col(raw, "unit_kerja"),
-        "trial_date": None, "implementation_date": None,
-    })
+    return pd.DataFrame(
+        {
+            "source": "INOLAN",
+            "source_record_id": raw["source_record_id"],
+            "source_location": raw["source_location"],
+            "title": raw["judul_inovasi"],
+            "agency_name": _col(raw, "instansi_nama"),
+            "agency_type_hint": None,
+            "code_hint": _col(raw, "id_kabkot"),
+            "year": raw["tahun"].astype("Int64"),
+            "start_year": pd.array([None] * len(raw), dtype="Int64"),
+            "category": None,
+            "category_raw": None,
+            "sdgs": _col(raw, "id_sdgs").map(parse_sdgs),
+            "award_label": None,
+            "award_year": pd.array([None] * len(raw), dtype="Int64"),
+            "stage": None,
+            "summary": _col(raw, "deskripsi"),
+            "outcomes": None,
+            "unit": _col(raw, "unit_kerja"),
+            "trial_date": None,
+            "implementation_date": None,
+        }
+    )
 
 
 def _resolve_with_decisions(name, hint, code, overrides: dict[str, str | None]) -> Resolution:
@@ -181,13 +257,17 @@ def _resolve_with_decisions(name, hint, code, overrides: dict[str, str | None]) 
     return resolve_agency(name, hint, code)
 
 
-def resolve_agencies(staged: pd.DataFrame, overrides: dict[str, str | None] | None = None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def resolve_agencies(
+    staged: pd.DataFrame, overrides: dict[str, str | None] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Attach agency_id to every staged record; unresolved records come back as rejections and as
     the review questions about their names. `overrides`: people's decisions (review.model)."""
     overrides = overrides or {}
-    keys = staged[["agency_name", "agency_type_hint", "code_hint"]].astype(object).where(
-        staged[["agency_name", "agency_type_hint", "code_hint"]].notna(), None)
+    keys = (
+        staged[["agency_name", "agency_type_hint", "code_hint"]]
+        .astype(object)
+        .where(staged[["agency_name", "agency_type_hint", "code_hint"]].notna(), None)
+    )
     cache: dict[tuple, Resolution] = {}
     results = []
     for row in keys.itertuples(index=False, name=None):
@@ -201,22 +281,46 @@ def resolve_agencies(staged: pd.DataFrame, overrides: dict[str, str | None] | No
     bad = staged["agency_id"].isna()
     decided_none = [r.note.startswith("a person decided") for r in results]
     ask = bad & ~pd.Series(decided_none, index=staged.index, dtype=bool)
-    questions = agency_candidates(staged.loc[ask].assign(
-        agency_candidates=[to_json([list(c) for c in r.candidates]) for r, a in zip(results, ask) if a]))
+    questions = agency_candidates(
+        staged.loc[ask].assign(
+            agency_candidates=[
+                to_json([list(c) for c in r.candidates]) for r, a in zip(results, ask) if a
+            ]
+        )
+    )
     now = datetime.now(timezone.utc)
-    rejected = pd.DataFrame({
-        "source": staged.loc[bad, "source"], "source_record_id": staged.loc[bad, "source_record_id"],
-        "kind": UNRESOLVED_AGENCY, "field": None, "reason": "unresolved agency",
-        "raw": staged.loc[bad].apply(lambda r: to_json({k: r[k] for k in ("title", "agency_name",
-                                                                           "agency_type_hint", "code_hint")}), axis=1)
-        if bad.any() else [],
-        "location": staged.loc[bad, "source_location"], "stage": "resolve",
-        "detail": staged.loc[bad, "agency_note"], "rejected_at": now,
-    }, columns=REJECT_COLUMNS)
-    return staged.loc[~bad, STAGED_COLUMNS].reset_index(drop=True), rejected.reset_index(drop=True), questions
+    rejected = pd.DataFrame(
+        {
+            "source": staged.loc[bad, "source"],
+            "source_record_id": staged.loc[bad, "source_record_id"],
+            "kind": UNRESOLVED_AGENCY,
+            "field": None,
+            "reason": "unresolved agency",
+            "raw": staged.loc[bad].apply(
+                lambda r: to_json(
+                    {k: r[k] for k in ("title", "agency_name", "agency_type_hint", "code_hint")}
+                ),
+                axis=1,
+            )
+            if bad.any()
+            else [],
+            "location": staged.loc[bad, "source_location"],
+            "stage": "resolve",
+            "detail": staged.loc[bad, "agency_note"],
+            "rejected_at": now,
+        },
+        columns=REJECT_COLUMNS,
+    )
+    return (
+        staged.loc[~bad, STAGED_COLUMNS].reset_index(drop=True),
+        rejected.reset_index(drop=True),
+        questions,
+    )
 
 
-def stage_all(raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.DataFrame) -> pd.DataFrame:
+def stage_all(
+    raw_kipp: pd.DataFrame, raw_iga: pd.DataFrame, raw_inolan: pd.DataFrame
+) -> pd.DataFrame:
     frames = [stage_kipp(raw_kipp), stage_iga(raw_iga), stage_inolan(raw_inolan)]
     staged = pd.concat([f for f in frames if len(f)], ignore_index=True)
     for c in STAGED_COLUMNS:

@@ -23,8 +23,8 @@ from ..agencies.resolve import norm
 
 @dataclass(frozen=True)
 class TitleParts:
-    acronym: str | None      # compact lower case: 'sipadudesa'
-    expansion: str           # normalised words: 'sistem pelayanan terpadu desa'
+    acronym: str | None  # compact lower case: 'sipadudesa'
+    expansion: str  # normalised words: 'sistem pelayanan terpadu desa'
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -45,15 +45,29 @@ _VERSION = re.compile(
     r"|\s+\d+\.\d+"
     r"|\s+(?:jilid|edisi|generasi|gen|seri|season)\s+(?:\d+|[ivx]+)"
     r"|\s+(?:ii|iii|iv)"
-    r"|\s*\+|\s+plus|\s+reborn|\s+[2-9])\s*[.]?$", re.I)
+    r"|\s*\+|\s+plus|\s+reborn|\s+[2-9])\s*[.]?$",
+    re.I,
+)
 _YEAR = re.compile(r"(?:\s(?:tahun|th|thn))?\s(?:19|20)\d{2}\b")
 _TRAILING_SEPARATORS = re.compile(r"[\s\-–—:,.]+$")
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _NOT_ALNUM_LOWER = re.compile(r"[^0-9a-z]")
-_TYPE_WORDS = r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
-_TYPE_TOKENS = ("pemerintah", "kabupaten", "kab", "kota", "provinsi", "prov", "pemkab", "pemkot", "pemprov",
-                "administrasi")
+_TYPE_WORDS = (
+    r"(?:pemerintah\s+)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?|pemkab|pemkot|pemprov)|pemerintah"
+)
+_TYPE_TOKENS = (
+    "pemerintah",
+    "kabupaten",
+    "kab",
+    "kota",
+    "provinsi",
+    "prov",
+    "pemkab",
+    "pemkot",
+    "pemprov",
+    "administrasi",
+)
 
 
 _VERSION_ENDINGS = ("plus", "reborn", "ii", "iii", "iv", "x", "+")
@@ -75,7 +89,7 @@ def _without_filler(text: str) -> str:
     """A leading 'Inovasi' (also 'Program Inovasi', also misspelt 'Inoavsi') names no innovation."""
     m = _FILLER.match(text)
     if m and OSA.distance(m.group(1).lower(), "inovasi") <= 1:
-        rest = text[m.end():]
+        rest = text[m.end() :]
         return rest if len(rest.split()) >= 2 or rest.isupper() else text
     return text
 
@@ -106,15 +120,33 @@ def _compact(text: str) -> str:
 _JOINERS = frozenset({"dan", "serta", "yang", "di", "pada"})
 # Abbreviations every Indonesian public-service title uses, read as the words they stand for.
 _ABBREVIATIONS = {
-    "adminduk": "administrasi kependudukan", "dukcapil": "kependudukan pencatatan sipil",
-    "disdukcapil": "dinas kependudukan pencatatan sipil", "ptsp": "pelayanan terpadu satu pintu",
-    "kia": "kesehatan ibu anak", "paud": "pendidikan anak usia dini", "umkm": "usaha mikro kecil menengah",
-    "ukm": "usaha kecil menengah", "ikm": "industri kecil menengah", "bumdes": "badan usaha milik desa",
-    "ktp": "kartu tanda penduduk", "ektp": "kartu tanda penduduk elektronik", "pbb": "pajak bumi bangunan",
-    "imb": "izin mendirikan bangunan", "pbg": "persetujuan bangunan gedung", "rsud": "rumah sakit umum daerah",
-    "rs": "rumah sakit", "tbc": "tuberkulosis", "dbd": "demam berdarah dengue", "asi": "air susu ibu",
-    "bumil": "ibu hamil", "kb": "keluarga berencana", "sdm": "sumber daya manusia", "ibu2": "ibu ibu",
-    "rtlh": "rumah tidak layak huni", "odgj": "orang dengan gangguan jiwa", "pmt": "pemberian makanan tambahan",
+    "adminduk": "administrasi kependudukan",
+    "dukcapil": "kependudukan pencatatan sipil",
+    "disdukcapil": "dinas kependudukan pencatatan sipil",
+    "ptsp": "pelayanan terpadu satu pintu",
+    "kia": "kesehatan ibu anak",
+    "paud": "pendidikan anak usia dini",
+    "umkm": "usaha mikro kecil menengah",
+    "ukm": "usaha kecil menengah",
+    "ikm": "industri kecil menengah",
+    "bumdes": "badan usaha milik desa",
+    "ktp": "kartu tanda penduduk",
+    "ektp": "kartu tanda penduduk elektronik",
+    "pbb": "pajak bumi bangunan",
+    "imb": "izin mendirikan bangunan",
+    "pbg": "persetujuan bangunan gedung",
+    "rsud": "rumah sakit umum daerah",
+    "rs": "rumah sakit",
+    "tbc": "tuberkulosis",
+    "dbd": "demam berdarah dengue",
+    "asi": "air susu ibu",
+    "bumil": "ibu hamil",
+    "kb": "keluarga berencana",
+    "sdm": "sumber daya manusia",
+    "ibu2": "ibu ibu",
+    "rtlh": "rumah tidak layak huni",
+    "odgj": "orang dengan gangguan jiwa",
+    "pmt": "pemberian makanan tambahan",
 }
 
 
@@ -165,6 +197,7 @@ def title_parts(title: object) -> TitleParts:
 
 # --- the agency's own name inside a title ------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _agency_names() -> dict[str, list[str]]:
     names: dict[str, list[str]] = {r.code: [r.base] for r in regions()}
@@ -188,14 +221,23 @@ def _own_name_pattern(agency_id: str) -> re.Pattern | None:
     if not names:
         return None
     alt = "|".join(sorted((_name_regex(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s\-–—:,(]))\s*(?:(?:di|pada)\s+)?"
-                      rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)", re.IGNORECASE)
+    return re.compile(
+        rf"(?:^|(?<=[\s\-–—:,(]))\s*(?:(?:di|pada)\s+)?"
+        rf"(?:(?:{_TYPE_WORDS})\s+(?:{alt})\b|(?:{alt})\s*[.)]?\s*$)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=4096)
 def _name_heads(agency_id: str) -> tuple[str, ...]:
     """The first word of each of the agency's names: a title without any of them cannot mention it."""
-    return tuple({w[0].lower() for n in _agency_names().get(agency_id, []) if (w := re.findall(r"[A-Za-z0-9]+", n))})
+    return tuple(
+        {
+            w[0].lower()
+            for n in _agency_names().get(agency_id, [])
+            if (w := re.findall(r"[A-Za-z0-9]+", n))
+        }
+    )
 
 
 def strip_own_agency(title: str, agency_id: str) -> str:
@@ -206,7 +248,9 @@ def strip_own_agency(title: str, agency_id: str) -> str:
     pattern = _own_name_pattern(agency_id)
     if pattern is None or not title:
         return title
-    stripped = _TRAILING_SEPARATORS.sub("", _SPACES.sub(" ", pattern.sub(" ", title))).strip(" -–—:,")
+    stripped = _TRAILING_SEPARATORS.sub("", _SPACES.sub(" ", pattern.sub(" ", title))).strip(
+        " -–—:,"
+    )
     if not re.search(r"\w", stripped) or (len(stripped.split()) < 2 and not stripped.isupper()):
         return title  # 'Kota Bandung Juara' is a name in itself, not 'Juara' of Kota Bandung
     return stripped
@@ -214,8 +258,16 @@ def strip_own_agency(title: str, agency_id: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _is_type_token(token: str) -> bool:
-    return token in _TYPE_TOKENS or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS)) \
-        or (len(token) >= 5 and any(len(t) >= 5 and DamerauLevenshtein.distance(token, t) <= 1 for t in _TYPE_TOKENS))
+    return (
+        token in _TYPE_TOKENS
+        or (len(token) >= 6 and any(fuzz.ratio(token, t) >= 80 for t in _TYPE_TOKENS))
+        or (
+            len(token) >= 5
+            and any(
+                len(t) >= 5 and DamerauLevenshtein.distance(token, t) <= 1 for t in _TYPE_TOKENS
+            )
+        )
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -234,12 +286,14 @@ def strip_own_agency_tail(title: str, agency_id: str) -> str:
     names = _normed_names(agency_id)
     tokens = title.split()
     normed = [_norm_token(t) for t in tokens]
-    for i in range(2, len(tokens)):  # '... di Kementeian HAM': a mention of the agency itself, misspelt
+    for i in range(
+        2, len(tokens)
+    ):  # '... di Kementeian HAM': a mention of the agency itself, misspelt
         if normed[i - 1] not in ("di", "pada"):
             continue
         rest = " ".join(n for n in normed[i:] if n)
         if any(OSA.distance(rest, n) <= max(1, len(n) // 8) for n in names):
-            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[:i - 1]))
+            head = _TRAILING_SEPARATORS.sub("", " ".join(tokens[: i - 1]))
             if len(head.split()) >= 2:
                 return head
     for i in range(1, len(tokens)):

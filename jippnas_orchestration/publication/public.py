@@ -9,17 +9,39 @@ import pandas as pd
 from ..harmonize.merge import join_runs
 
 PUBLIC_COLUMNS = [
-    "innovation_id", "title", "agency_id", "agency_name", "agency_type", "province_code", "year_first",
-    "year_last", "start_year", "sources", "category", "sdgs", "awards", "stage", "status", "summary", "outcomes",
-    "replication_count", "replicated_by", "video_url", "completeness", "missing_fields", "update_status",
-    "last_updated_at", "similar", "provenance",
+    "innovation_id",
+    "title",
+    "agency_id",
+    "agency_name",
+    "agency_type",
+    "province_code",
+    "year_first",
+    "year_last",
+    "start_year",
+    "sources",
+    "category",
+    "sdgs",
+    "awards",
+    "stage",
+    "status",
+    "summary",
+    "outcomes",
+    "replication_count",
+    "replicated_by",
+    "video_url",
+    "completeness",
+    "missing_fields",
+    "update_status",
+    "last_updated_at",
+    "similar",
+    "provenance",
 ]
 # comma-separated ids of suggested innovations; JSON {field: ["KIPP 2021", "submission"]}
 DERIVED = ("similar", "provenance")
 FREE_TEXT = ["title", "summary", "outcomes", "awards"]
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
 PHONE = r"(?:\+62|\b62|\b0)[\s\-.]?8\d{1,2}(?:[\s\-.]?\d{2,5}){2,3}\b"
-URL = r"^https?://[^\s<>\"']+$"   # a published link: http(s), no spaces, quotes or angle brackets
+URL = r"^https?://[^\s<>\"']+$"  # a published link: http(s), no spaces, quotes or angle brackets
 _EMAIL_RE = re.compile(EMAIL)
 _PHONE_RE = re.compile(PHONE)
 REDACTED = "[disembunyikan]"
@@ -32,15 +54,20 @@ def scrub(text: object) -> object:
     return _PHONE_RE.sub(REDACTED, _EMAIL_RE.sub(REDACTED, text))
 
 
-def portal_frame(harmonized: pd.DataFrame, similar: pd.DataFrame | None = None,
-                 provenance: pd.Series | None = None) -> pd.DataFrame:
+def portal_frame(
+    harmonized: pd.DataFrame,
+    similar: pd.DataFrame | None = None,
+    provenance: pd.Series | None = None,
+) -> pd.DataFrame:
     """The portal candidate: public columns only, personal data scrubbed from free text; `similar` from
     similar_innovations (ids only), `provenance` from public_provenance (programmes and years only)."""
     out = harmonized.loc[:, [c for c in PUBLIC_COLUMNS if c not in DERIVED]].copy()
     ids = out["innovation_id"]
     if similar is not None and len(similar):
         ranked = similar.sort_values(["innovation_id", "rank"])
-        out["similar"] = ids.map(join_runs(ranked["innovation_id"], ranked["similar_innovation_id"], ","))
+        out["similar"] = ids.map(
+            join_runs(ranked["innovation_id"], ranked["similar_innovation_id"], ",")
+        )
     else:
         out["similar"] = None
     out["provenance"] = ids.map(provenance) if provenance is not None else None

@@ -32,7 +32,10 @@ from .gatekeeper import authorize
 from .retention import Retention, kept, parse_time
 
 FILES = ("innovations.csv", "innovations.parquet", "innovations.json")
-REGENERATED = ("innovations.csv", "innovations.json")   # what archives may drop: rebuilt from Parquet
+REGENERATED = (
+    "innovations.csv",
+    "innovations.json",
+)  # what archives may drop: rebuilt from Parquet
 VERSIONS = "portal_versions"
 
 
@@ -63,7 +66,9 @@ def _records_for_search(df: pd.DataFrame) -> list[dict]:
     return out
 
 
-def write_files(df: pd.DataFrame, directory: Path, names: tuple[str, ...] = FILES) -> dict[str, str]:
+def write_files(
+    df: pd.DataFrame, directory: Path, names: tuple[str, ...] = FILES
+) -> dict[str, str]:
     directory.mkdir(parents=True, exist_ok=True)
     if "innovations.csv" in names:
         df.to_csv(directory / "innovations.csv", index=False)
@@ -71,7 +76,8 @@ def write_files(df: pd.DataFrame, directory: Path, names: tuple[str, ...] = FILE
         df.to_parquet(directory / "innovations.parquet", index=False)
     if "innovations.json" in names:
         (directory / "innovations.json").write_text(
-            json.dumps(_records_for_search(df), ensure_ascii=False, default=str), encoding="utf-8")
+            json.dumps(_records_for_search(df), ensure_ascii=False, default=str), encoding="utf-8"
+        )
     return {name: _sha256(directory / name) for name in names}
 
 
@@ -85,8 +91,10 @@ def current_manifest(output_dir: Path) -> dict | None:
 
 
 def publications(warehouse: Warehouse) -> pd.DataFrame:
-    return warehouse.read_sql("SELECT publication_id, version, checksum, row_count, published_at, action, gate "
-                              "FROM portal_publications ORDER BY publication_id")
+    return warehouse.read_sql(
+        "SELECT publication_id, version, checksum, row_count, published_at, action, gate "
+        "FROM portal_publications ORDER BY publication_id"
+    )
 
 
 def committed_versions(warehouse: Warehouse) -> tuple[str | None, str | None]:
@@ -99,21 +107,36 @@ def committed_versions(warehouse: Warehouse) -> tuple[str | None, str | None]:
     return current, (earlier.iloc[-1] if not earlier.empty else None)
 
 
-def publish(warehouse: Warehouse, candidate: pd.DataFrame, output_dir: Path, now: datetime | None = None,
-            retention: Retention | None = None) -> dict:
+def publish(
+    warehouse: Warehouse,
+    candidate: pd.DataFrame,
+    output_dir: Path,
+    now: datetime | None = None,
+    retention: Retention | None = None,
+) -> dict:
     """Publish `candidate` as a new version unless it equals the published one; refuse an unvalidated one."""
     recover(warehouse, output_dir)
     checksum = content_checksum(candidate)
     gate = authorize(warehouse, checksum, len(candidate), current_manifest(output_dir))
     previous = current_manifest(output_dir)
-    if previous and previous.get("checksum") == checksum and warehouse.has_table("portal_innovations"):
+    if (
+        previous
+        and previous.get("checksum") == checksum
+        and warehouse.has_table("portal_innovations")
+    ):
         return {**previous, "unchanged": True}
     now = now or datetime.now(timezone.utc)
     version = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{checksum[:8]}"
-    manifest = {"version": version, "row_count": len(candidate), "checksum": checksum,
-                "checksum_algorithm": "sha256 of the dataset as CSV", "files": {},
-                "published_at": now.isoformat(timespec="seconds"),
-                "previous_version": previous.get("version") if previous else None, "gate": gate}
+    manifest = {
+        "version": version,
+        "row_count": len(candidate),
+        "checksum": checksum,
+        "checksum_algorithm": "sha256 of the dataset as CSV",
+        "files": {},
+        "published_at": now.isoformat(timespec="seconds"),
+        "previous_version": previous.get("version") if previous else None,
+        "gate": gate,
+    }
     _write_archive(candidate, versions_dir(output_dir), manifest)
     failpoint("publish.archived")
     _swap_table(warehouse, candidate, manifest, "publish")
@@ -131,7 +154,9 @@ def _write_archive(df: pd.DataFrame, root: Path, manifest: dict) -> Path:
     shutil.rmtree(incoming, ignore_errors=True)
     manifest["files"] = write_files(df, incoming)
     (incoming / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
-    if final.exists():  # the same content published again within one second: the folder is identical
+    if (
+        final.exists()
+    ):  # the same content published again within one second: the folder is identical
         shutil.rmtree(incoming)
     else:
         os.replace(incoming, final)
@@ -142,16 +167,27 @@ def _swap_table(warehouse: Warehouse, df: pd.DataFrame, manifest: dict, action: 
     with warehouse.begin() as conn:
         conn.exec_driver_sql('DROP TABLE IF EXISTS "portal_innovations_previous"')
         if sa.inspect(conn).has_table("portal_innovations"):
-            conn.exec_driver_sql('ALTER TABLE "portal_innovations" RENAME TO "portal_innovations_previous"')
+            conn.exec_driver_sql(
+                'ALTER TABLE "portal_innovations" RENAME TO "portal_innovations_previous"'
+            )
             if warehouse.is_postgres:
-                conn.exec_driver_sql('ALTER TABLE "portal_innovations_previous" RENAME CONSTRAINT '
-                                     '"portal_innovations_pkey" TO "portal_innovations_previous_pkey"')
+                conn.exec_driver_sql(
+                    'ALTER TABLE "portal_innovations_previous" RENAME CONSTRAINT '
+                    '"portal_innovations_pkey" TO "portal_innovations_previous_pkey"'
+                )
         warehouse.replace_table("portal_innovations", df, primary_key=["innovation_id"], conn=conn)
-        conn.execute(portal_publications.insert().values(
-            version=manifest["version"], checksum=manifest["checksum"], row_count=manifest["row_count"],
-            published_at=manifest["published_at"] if action == "publish"
-            else datetime.now(timezone.utc).isoformat(timespec="seconds"), action=action,
-            gate=json.dumps(manifest.get("gate") or {})))
+        conn.execute(
+            portal_publications.insert().values(
+                version=manifest["version"],
+                checksum=manifest["checksum"],
+                row_count=manifest["row_count"],
+                published_at=manifest["published_at"]
+                if action == "publish"
+                else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                action=action,
+                gate=json.dumps(manifest.get("gate") or {}),
+            )
+        )
 
 
 def _point_portal(output_dir: Path, version: str) -> None:
@@ -184,8 +220,10 @@ def ensure_full(archive: Path) -> dict:
         wrong = [n for n in missing if sums[n] != manifest["files"][n]]
         if wrong:
             shutil.rmtree(tmp)
-            raise RuntimeError(f"{archive}: regenerating {', '.join(wrong)} from Parquet did not reproduce the "
-                               "published bytes (sha256 differs from manifest.json)")
+            raise RuntimeError(
+                f"{archive}: regenerating {', '.join(wrong)} from Parquet did not reproduce the "
+                "published bytes (sha256 differs from manifest.json)"
+            )
         for name in missing:
             os.replace(tmp / name, archive / name)
         tmp.rmdir()
@@ -199,8 +237,10 @@ def recover(warehouse: Warehouse, output_dir: Path) -> str | None:
         return None
     archive = versions_dir(output_dir) / current
     if not (archive / "manifest.json").exists():
-        raise RuntimeError(f"portal_innovations holds version {current}, but its archive {archive} is missing; "
-                           "restore a kept version with `jippnas portal-restore VERSION`")
+        raise RuntimeError(
+            f"portal_innovations holds version {current}, but its archive {archive} is missing; "
+            "restore a kept version with `jippnas portal-restore VERSION`"
+        )
     ensure_full(archive)
     _point_portal(output_dir, current)
     return current
@@ -230,7 +270,9 @@ def compact(archive: Path) -> bool:
     sums = write_files(pd.read_parquet(archive / "innovations.parquet"), tmp, present)
     shutil.rmtree(tmp)
     if any(sums[n] != manifest["files"][n] for n in present):
-        return False  # keep the published bytes rather than an archive that could not reproduce them
+        return (
+            False  # keep the published bytes rather than an archive that could not reproduce them
+        )
     for name in present:
         (archive / name).unlink()
     return True
@@ -241,7 +283,9 @@ def archived_versions(output_dir: Path) -> dict[str, datetime]:
     found = {}
     for d in sorted(root.iterdir()) if root.exists() else []:
         if d.is_dir() and not d.name.startswith(".") and (d / "manifest.json").exists():
-            found[d.name] = parse_time(json.loads((d / "manifest.json").read_text())["published_at"])
+            found[d.name] = parse_time(
+                json.loads((d / "manifest.json").read_text())["published_at"]
+            )
     return found
 
 
@@ -265,10 +309,10 @@ def prune(warehouse: Warehouse, output_dir: Path, policy: Retention, now: dateti
     removed = []
     for name in sorted(set(versions) - keep):
         trash = root / f".{name}.deleting"
-        os.replace(root / name, trash)   # gone from the listing at once; the bytes go next
+        os.replace(root / name, trash)  # gone from the listing at once; the bytes go next
         shutil.rmtree(trash)
         removed.append(name)
-    for leftover in root.glob(".*"):     # folders of a publication or deletion cut short
+    for leftover in root.glob(".*"):  # folders of a publication or deletion cut short
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
     compacted = [name for name in sorted(keep - pinned) if compact(root / name)]

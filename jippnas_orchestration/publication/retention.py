@@ -31,19 +31,25 @@ class Retention:
                 raise ValueError(f"{name}={raw!r}: expected a whole number >= 0")
             return int(raw)
 
-        return cls(number("JIPPNAS_PORTAL_KEEP_VERSIONS", cls.keep_versions),
-                   number("JIPPNAS_PORTAL_KEEP_DAYS", cls.keep_days))
+        return cls(
+            number("JIPPNAS_PORTAL_KEEP_VERSIONS", cls.keep_versions),
+            number("JIPPNAS_PORTAL_KEEP_DAYS", cls.keep_days),
+        )
 
 
-def kept(items: Iterable[tuple[str, datetime]], policy: Retention, now: datetime,
-         pinned: Iterable[str] = ()) -> set[str]:
+def kept(
+    items: Iterable[tuple[str, datetime]],
+    policy: Retention,
+    now: datetime,
+    pinned: Iterable[str] = (),
+) -> set[str]:
     """The keys to keep among (key, time) items: pinned ones, the newest N, the last of each recent day."""
     ordered = sorted(items, key=lambda kv: (kv[1], kv[0]), reverse=True)
     keep = set(pinned) & {k for k, _ in ordered}
-    keep |= {k for k, _ in ordered[:policy.keep_versions]}
+    keep |= {k for k, _ in ordered[: policy.keep_versions]}
     horizon = (now.astimezone(WIB) - timedelta(days=policy.keep_days)).date()
     days_seen: set = set()
-    for key, at in ordered:           # newest first: the first one met on a day is that day's last
+    for key, at in ordered:  # newest first: the first one met on a day is that day's last
         day = at.astimezone(WIB).date()
         if day > horizon and day not in days_seen:
             days_seen.add(day)

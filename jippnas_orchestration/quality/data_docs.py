@@ -29,7 +29,7 @@ from ..fileio import write_text_replacing
 log = logging.getLogger(__name__)
 
 SITE_NAME = "jippnas"
-KEEP_RUNS = 30                    # newest suite runs kept per suite (results JSON and their pages)
+KEEP_RUNS = 30  # newest suite runs kept per suite (results JSON and their pages)
 ASSETS_DIR = Path(__file__).with_name("data_docs_assets")
 VENDOR_DIR = ("static", "vendor")  # where the assets go inside the Data Docs site
 RUN_TIME_FORMAT = "%Y%m%dT%H%M%S.%fZ"  # GE's run_time folder names
@@ -42,6 +42,7 @@ class DataDocsError(RuntimeError):
 @dataclass(frozen=True)
 class Package:
     """One npm package whose files the GE pages load; `files` are paths inside its tarball (package/...)."""
+
     name: str
     version: str
     spdx: str
@@ -52,21 +53,54 @@ class Package:
         return f"{self.name}/{file}"
 
 
-FA_FONTS = tuple(f"webfonts/fa-{w}.{ext}" for w in ("brands-400", "regular-400", "solid-900", "v4compatibility")
-                 for ext in ("woff2", "ttf"))  # everything all.min.css refers to
+FA_FONTS = tuple(
+    f"webfonts/fa-{w}.{ext}"
+    for w in ("brands-400", "regular-400", "solid-900", "v4compatibility")
+    for ext in ("woff2", "ttf")
+)  # everything all.min.css refers to
 PACKAGES = (
-    Package("bootstrap", "4.3.1", "MIT", ("dist/css/bootstrap.min.css", "dist/js/bootstrap.min.js"), "LICENSE"),
-    Package("bootstrap-table", "1.19.1", "MIT",
-            ("dist/bootstrap-table.min.css", "dist/bootstrap-table.min.js",
-             "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
-             "dist/extensions/filter-control/bootstrap-table-filter-control.min.js"), "LICENSE"),
-    Package("bootstrap-datepicker", "1.9.0", "Apache-2.0",
-            ("dist/css/bootstrap-datepicker.min.css", "dist/js/bootstrap-datepicker.min.js"), "LICENSE"),
-    Package("@forevolve/bootstrap-dark", "1.1.0", "MIT", ("dist/css/bootstrap-prefers-dark.min.css",), "LICENSE"),
+    Package(
+        "bootstrap",
+        "4.3.1",
+        "MIT",
+        ("dist/css/bootstrap.min.css", "dist/js/bootstrap.min.js"),
+        "LICENSE",
+    ),
+    Package(
+        "bootstrap-table",
+        "1.19.1",
+        "MIT",
+        (
+            "dist/bootstrap-table.min.css",
+            "dist/bootstrap-table.min.js",
+            "dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+            "dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
+        ),
+        "LICENSE",
+    ),
+    Package(
+        "bootstrap-datepicker",
+        "1.9.0",
+        "Apache-2.0",
+        ("dist/css/bootstrap-datepicker.min.css", "dist/js/bootstrap-datepicker.min.js"),
+        "LICENSE",
+    ),
+    Package(
+        "@forevolve/bootstrap-dark",
+        "1.1.0",
+        "MIT",
+        ("dist/css/bootstrap-prefers-dark.min.css",),
+        "LICENSE",
+    ),
     Package("jquery", "3.7.1", "MIT", ("dist/jquery.min.js",), "LICENSE.txt"),
     Package("popper.js", "1.12.9", "MIT", ("dist/umd/popper.min.js",), None),
-    Package("@fortawesome/fontawesome-free", "6.6.0", "CC-BY-4.0 AND OFL-1.1 AND MIT",
-            ("css/all.min.css", *FA_FONTS), "LICENSE.txt"),
+    Package(
+        "@fortawesome/fontawesome-free",
+        "6.6.0",
+        "CC-BY-4.0 AND OFL-1.1 AND MIT",
+        ("css/all.min.css", *FA_FONTS),
+        "LICENSE.txt",
+    ),
     # what cdn.jsdelivr.net/npm/vega@5 (…vega-lite@5, vega-embed@6) served when pinned: the newest of that major
     Package("vega", "5.33.1", "BSD-3-Clause", ("build/vega.min.js",), None),
     Package("vega-lite", "5.23.0", "BSD-3-Clause", ("build/vega-lite.min.js",), "LICENSE"),
@@ -78,50 +112,70 @@ _PKG = {p.name: p for p in PACKAGES}
 # bootstrap-table's filter-control CSS is referenced as 1.19.0 (and unminified on validation pages) next to the
 # 1.19.1 scripts; one 1.19.1 copy serves both.
 CDN_FILES = {
-    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css":
-        _PKG["bootstrap"].local("dist/css/bootstrap.min.css"),
-    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js":
-        _PKG["bootstrap"].local("dist/js/bootstrap.min.js"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css":
-        _PKG["bootstrap-table"].local("dist/bootstrap-table.min.css"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js":
-        _PKG["bootstrap-table"].local("dist/bootstrap-table.min.js"),
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        _PKG["bootstrap-table"].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.css"),
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        _PKG["bootstrap-table"].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.css"),
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        _PKG["bootstrap-table"].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        _PKG["bootstrap-datepicker"].local("dist/css/bootstrap-datepicker.min.css"),
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        _PKG["bootstrap-datepicker"].local("dist/js/bootstrap-datepicker.min.js"),
-    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
-        _PKG["@forevolve/bootstrap-dark"].local("dist/css/bootstrap-prefers-dark.min.css"),
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": _PKG[
+        "bootstrap"
+    ].local("dist/css/bootstrap.min.css"),
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": _PKG[
+        "bootstrap"
+    ].local("dist/js/bootstrap.min.js"),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": _PKG[
+        "bootstrap-table"
+    ].local("dist/bootstrap-table.min.css"),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": _PKG[
+        "bootstrap-table"
+    ].local("dist/bootstrap-table.min.js"),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css": _PKG[
+        "bootstrap-table"
+    ].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.css"),
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css": _PKG[
+        "bootstrap-table"
+    ].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.css"),
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js": _PKG[
+        "bootstrap-table"
+    ].local("dist/extensions/filter-control/bootstrap-table-filter-control.min.js"),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": _PKG[
+        "bootstrap-datepicker"
+    ].local("dist/css/bootstrap-datepicker.min.css"),
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": _PKG[
+        "bootstrap-datepicker"
+    ].local("dist/js/bootstrap-datepicker.min.js"),
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": _PKG[
+        "@forevolve/bootstrap-dark"
+    ].local("dist/css/bootstrap-prefers-dark.min.css"),
     "https://code.jquery.com/jquery-3.7.1.min.js": _PKG["jquery"].local("dist/jquery.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js":
-        _PKG["popper.js"].local("dist/umd/popper.min.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css":
-        _PKG["@fortawesome/fontawesome-free"].local("css/all.min.css"),
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": _PKG[
+        "popper.js"
+    ].local("dist/umd/popper.min.js"),
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": _PKG[
+        "@fortawesome/fontawesome-free"
+    ].local("css/all.min.css"),
     "https://cdn.jsdelivr.net/npm/vega@5": _PKG["vega"].local("build/vega.min.js"),
     "https://cdn.jsdelivr.net/npm/vega-lite@5": _PKG["vega-lite"].local("build/vega-lite.min.js"),
-    "https://cdn.jsdelivr.net/npm/vega-embed@6": _PKG["vega-embed"].local("build/vega-embed.min.js"),
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": _PKG["vega-embed"].local(
+        "build/vega-embed.min.js"
+    ),
 }
 # The GE logo comes from S3 (with a cache-busting query); GE itself ships logo-long.png in static/images. There
 # is no dark variant in the package, so dark mode shows the same logo.
-GE_LOGO = re.compile(r"https://great-expectations-web-assets\.s3\.us-east-2\.amazonaws\.com/"
-                     r"(?:logo-long|full_logo_dark)\.png[^\"')\s]*")
+GE_LOGO = re.compile(
+    r"https://great-expectations-web-assets\.s3\.us-east-2\.amazonaws\.com/"
+    r"(?:logo-long|full_logo_dark)\.png[^\"')\s]*"
+)
 _CDN = re.compile("|".join(re.escape(u) for u in sorted(CDN_FILES, key=len, reverse=True)))
 # SRI needs CORS, which file:// pages cannot do; the shipped bytes are checked against SHA256SUMS instead
 _SRI = re.compile(r'\s+integrity="[^"]*"|\s+crossorigin="[^"]*"')
-_STATIC = re.compile(r'(?<=(?:src|ref)=")(?:\./|(?:\.\./)+)?static/')  # GE's own relative static links
+_STATIC = re.compile(
+    r'(?<=(?:src|ref)=")(?:\./|(?:\.\./)+)?static/'
+)  # GE's own relative static links
 # what makes a browser fetch: element sources, stylesheet links, CSS url()/@import
 _RESOURCE = re.compile(
     r"<(?:script|img|iframe|embed|source|audio|video|track|input)\b[^>]*?\ssrc\s*=\s*[\"']([^\"']+)"
     r"|<link\b[^>]*?\shref\s*=\s*[\"']([^\"']+)"
     r"|<object\b[^>]*?\sdata\s*=\s*[\"']([^\"']+)"
     r"|url\(\s*[\"']?([^\"')]+)"
-    r"|@import\s+[\"']([^\"']+)", re.I)
+    r"|@import\s+[\"']([^\"']+)",
+    re.I,
+)
 
 
 def resource_urls(text: str) -> list[str]:
@@ -130,7 +184,9 @@ def resource_urls(text: str) -> list[str]:
 
 
 def is_remote(url: str) -> bool:
-    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I)) and not url.lower().startswith("file:")
+    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I)) and not url.lower().startswith(
+        "file:"
+    )
 
 
 def _rewrite(text: str, root: str) -> str:
@@ -138,9 +194,14 @@ def _rewrite(text: str, root: str) -> str:
     vendor = root + "/".join(VENDOR_DIR) + "/"
     text = _CDN.sub(lambda m: vendor + urllib.parse.quote(CDN_FILES[m.group(0)], safe="/@"), text)
     text = GE_LOGO.sub(root + "static/images/logo-long.png", text)
-    text = re.sub(r"<(script|link)\b[^>]*>", lambda m: _SRI.sub("", m.group(0)) if vendor in m.group(0)
-                  else m.group(0), text)
-    return _STATIC.sub(root + "static/", text)  # GE writes ../../../ on pages four folders deep (favicon)
+    text = re.sub(
+        r"<(script|link)\b[^>]*>",
+        lambda m: _SRI.sub("", m.group(0)) if vendor in m.group(0) else m.group(0),
+        text,
+    )
+    return _STATIC.sub(
+        root + "static/", text
+    )  # GE writes ../../../ on pages four folders deep (favicon)
 
 
 def make_offline(docs_dir: Path) -> list[Path]:
@@ -149,10 +210,16 @@ def make_offline(docs_dir: Path) -> list[Path]:
     Idempotent; raises DataDocsError naming the page and URL if anything would still load from elsewhere
     (a GE upgrade with a new CDN URL has to add it to CDN_FILES and the shipped assets)."""
     target = docs_dir.joinpath(*VENDOR_DIR)
-    shutil.copytree(ASSETS_DIR, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "SHA256SUMS"))
+    shutil.copytree(
+        ASSETS_DIR,
+        target,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__", "SHA256SUMS"),
+    )
     changed, leaks = [], []
-    for path in sorted([*docs_dir.rglob("*.html"), *docs_dir.joinpath("static", "styles").glob("*.css")]):
+    for path in sorted(
+        [*docs_dir.rglob("*.html"), *docs_dir.joinpath("static", "styles").glob("*.css")]
+    ):
         depth = len(path.relative_to(docs_dir).parts) - 1
         text = path.read_text(encoding="utf-8")
         new = _rewrite(text, "../" * depth)
@@ -161,14 +228,18 @@ def make_offline(docs_dir: Path) -> list[Path]:
             changed.append(path)
         leaks += [f"{path.relative_to(docs_dir)}: {u}" for u in resource_urls(new) if is_remote(u)]
     if leaks:
-        raise DataDocsError("Data Docs pages still load from other hosts (ship the file and add it to "
-                            "data_docs.CDN_FILES): " + "; ".join(leaks[:10]))
+        raise DataDocsError(
+            "Data Docs pages still load from other hosts (ship the file and add it to "
+            "data_docs.CDN_FILES): " + "; ".join(leaks[:10])
+        )
     return changed
 
 
 def _gx_store(kind: str, base: Path) -> dict:
-    return {"class_name": kind, "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                                  "base_directory": str(base)}}
+    return {
+        "class_name": kind,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(base)},
+    }
 
 
 def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path | None:
@@ -180,8 +251,12 @@ def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path
 
     gx_dir = output_dir / "quality" / "gx"
     docs_dir = output_dir / "data_docs"
-    results = ctx.add_store("jippnas_kept_results", _gx_store("ValidationResultsStore", gx_dir / "validations"))
-    suites = ctx.add_store("jippnas_kept_suites", _gx_store("ExpectationsStore", gx_dir / "expectations"))
+    results = ctx.add_store(
+        "jippnas_kept_results", _gx_store("ValidationResultsStore", gx_dir / "validations")
+    )
+    suites = ctx.add_store(
+        "jippnas_kept_suites", _gx_store("ExpectationsStore", gx_dir / "expectations")
+    )
     new_ids = []
     for result_id, result in run.run_results.items():
         suite_id = ExpectationSuiteIdentifier(name=result.suite_name)
@@ -189,14 +264,22 @@ def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path
         suites.set(suite_id, ctx.suites.get(result.suite_name))
         new_ids += [result_id, suite_id]
     _prune(results, suites, keep or KEEP_RUNS)
-    ctx.add_data_docs_site(site_name=SITE_NAME, site_config={
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        "site_section_builders": {
-            "expectations": {"source_store_name": "jippnas_kept_suites"},
-            "validations": {"source_store_name": "jippnas_kept_results"},
-            "profiling": "None"}})
+    ctx.add_data_docs_site(
+        site_name=SITE_NAME,
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_section_builders": {
+                "expectations": {"source_store_name": "jippnas_kept_suites"},
+                "validations": {"source_store_name": "jippnas_kept_results"},
+                "profiling": "None",
+            },
+        },
+    )
     # only the new pages are rendered; the index lists every kept run and GE deletes pages of pruned ones
     ctx.build_data_docs(site_names=[SITE_NAME], resource_identifiers=new_ids)
     _remove_empty_dirs(docs_dir / "validations")
@@ -219,7 +302,9 @@ def _prune(results, suites, keep: int) -> None:
 
 
 def _remove_empty_dirs(root: Path) -> None:
-    for d in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+    for d in sorted(
+        (p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True
+    ):
         if not any(d.iterdir()):
             d.rmdir()
 
@@ -227,8 +312,17 @@ def _remove_empty_dirs(root: Path) -> None:
 def validation_page_path(result_id) -> str:
     """Where GE's site puts the page of a ValidationResultIdentifier, relative to the site root."""
     suite = result_id.expectation_suite_identifier.name
-    return "/".join(["validations", *suite.split("."), *result_id.run_id.to_tuple(),
-                     result_id.batch_identifier]) + ".html"
+    return (
+        "/".join(
+            [
+                "validations",
+                *suite.split("."),
+                *result_id.run_id.to_tuple(),
+                result_id.batch_identifier,
+            ]
+        )
+        + ".html"
+    )
 
 
 def _run_time(folder: str) -> datetime | None:

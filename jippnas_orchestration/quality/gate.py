@@ -43,7 +43,9 @@ class GateResult:
     outcomes: list[ExpectationOutcome]
     results_path: str | None = None
     data_docs_index: str | None = None
-    checksum: str | None = None            # of exactly the data validated (publication.publish.content_checksum)
+    checksum: str | None = (
+        None  # of exactly the data validated (publication.publish.content_checksum)
+    )
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -66,8 +68,14 @@ def _json_safe(value):
         return str(value)
 
 
-def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | None, output_dir: Path,
-              checksum: str | None = None) -> GateResult:
+def run_suite(
+    name: str,
+    df: pd.DataFrame,
+    parameters: dict,
+    key_column: str | None,
+    output_dir: Path,
+    checksum: str | None = None,
+) -> GateResult:
     """Validate `df` with suite `name`; write results JSON and rebuild Data Docs under output_dir."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -79,17 +87,29 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     docs_dir = output_dir / "data_docs"
-    batch_def = (ctx.data_sources.add_pandas("warehouse").add_dataframe_asset(name)
-                 .add_batch_definition_whole_dataframe("whole_table"))
-    suite = ctx.suites.add(ExpectationSuite(name=spec["name"], expectations=spec["expectations"],
-                                            meta=spec.get("meta", {})))
-    validation = ctx.validation_definitions.add(gx.ValidationDefinition(name=f"{name}_gate", data=batch_def,
-                                                                        suite=suite))
+    batch_def = (
+        ctx.data_sources.add_pandas("warehouse")
+        .add_dataframe_asset(name)
+        .add_batch_definition_whole_dataframe("whole_table")
+    )
+    suite = ctx.suites.add(
+        ExpectationSuite(
+            name=spec["name"], expectations=spec["expectations"], meta=spec.get("meta", {})
+        )
+    )
+    validation = ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{name}_gate", data=batch_def, suite=suite)
+    )
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
     if key_column and key_column in df.columns:
         result_format["unexpected_index_column_names"] = [key_column]
-    checkpoint = ctx.checkpoints.add(gx.Checkpoint(
-        name=f"{name}_checkpoint", validation_definitions=[validation], result_format=result_format))
+    checkpoint = ctx.checkpoints.add(
+        gx.Checkpoint(
+            name=f"{name}_checkpoint",
+            validation_definitions=[validation],
+            result_format=result_format,
+        )
+    )
     run = checkpoint.run(batch_parameters={"dataframe": df}, expectation_parameters=parameters)
     build_data_docs(ctx, run, output_dir)  # kept runs, offline assets: data_docs.py
     vres = next(iter(run.run_results.values()))
@@ -97,15 +117,31 @@ def run_suite(name: str, df: pd.DataFrame, parameters: dict, key_column: str | N
     for r in vres.results:
         cfg = r.expectation_config
         res = r.result or {}
-        keys = [k.get(key_column) if isinstance(k, dict) else k for k in res.get("partial_unexpected_index_list") or []]
-        outcomes.append(ExpectationOutcome(
-            expectation=cfg.type, column=cfg.kwargs.get("column"), success=bool(r.success),
-            unexpected_count=res.get("unexpected_count"), observed=_json_safe(res.get("observed_value")),
-            sample_keys=[_json_safe(k) for k in keys[:10]],
-            note=cfg.meta.get("notes", ""), dimension=cfg.meta["dimension"]))
-    result = GateResult(suite=name, success=bool(run.success), rows=len(df),
-                        evaluated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), outcomes=outcomes,
-                        data_docs_index=str(docs_dir / "index.html"), checksum=checksum)
+        keys = [
+            k.get(key_column) if isinstance(k, dict) else k
+            for k in res.get("partial_unexpected_index_list") or []
+        ]
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=cfg.type,
+                column=cfg.kwargs.get("column"),
+                success=bool(r.success),
+                unexpected_count=res.get("unexpected_count"),
+                observed=_json_safe(res.get("observed_value")),
+                sample_keys=[_json_safe(k) for k in keys[:10]],
+                note=cfg.meta.get("notes", ""),
+                dimension=cfg.meta["dimension"],
+            )
+        )
+    result = GateResult(
+        suite=name,
+        success=bool(run.success),
+        rows=len(df),
+        evaluated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        outcomes=outcomes,
+        data_docs_index=str(docs_dir / "index.html"),
+        checksum=checksum,
+    )
     quality_dir = output_dir / "quality"
     quality_dir.mkdir(parents=True, exist_ok=True)
     path = quality_dir / f"{name}.json"

@@ -22,7 +22,7 @@ class Verdict:
     success: bool
     evaluated_at: str
     evaluation_id: str
-    failed: list[str]          # "expectation(column): N unexpected"
+    failed: list[str]  # "expectation(column): N unexpected"
 
     def describe(self) -> str:
         state = "passed" if self.success else "FAILED"
@@ -33,12 +33,27 @@ class Verdict:
 def record(warehouse: Warehouse, gate, run_id: str | None = None) -> str:
     """Append one row per expectation of `gate` (a quality.gate.GateResult with its checksum set)."""
     if not gate.checksum:
-        raise ValueError(f"gate result of suite {gate.suite} has no checksum of the data it validated")
+        raise ValueError(
+            f"gate result of suite {gate.suite} has no checksum of the data it validated"
+        )
     evaluation_id = uuid.uuid4().hex
-    rows = [{"evaluation_id": evaluation_id, "evaluated_at": gate.evaluated_at, "suite": gate.suite,
-             "expectation": o.expectation, "column": o.column, "dimension": o.dimension, "success": bool(o.success),
-             "unexpected_count": o.unexpected_count, "checksum": gate.checksum, "rows": gate.rows,
-             "suite_success": bool(gate.success), "run_id": run_id} for o in gate.outcomes]
+    rows = [
+        {
+            "evaluation_id": evaluation_id,
+            "evaluated_at": gate.evaluated_at,
+            "suite": gate.suite,
+            "expectation": o.expectation,
+            "column": o.column,
+            "dimension": o.dimension,
+            "success": bool(o.success),
+            "unexpected_count": o.unexpected_count,
+            "checksum": gate.checksum,
+            "rows": gate.rows,
+            "suite_success": bool(gate.success),
+            "run_id": run_id,
+        }
+        for o in gate.outcomes
+    ]
     with warehouse.begin() as conn:
         conn.execute(quality_history.insert(), rows)
     return evaluation_id
@@ -49,22 +64,34 @@ def verdict(warehouse: Warehouse, suite: str, checksum: str) -> Verdict | None:
     rows = warehouse.read_sql(
         'SELECT evaluation_id, evaluated_at, expectation, "column", success, unexpected_count, suite_success '
         "FROM quality_history WHERE suite = :s AND checksum = :c ORDER BY evaluated_at DESC",
-        {"s": suite, "c": checksum})
+        {"s": suite, "c": checksum},
+    )
     if rows.empty:
         return None
     latest = rows[rows["evaluation_id"] == rows["evaluation_id"].iloc[0]]
-    failed = [f"{r.expectation}({r.column or 'table'})"
-              + ("" if pd.isna(r.unexpected_count) else f": {int(r.unexpected_count)} unexpected")
-              for r in latest.itertuples() if not r.success]
+    failed = [
+        f"{r.expectation}({r.column or 'table'})"
+        + ("" if pd.isna(r.unexpected_count) else f": {int(r.unexpected_count)} unexpected")
+        for r in latest.itertuples()
+        if not r.success
+    ]
     success = bool(latest["suite_success"].iloc[0]) and all(bool(s) for s in latest["success"])
-    return Verdict(suite, checksum, success, str(latest["evaluated_at"].iloc[0]),
-                   str(latest["evaluation_id"].iloc[0]), failed)
+    return Verdict(
+        suite,
+        checksum,
+        success,
+        str(latest["evaluated_at"].iloc[0]),
+        str(latest["evaluation_id"].iloc[0]),
+        failed,
+    )
 
 
 def evaluations(warehouse: Warehouse) -> pd.DataFrame:
     """One row per gate run: evaluation_id, suite, evaluated_at, checksum."""
-    return warehouse.read_sql("SELECT evaluation_id, suite, MIN(evaluated_at) AS evaluated_at, MIN(checksum) AS checksum "
-                              "FROM quality_history GROUP BY evaluation_id, suite")
+    return warehouse.read_sql(
+        "SELECT evaluation_id, suite, MIN(evaluated_at) AS evaluated_at, MIN(checksum) AS checksum "
+        "FROM quality_history GROUP BY evaluation_id, suite"
+    )
 
 
 def delete_evaluations(warehouse: Warehouse, suite: str, evaluation_ids: list[str]) -> int:
@@ -72,5 +99,9 @@ def delete_evaluations(warehouse: Warehouse, suite: str, evaluation_ids: list[st
     if not evaluation_ids:
         return 0
     with warehouse.begin() as conn:
-        return conn.execute(quality_history.delete().where(
-            quality_history.c.suite == suite, quality_history.c.evaluation_id.in_(evaluation_ids))).rowcount
+        return conn.execute(
+            quality_history.delete().where(
+                quality_history.c.suite == suite,
+                quality_history.c.evaluation_id.in_(evaluation_ids),
+            )
+        ).rowcount

@@ -15,10 +15,14 @@ from ..warehouse import Warehouse
 from . import history
 
 
-def prune_quality(warehouse: Warehouse, output_dir: Path, suite: str, policy: Retention, now: datetime) -> dict:
+def prune_quality(
+    warehouse: Warehouse, output_dir: Path, suite: str, policy: Retention, now: datetime
+) -> dict:
     evals = history.evaluations(warehouse)
     evals = evals[evals["suite"] == suite]
-    keep = kept(((r.evaluation_id, parse_time(r.evaluated_at)) for r in evals.itertuples()), policy, now)
+    keep = kept(
+        ((r.evaluation_id, parse_time(r.evaluated_at)) for r in evals.itertuples()), policy, now
+    )
     drop = [e for e in evals["evaluation_id"] if e not in keep]
     history.delete_evaluations(warehouse, suite, drop)
     return {"quality_evaluations_removed": len(drop)}

@@ -11,8 +11,12 @@ from .html import render
 from .workbook import write_workbook
 
 
-def build_report(wh: Warehouse, output_dir: Path, public_base_url: str | None = None,
-                 sources: list[dict] | None = None) -> tuple[Path, ReportData]:
+def build_report(
+    wh: Warehouse,
+    output_dir: Path,
+    public_base_url: str | None = None,
+    sources: list[dict] | None = None,
+) -> tuple[Path, ReportData]:
     """`public_base_url`: where output_dir is served over HTTP (JIPPNAS_PUBLIC_BASE_URL), for the page's links.
     `sources`: reports.sources.source_status, so a stale source is said."""
     out = output_dir / "reports"

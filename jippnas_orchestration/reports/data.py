@@ -17,8 +17,17 @@ from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
 from . import trends
 
-HARMONIZED_READ = ["innovation_id", "title", "agency_id", "agency_name", "agency_type", "sources",
-                   "completeness", "missing_fields", "update_status"]
+HARMONIZED_READ = [
+    "innovation_id",
+    "title",
+    "agency_id",
+    "agency_name",
+    "agency_type",
+    "sources",
+    "completeness",
+    "missing_fields",
+    "update_status",
+]
 
 
 @dataclass
@@ -26,39 +35,59 @@ class ReportData:
     generated_at: str
     national: pd.DataFrame
     agencies: pd.DataFrame
-    pending: pd.DataFrame            # pending KIPP innovations with their missing fields (Indonesian labels)
-    completeness: pd.Series          # completeness of every innovation
-    rejected_rows: pd.DataFrame      # source, kind, count, example
+    pending: pd.DataFrame  # pending KIPP innovations with their missing fields (Indonesian labels)
+    completeness: pd.Series  # completeness of every innovation
+    rejected_rows: pd.DataFrame  # source, kind, count, example
     rejected_submissions: pd.DataFrame
     gates: dict = field(default_factory=dict)
-    docs_pages: dict = field(default_factory=dict)  # suite -> its result's Data Docs page, relative to output_dir
+    docs_pages: dict = field(
+        default_factory=dict
+    )  # suite -> its result's Data Docs page, relative to output_dir
     manifest: dict | None = None
-    match_rules: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["match_rule", "records"]))
-    reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["review_id", "kind", "record_count", "description", "evidence", "created_at"]))
-    sources: list[dict] = field(default_factory=list)   # reports.sources.source_status: stale sources
-    history: pd.DataFrame = field(default_factory=pd.DataFrame)  # campaign_history, national KIPP rows by day
-    history_deltas: dict | None = None                  # campaign_history.deltas for KIPP
+    match_rules: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["match_rule", "records"])
+    )
+    reviews: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["review_id", "kind", "record_count", "description", "evidence", "created_at"]
+        )
+    )
+    sources: list[dict] = field(
+        default_factory=list
+    )  # reports.sources.source_status: stale sources
+    history: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # campaign_history, national KIPP rows by day
+    history_deltas: dict | None = None  # campaign_history.deltas for KIPP
     backfilled_until: str | None = None  # first day a run recorded; the days before were rebuilt
     progress: pd.DataFrame = field(
-        default_factory=lambda: trends.progress(pd.DataFrame(columns=HISTORY_COLUMNS)))
+        default_factory=lambda: trends.progress(pd.DataFrame(columns=HISTORY_COLUMNS))
+    )
     programme_deltas: pd.DataFrame = field(default_factory=pd.DataFrame)
     stalled: pd.DataFrame = field(default_factory=pd.DataFrame)  # stalled_agencies + agency_name
     stalled_judged: bool = False  # the history covers trends.STALLED_DAYS
     agency_history: pd.DataFrame = field(default_factory=pd.DataFrame)  # KIPP, per agency and day
-    quality_dimensions: pd.DataFrame = field(default_factory=lambda: trends.dimension_summary(
-        trends.dimension_scores(pd.DataFrame())))
-    jumps: pd.DataFrame = field(default_factory=pd.DataFrame)        # trends.jump_flags
-    replication: pd.DataFrame = field(default_factory=lambda: trends.replication_suggestions(
-        pd.DataFrame(), pd.DataFrame()))
+    quality_dimensions: pd.DataFrame = field(
+        default_factory=lambda: trends.dimension_summary(trends.dimension_scores(pd.DataFrame()))
+    )
+    jumps: pd.DataFrame = field(default_factory=pd.DataFrame)  # trends.jump_flags
+    replication: pd.DataFrame = field(
+        default_factory=lambda: trends.replication_suggestions(pd.DataFrame(), pd.DataFrame())
+    )
 
     def headline(self) -> dict:
-        kipp = self.national[(self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")]
+        kipp = self.national[
+            (self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")
+        ]
         if kipp.empty:
             return {"innovations": 0, "updated": 0, "pending": 0, "agencies_with_pending": 0}
         k = kipp.iloc[0]
-        return {"innovations": int(k["innovations"]), "updated": int(k["updated"]), "pending": int(k["pending"]),
-                "agencies_with_pending": int(k["agencies_with_pending"])}
+        return {
+            "innovations": int(k["innovations"]),
+            "updated": int(k["updated"]),
+            "pending": int(k["pending"]),
+            "agencies_with_pending": int(k["agencies_with_pending"]),
+        }
 
 
 def missing_labels(missing: object) -> str:
@@ -67,9 +96,14 @@ def missing_labels(missing: object) -> str:
     return ", ".join(REQUIRED_FIELDS.get(f, f) for f in missing.split(","))
 
 
-KIND_LABELS = {"unreadable_row": "baris tidak terbaca", "missing_field": "isian wajib kosong",
-               "invalid_value": "nilai tidak wajar", "duplicate_id": "ID ganda dengan isi berbeda",
-               "unresolved_agency": "instansi tidak dikenali", "other": "lainnya"}
+KIND_LABELS = {
+    "unreadable_row": "baris tidak terbaca",
+    "missing_field": "isian wajib kosong",
+    "invalid_value": "nilai tidak wajar",
+    "duplicate_id": "ID ganda dengan isi berbeda",
+    "unresolved_agency": "instansi tidak dikenali",
+    "other": "lainnya",
+}
 
 
 def _kind_label(kind: str | None, field_name: str | None) -> str:
@@ -79,66 +113,124 @@ def _kind_label(kind: str | None, field_name: str | None) -> str:
 
 
 def gather(wh: Warehouse, output_dir: Path) -> ReportData:
-    national = wh.read_table("national_summary") if wh.has_table("national_summary") else pd.DataFrame(
-        columns=["dimension", "value", "innovations", "updated", "pending", "agencies", "agencies_with_pending",
-                 "completeness_mean"])
-    agencies = wh.read_table("agency_completeness") if wh.has_table("agency_completeness") else pd.DataFrame()
+    national = (
+        wh.read_table("national_summary")
+        if wh.has_table("national_summary")
+        else pd.DataFrame(
+            columns=[
+                "dimension",
+                "value",
+                "innovations",
+                "updated",
+                "pending",
+                "agencies",
+                "agencies_with_pending",
+                "completeness_mean",
+            ]
+        )
+    )
+    agencies = (
+        wh.read_table("agency_completeness")
+        if wh.has_table("agency_completeness")
+        else pd.DataFrame()
+    )
     if wh.has_table("harmonized_innovations"):
         h = wh.read_table("harmonized_innovations", HARMONIZED_READ)
     else:
         h = pd.DataFrame(columns=HARMONIZED_READ)
-    kipp_pending = h[h["sources"].fillna("").str.contains("KIPP") & (h["update_status"] != "updated")].copy()
+    kipp_pending = h[
+        h["sources"].fillna("").str.contains("KIPP") & (h["update_status"] != "updated")
+    ].copy()
     kipp_pending["missing"] = kipp_pending["missing_fields"].map(missing_labels)
     kipp_pending = kipp_pending.sort_values(["agency_name", "title"])
     reject_columns = ["source", "source_record_id", "kind", "field", "reason", "detail"]
-    rejected = wh.read_table("rejected_source_rows", reject_columns) \
-        if wh.has_table("rejected_source_rows") else pd.DataFrame(columns=reject_columns)
+    rejected = (
+        wh.read_table("rejected_source_rows", reject_columns)
+        if wh.has_table("rejected_source_rows")
+        else pd.DataFrame(columns=reject_columns)
+    )
     rejected["kind"] = [_kind_label(k, f) for k, f in zip(rejected["kind"], rejected["field"])]
-    rej_rows = (rejected.groupby(["source", "kind"], as_index=False)
-                .agg(count=("reason", "size"), example=("reason", "first")).sort_values(["source", "count"],
-                                                                                         ascending=[True, False]))
-    subs = wh.read_sql("SELECT reason FROM innovation_submissions WHERE state = 'rejected'") \
-        if wh.has_table("innovation_submissions") else pd.DataFrame(columns=["reason"])
+    rej_rows = (
+        rejected.groupby(["source", "kind"], as_index=False)
+        .agg(count=("reason", "size"), example=("reason", "first"))
+        .sort_values(["source", "count"], ascending=[True, False])
+    )
+    subs = (
+        wh.read_sql("SELECT reason FROM innovation_submissions WHERE state = 'rejected'")
+        if wh.has_table("innovation_submissions")
+        else pd.DataFrame(columns=["reason"])
+    )
     subs["kind"] = subs["reason"].fillna("").map(lambda r: r.split(":", 1)[0] or "lainnya")
-    rej_subs = (subs.groupby("kind", as_index=False).agg(count=("reason", "size"), example=("reason", "first"))
-                .sort_values("count", ascending=False))
-    rules = wh.read_sql("SELECT match_rule, COUNT(*) AS records FROM innovation_source_map GROUP BY match_rule "
-                        "ORDER BY records DESC") if wh.has_table("innovation_source_map") else None
-    reviews = wh.read_sql("SELECT review_id, kind, record_count, description, evidence, created_at FROM match_review "
-                          "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id") \
-        if wh.has_table("match_review") else None
+    rej_subs = (
+        subs.groupby("kind", as_index=False)
+        .agg(count=("reason", "size"), example=("reason", "first"))
+        .sort_values("count", ascending=False)
+    )
+    rules = (
+        wh.read_sql(
+            "SELECT match_rule, COUNT(*) AS records FROM innovation_source_map GROUP BY match_rule "
+            "ORDER BY records DESC"
+        )
+        if wh.has_table("innovation_source_map")
+        else None
+    )
+    reviews = (
+        wh.read_sql(
+            "SELECT review_id, kind, record_count, description, evidence, created_at FROM match_review "
+            "WHERE status = 'open' ORDER BY kind, record_count DESC, review_id"
+        )
+        if wh.has_table("match_review")
+        else None
+    )
     gates = {s: read_result(s, output_dir) for s in GATE_SUITES}
-    history = wh.read_table("campaign_history") if wh.has_table("campaign_history") \
+    history = (
+        wh.read_table("campaign_history")
+        if wh.has_table("campaign_history")
         else pd.DataFrame(columns=HISTORY_COLUMNS)
+    )
     kipp = history[history["programme"] == "KIPP"]
     names = h.drop_duplicates("agency_id").set_index("agency_id")["agency_name"]
     stalled = trends.stalled_agencies(history, "KIPP")
-    quality, similar = (wh.read_table(t) if wh.has_table(t) else pd.DataFrame()
-                        for t in ("quality_history", "similar_innovations"))
+    quality, similar = (
+        wh.read_table(t) if wh.has_table(t) else pd.DataFrame()
+        for t in ("quality_history", "similar_innovations")
+    )
     recorded_by = history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN)
     by_run = history[recorded_by == RUN]
     return ReportData(
         history=kipp[kipp["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
         history_deltas=deltas(history, "KIPP"),
-        backfilled_until=(by_run["snapshot_date"].min()
-                          if len(by_run) < len(history) and len(by_run) else None),
-        progress=trends.progress(history), programme_deltas=trends.programme_deltas(history),
+        backfilled_until=(
+            by_run["snapshot_date"].min() if len(by_run) < len(history) and len(by_run) else None
+        ),
+        progress=trends.progress(history),
+        programme_deltas=trends.programme_deltas(history),
         stalled=stalled.assign(agency_name=stalled["agency_id"].map(names)),
         stalled_judged=_covers(history, trends.STALLED_DAYS),
-        agency_history=kipp[kipp["agency_id"].fillna("") != ""].assign(
+        agency_history=kipp[kipp["agency_id"].fillna("") != ""]
+        .assign(
             agency_name=lambda k: k["agency_id"].map(names),
-            recorded_by=lambda k: k.get("recorded_by", pd.Series(RUN, index=k.index)).fillna(RUN))
+            recorded_by=lambda k: k.get("recorded_by", pd.Series(RUN, index=k.index)).fillna(RUN),
+        )
         .sort_values(["agency_id", "snapshot_date"]),
         quality_dimensions=trends.dimension_summary(trends.dimension_scores(quality)),
         jumps=trends.jump_flags(quality),
         replication=trends.replication_suggestions(h, similar),
         generated_at=now().astimezone(timezone.utc).isoformat(timespec="seconds"),
         national=national,
-        agencies=agencies, pending=kipp_pending, completeness=h["completeness"].astype(float),
-        rejected_rows=rej_rows, rejected_submissions=rej_subs, gates=gates,
-        docs_pages={s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()},
+        agencies=agencies,
+        pending=kipp_pending,
+        completeness=h["completeness"].astype(float),
+        rejected_rows=rej_rows,
+        rejected_submissions=rej_subs,
+        gates=gates,
+        docs_pages={
+            s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()
+        },
         manifest=current_manifest(output_dir),
-        **({"match_rules": rules} if rules is not None else {}), **({"reviews": reviews} if reviews is not None else {}))
+        **({"match_rules": rules} if rules is not None else {}),
+        **({"reviews": reviews} if reviews is not None else {}),
+    )
 
 
 def _covers(history: pd.DataFrame, days: int) -> bool:
@@ -149,7 +241,14 @@ def _covers(history: pd.DataFrame, days: int) -> bool:
 
 
 def to_json(data: ReportData) -> str:
-    return json.dumps({"generated_at": data.generated_at, "headline": data.headline(),
-                       "gates": {k: (v or {}).get("success") for k, v in data.gates.items()},
-                       "stale_sources": [s["programme"] for s in data.sources if s.get("stale")],
-                       "portal_version": (data.manifest or {}).get("version")}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "generated_at": data.generated_at,
+            "headline": data.headline(),
+            "gates": {k: (v or {}).get("success") for k, v in data.gates.items()},
+            "stale_sources": [s["programme"] for s in data.sources if s.get("stale")],
+            "portal_version": (data.manifest or {}).get("version"),
+        },
+        ensure_ascii=False,
+        indent=1,
+    )

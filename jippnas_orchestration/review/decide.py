@@ -37,7 +37,10 @@ def list_reviews(wh: Warehouse, out: TextIO, status: str = "open", kind: str | N
         cands = json.loads(r.candidates or "[]")
         best = ", ".join(f"{c[0]} ({c[1]})" for c in cands[:3] if c and c[0]) or "-"
         decided = f"  [{r.decision} by {r.decided_by}]" if r.status == "decided" else ""
-        print(f"{r.review_id}  {r.kind:<6} {r.record_count:>3} rec  {r.description}{decided}", file=out)
+        print(
+            f"{r.review_id}  {r.kind:<6} {r.record_count:>3} rec  {r.description}{decided}",
+            file=out,
+        )
         print(f"    evidence: {r.evidence}; candidates: {best}", file=out)
     print(f"{len(df)} {status if status != 'all' else ''} review(s)".replace("  ", " "), file=out)
     return 0
@@ -60,11 +63,21 @@ def _review(wh: Warehouse, review_id: str) -> dict:
 
 
 def _exists(wh: Warehouse, table: str, column: str, value: str) -> bool:
-    return wh.has_table(table) and len(wh.read_sql(f"SELECT 1 FROM {table} WHERE {column} = :v", {"v": value})) > 0
+    return (
+        wh.has_table(table)
+        and len(wh.read_sql(f"SELECT 1 FROM {table} WHERE {column} = :v", {"v": value})) > 0
+    )
 
 
-def decide(wh: Warehouse, review_id: str, decision: str, target: str | None = None, by: str | None = None,
-           note: str | None = None, now: datetime | None = None) -> dict:
+def decide(
+    wh: Warehouse,
+    review_id: str,
+    decision: str,
+    target: str | None = None,
+    by: str | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> dict:
     """Validate and store one decision; returns the stored row."""
     review = _review(wh, review_id)
     kind = review["kind"]
@@ -73,25 +86,39 @@ def decide(wh: Warehouse, review_id: str, decision: str, target: str | None = No
         if kind == KIND_AGENCY:
             cands = [c for c in json.loads(review["candidates"] or "[]") if c and c[0]]
             if not cands:
-                raise ReviewError(f"{review_id} has no candidate agency to accept: use "
-                                  f"`jippnas review assign {review_id} AGENCY_ID`")
+                raise ReviewError(
+                    f"{review_id} has no candidate agency to accept: use "
+                    f"`jippnas review assign {review_id} AGENCY_ID`"
+                )
             agency_id = cands[0][0]
     elif decision == "assign":
         if not target:
-            raise ReviewError("assign needs a target: an agency_id (agency review) or an innovation_id (pair review)")
+            raise ReviewError(
+                "assign needs a target: an agency_id (agency review) or an innovation_id (pair review)"
+            )
         if kind == KIND_AGENCY:
             if not _exists(wh, "agencies", "agency_id", target):
                 raise ReviewError(f"unknown agency_id {target!r} (see table agencies)")
             agency_id = target
         else:
             if not _exists(wh, "innovation_source_map", "innovation_id", target):
-                raise ReviewError(f"unknown innovation_id {target!r} (see table harmonized_innovations)")
+                raise ReviewError(
+                    f"unknown innovation_id {target!r} (see table harmonized_innovations)"
+                )
             innovation_id = target
     elif decision != "reject":
         raise ReviewError(f"unknown decision {decision!r}: accept, reject or assign")
-    row = {"review_id": review_id, "kind": kind, "subject": review["subject"], "decision": decision,
-           "agency_id": agency_id, "innovation_id": innovation_id, "note": note,
-           "decided_by": by or getpass.getuser(), "decided_at": now or datetime.now(timezone.utc)}
+    row = {
+        "review_id": review_id,
+        "kind": kind,
+        "subject": review["subject"],
+        "decision": decision,
+        "agency_id": agency_id,
+        "innovation_id": innovation_id,
+        "note": note,
+        "decided_by": by or getpass.getuser(),
+        "decided_at": now or datetime.now(timezone.utc),
+    }
     ensure_schema(wh.engine)
     with wh.begin() as conn:
         conn.execute(sa.insert(review_decisions), [row])
@@ -103,4 +130,12 @@ def read_decisions(wh: Warehouse):
     return wh.read_table("review_decisions")
 
 
-__all__ = ["KIND_AGENCY", "KIND_PAIR", "ReviewError", "decide", "list_reviews", "read_decisions", "show_review"]
+__all__ = [
+    "KIND_AGENCY",
+    "KIND_PAIR",
+    "ReviewError",
+    "decide",
+    "list_reviews",
+    "read_decisions",
+    "show_review",
+]

@@ -18,11 +18,36 @@ from ..agencies.resolve import norm
 
 KIND_AGENCY, KIND_PAIR = "agency", "pair"
 DECISIONS = ("accept", "reject", "assign")
-REVIEW_COLUMNS = ["review_id", "kind", "subject", "records", "record_count", "description", "candidates", "score",
-                  "evidence", "status", "decision", "decided_agency_id", "decided_innovation_id", "decided_by",
-                  "decided_at", "created_at", "updated_at"]
-CANDIDATE_COLUMNS = ["review_id", "kind", "subject", "records", "record_count", "description", "candidates",
-                     "score", "evidence"]
+REVIEW_COLUMNS = [
+    "review_id",
+    "kind",
+    "subject",
+    "records",
+    "record_count",
+    "description",
+    "candidates",
+    "score",
+    "evidence",
+    "status",
+    "decision",
+    "decided_agency_id",
+    "decided_innovation_id",
+    "decided_by",
+    "decided_at",
+    "created_at",
+    "updated_at",
+]
+CANDIDATE_COLUMNS = [
+    "review_id",
+    "kind",
+    "subject",
+    "records",
+    "record_count",
+    "description",
+    "candidates",
+    "score",
+    "evidence",
+]
 
 
 def agency_subject(name: object, type_hint: object) -> str:
@@ -48,7 +73,9 @@ def agency_overrides(decisions: pd.DataFrame) -> dict[str, str | None]:
     return out
 
 
-def pair_decisions(decisions: pd.DataFrame) -> tuple[set[tuple[str, str]], set[tuple[str, str]], dict[str, str]]:
+def pair_decisions(
+    decisions: pd.DataFrame,
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]], dict[str, str]]:
     """(accepted pairs, rejected pairs, record key -> innovation_id assigned by a person)."""
     accepted, rejected, assigned = set(), set(), {}
     for d in _latest(decisions, KIND_PAIR).itertuples():

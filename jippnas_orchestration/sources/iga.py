@@ -20,9 +20,26 @@ from tenacity import (
 from .common import UNREADABLE_ROW, Collector, IngestResult, to_json
 
 COLUMNS = [
-    "id", "nama", "tahun", "profil_id", "pemda_kode_wilayah", "pemda_nama", "tahapan", "inisiator",
-    "jenis_inovasi", "bentuk_inovasi_str", "urusan", "is_covid", "tujuan", "manfaat", "hasil_inovasi",
-    "waktu_uji_coba", "waktu_implementasi", "predikat_pemda", "skor_indeks", "usr_asn_nama_lengkap",
+    "id",
+    "nama",
+    "tahun",
+    "profil_id",
+    "pemda_kode_wilayah",
+    "pemda_nama",
+    "tahapan",
+    "inisiator",
+    "jenis_inovasi",
+    "bentuk_inovasi_str",
+    "urusan",
+    "is_covid",
+    "tujuan",
+    "manfaat",
+    "hasil_inovasi",
+    "waktu_uji_coba",
+    "waktu_implementasi",
+    "predikat_pemda",
+    "skor_indeks",
+    "usr_asn_nama_lengkap",
     "usr_asn_no_hp",
 ]
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -68,7 +85,9 @@ def _check_page(body: object, page: int | None) -> dict:
 class IgaHttpPages:
     """GET {base}/tahun and {base}/inovasi?tahun=Y&page=N with timeouts and bounded retries."""
 
-    def __init__(self, base: str, policy: FetchPolicy | None = None, session: requests.Session | None = None):
+    def __init__(
+        self, base: str, policy: FetchPolicy | None = None, session: requests.Session | None = None
+    ):
         self.base = base.rstrip("/")
         self.policy = policy or FetchPolicy()
         self.session = session or requests.Session()
@@ -89,13 +108,19 @@ class IgaHttpPages:
         def count(_state: RetryCallState) -> None:
             self.retries += 1
 
-        retrying = Retrying(stop=stop_after_attempt(p.max_tries), wait=wait,
-                            retry=retry_if_exception_type(_Retryable), before_sleep=count)
+        retrying = Retrying(
+            stop=stop_after_attempt(p.max_tries),
+            wait=wait,
+            retry=retry_if_exception_type(_Retryable),
+            before_sleep=count,
+        )
         try:
             return retrying(self._attempt, url, page)
         except RetryError as err:
             last = err.last_attempt.exception()
-            raise IgaFetchError(f"IGA: gave up on {url} after {p.max_tries} tries (last error: {last})") from None
+            raise IgaFetchError(
+                f"IGA: gave up on {url} after {p.max_tries} tries (last error: {last})"
+            ) from None
 
     def _attempt(self, url: str, page: int | None) -> dict:
         try:
@@ -104,7 +129,9 @@ class IgaHttpPages:
             raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
         if resp.status_code in RETRY_STATUS:
             retry_after = resp.headers.get("Retry-After", "")
-            raise _Retryable(f"HTTP {resp.status_code}", float(retry_after) if retry_after.isdigit() else None)
+            raise _Retryable(
+                f"HTTP {resp.status_code}", float(retry_after) if retry_after.isdigit() else None
+            )
         if resp.status_code != 200:
             raise IgaFetchError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
         try:
@@ -167,12 +194,16 @@ def flatten(rec: dict) -> dict:
     pemda = rec.get("pemda") if isinstance(rec.get("pemda"), dict) else {}
     asn = rec.get("usr_asn") if isinstance(rec.get("usr_asn"), dict) else {}
     out = {k: rec.get(k) for k in COLUMNS if k in rec}
-    out.update({
-        "pemda_kode_wilayah": pemda.get("kode_wilayah") or None, "pemda_nama": pemda.get("nama_pemda"),
-        "usr_asn_nama_lengkap": asn.get("nama_lengkap"), "usr_asn_no_hp": asn.get("no_hp"),
-        "urusan": to_json(rec.get("urusan")) if rec.get("urusan") is not None else None,
-        "id": None if rec.get("id") is None else str(rec.get("id")),
-    })
+    out.update(
+        {
+            "pemda_kode_wilayah": pemda.get("kode_wilayah") or None,
+            "pemda_nama": pemda.get("nama_pemda"),
+            "usr_asn_nama_lengkap": asn.get("nama_lengkap"),
+            "usr_asn_no_hp": asn.get("no_hp"),
+            "urusan": to_json(rec.get("urusan")) if rec.get("urusan") is not None else None,
+            "id": None if rec.get("id") is None else str(rec.get("id")),
+        }
+    )
     for k in ("profil_id", "skor_indeks", "is_covid"):
         if out.get(k) is not None:
             out[k] = str(out[k])
@@ -195,11 +226,19 @@ def read_iga(source: str, policy: FetchPolicy | None = None) -> IngestResult:
                 location = f"{where}, record {i}"
                 if not isinstance(rec, dict):
                     col.read += 1
-                    col.reject(None, location, None, "record is not a JSON object", to_json(rec),
-                               kind=UNREADABLE_ROW)
+                    col.reject(
+                        None,
+                        location,
+                        None,
+                        "record is not a JSON object",
+                        to_json(rec),
+                        kind=UNREADABLE_ROW,
+                    )
                     continue
                 flat = flatten(rec)
-                if flat.get("tahun") is None:  # no year on the record: the year its page was asked for
+                if (
+                    flat.get("tahun") is None
+                ):  # no year on the record: the year its page was asked for
                     flat["tahun"] = year
                 col.offer(flat, location, rec, "nama", "tahun")
             page += 1

@@ -9,8 +9,19 @@ from pathlib import Path
 from .common import UNREADABLE_ROW, Collector, IngestResult, file_checksum, text_or_none
 
 COLUMNS = [
-    "external_id", "judul_inovasi", "tahun", "inovator", "unit_kerja", "deskripsi", "id_kabkot",
-    "kabkot_nama", "provinsi_nama", "instansi_nama", "agency_id_panrb", "id_sdgs", "sdgs_nama",
+    "external_id",
+    "judul_inovasi",
+    "tahun",
+    "inovator",
+    "unit_kerja",
+    "deskripsi",
+    "id_kabkot",
+    "kabkot_nama",
+    "provinsi_nama",
+    "instansi_nama",
+    "agency_id_panrb",
+    "id_sdgs",
+    "sdgs_nama",
 ]
 
 
@@ -54,14 +65,25 @@ def read_inolan(source: str | Path) -> IngestResult:
         raw = ";".join(fields)
         if len(fields) < len(names):
             col.read += 1
-            col.reject(text_or_none(fields[0]), location, None,
-                       f"too few fields ({len(fields)} of {len(names)})", raw, kind=UNREADABLE_ROW)
+            col.reject(
+                text_or_none(fields[0]),
+                location,
+                None,
+                f"too few fields ({len(fields)} of {len(names)})",
+                raw,
+                kind=UNREADABLE_ROW,
+            )
             continue
         if len(fields) > len(names):
             col.read += 1
-            col.reject(text_or_none(fields[0]), location, None,
-                       f"too many fields ({len(fields)} of {len(names)}); an unquoted ';'?", raw,
-                       kind=UNREADABLE_ROW)
+            col.reject(
+                text_or_none(fields[0]),
+                location,
+                None,
+                f"too many fields ({len(fields)} of {len(names)}); an unquoted ';'?",
+                raw,
+                kind=UNREADABLE_ROW,
+            )
             continue
         rec = {name: text_or_none(v) for name, v in zip(names, fields) if name in COLUMNS}
         rec["source_record_id"] = rec.get("external_id")

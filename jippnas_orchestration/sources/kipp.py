@@ -23,20 +23,47 @@ from .common import Collector, IngestResult, blank, file_checksum, text_or_none,
 SHEET = "top inovasi"
 # normalised header (letters and digits only) -> column name in raw_kipp
 HEADERS = {
-    "kodenri": "kode_nri", "nri": "kode_nri", "tahun": "tahun", "judulinovasi": "judul_inovasi",
-    "namainovasi": "judul_inovasi", "instansi": "instansi", "namainstansi": "instansi",
-    "jenisinstansi": "jenis_instansi", "unitpenyelenggarapelayanan": "unit_penyelenggara_pelayanan",
-    "unitpenyelenggara": "unit_penyelenggara_pelayanan", "kelompok": "kelompok", "kategori": "kategori",
-    "penghargaan": "penghargaan", "sdgs": "sdgs", "sdg": "sdgs",
-    "tahunmulaiimplementasi": "tahun_mulai_implementasi", "ringkasan": "ringkasan",
-    "namainovator": "nama_inovator", "inovator": "nama_inovator", "emailinovator": "email_inovator",
-    "nohpinovator": "no_hp_inovator", "nomorhpinovator": "no_hp_inovator", "hpinovator": "no_hp_inovator",
+    "kodenri": "kode_nri",
+    "nri": "kode_nri",
+    "tahun": "tahun",
+    "judulinovasi": "judul_inovasi",
+    "namainovasi": "judul_inovasi",
+    "instansi": "instansi",
+    "namainstansi": "instansi",
+    "jenisinstansi": "jenis_instansi",
+    "unitpenyelenggarapelayanan": "unit_penyelenggara_pelayanan",
+    "unitpenyelenggara": "unit_penyelenggara_pelayanan",
+    "kelompok": "kelompok",
+    "kategori": "kategori",
+    "penghargaan": "penghargaan",
+    "sdgs": "sdgs",
+    "sdg": "sdgs",
+    "tahunmulaiimplementasi": "tahun_mulai_implementasi",
+    "ringkasan": "ringkasan",
+    "namainovator": "nama_inovator",
+    "inovator": "nama_inovator",
+    "emailinovator": "email_inovator",
+    "nohpinovator": "no_hp_inovator",
+    "nomorhpinovator": "no_hp_inovator",
+    "hpinovator": "no_hp_inovator",
     "notelpinovator": "no_hp_inovator",
 }
 COLUMNS = [
-    "kode_nri", "tahun", "judul_inovasi", "instansi", "jenis_instansi", "unit_penyelenggara_pelayanan",
-    "kelompok", "kategori", "penghargaan", "sdgs", "tahun_mulai_implementasi", "ringkasan",
-    "nama_inovator", "email_inovator", "no_hp_inovator",
+    "kode_nri",
+    "tahun",
+    "judul_inovasi",
+    "instansi",
+    "jenis_instansi",
+    "unit_penyelenggara_pelayanan",
+    "kelompok",
+    "kategori",
+    "penghargaan",
+    "sdgs",
+    "tahun_mulai_implementasi",
+    "ringkasan",
+    "nama_inovator",
+    "email_inovator",
+    "no_hp_inovator",
 ]
 REQUIRED = {"kode_nri", "tahun", "judul_inovasi", "instansi"}
 
@@ -95,14 +122,20 @@ class SheetXml:
         self._shared: list[str] | None = None
 
     def _load(self, zf: zipfile.ZipFile) -> bytes:
-        ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-              "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-              "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+        ns = {
+            "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+        }
         book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        sheet = next(e for e in book.iterfind("m:sheets/m:sheet", ns) if e.get("name") == self.sheet_name)
+        sheet = next(
+            e for e in book.iterfind("m:sheets/m:sheet", ns) if e.get("name") == self.sheet_name
+        )
         rid = sheet.get(f"{{{ns['r']}}}id")
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        target = next(e.get("Target") for e in rels.iterfind("p:Relationship", ns) if e.get("Id") == rid)
+        target = next(
+            e.get("Target") for e in rels.iterfind("p:Relationship", ns) if e.get("Id") == rid
+        )
         return zf.read(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
 
     def text(self, row_no: int, col: int) -> str | None:
@@ -116,19 +149,31 @@ class SheetXml:
             with zipfile.ZipFile(self.path) as zf:
                 if self._xml is None:
                     self._xml = self._load(zf)
-                cell = re.search(rb'<c r="%s%d"([^>]*?)(?:/>|>(.*?)</c>)' % (letters.encode(), row_no),
-                                 self._xml, re.S)
+                cell = re.search(
+                    rb'<c r="%s%d"([^>]*?)(?:/>|>(.*?)</c>)' % (letters.encode(), row_no),
+                    self._xml,
+                    re.S,
+                )
                 if cell is None or cell.group(2) is None:
                     return None
                 body = cell.group(2).decode()
                 if b't="s"' in cell.group(1):
                     if self._shared is None:
                         root = ElementTree.fromstring(zf.read("xl/sharedStrings.xml"))
-                        self._shared = ["".join(t.text or "" for t in si.iter() if t.tag.endswith("}t"))
-                                        for si in root]
+                        self._shared = [
+                            "".join(t.text or "" for t in si.iter() if t.tag.endswith("}t"))
+                            for si in root
+                        ]
                     return self._shared[int(re.search(r"<v>(\d+)</v>", body).group(1))]
                 return unescape("".join(re.findall(r"<t[^>]*>(.*?)</t>", body, re.S))) or None
-        except (KeyError, StopIteration, AttributeError, IndexError, ValueError, zipfile.BadZipFile):
+        except (
+            KeyError,
+            StopIteration,
+            AttributeError,
+            IndexError,
+            ValueError,
+            zipfile.BadZipFile,
+        ):
             return None
 
 
@@ -138,7 +183,9 @@ def _read_workbook(path: Path, col: Collector) -> list[str]:
     try:
         name = next((n for n in wb.sheet_names if n.strip().lower() == SHEET), None)
         if name is None:
-            raise KippFormatError(f"{path.name}: no sheet 'Top Inovasi' (sheets: {', '.join(wb.sheet_names)})")
+            raise KippFormatError(
+                f"{path.name}: no sheet 'Top Inovasi' (sheets: {', '.join(wb.sheet_names)})"
+            )
         # skip_empty_area=False: rows and columns counted from A1, as the file numbers them
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         xml = SheetXml(path, name)
@@ -152,8 +199,10 @@ def _read_workbook(path: Path, col: Collector) -> list[str]:
                     mapping = {i: HEADERS[k] for i, k in enumerate(keys) if k in HEADERS}
                     missing = REQUIRED - set(mapping.values())
                     if missing:
-                        raise KippFormatError(f"{path.name}, sheet 'Top Inovasi', row {row_no}: header lacks "
-                                              + ", ".join(sorted(missing)))
+                        raise KippFormatError(
+                            f"{path.name}, sheet 'Top Inovasi', row {row_no}: header lacks "
+                            + ", ".join(sorted(missing))
+                        )
                 continue
             if all(blank(c) for c in row):
                 skipped += 1
@@ -164,22 +213,34 @@ def _read_workbook(path: Path, col: Collector) -> list[str]:
                 continue
             rec = {name: row[i] if i < len(row) else None for i, name in mapping.items()}
             raw = {k: v for k, v in rec.items()}
-            rec = {k: (kode_nri(v) if k == "kode_nri" else v if k == "tahun" else text_or_none(v))
-                   for k, v in rec.items()}
+            rec = {
+                k: (kode_nri(v) if k == "kode_nri" else v if k == "tahun" else text_or_none(v))
+                for k, v in rec.items()
+            }
             rec["source_record_id"] = rec.get("kode_nri")
             rejected = len(col.rejects)
-            col.offer(rec, f"{path.name}, sheet 'Top Inovasi', row {row_no}", raw, "judul_inovasi", "tahun")
+            col.offer(
+                rec,
+                f"{path.name}, sheet 'Top Inovasi', row {row_no}",
+                raw,
+                "judul_inovasi",
+                "tahun",
+            )
             if len(col.rejects) > rejected and any(v is None for v in raw.values()):
                 _restore_blank_text(col.rejects[-1], raw, mapping, xml, row_no)
         if mapping is None:
-            raise KippFormatError(f"{path.name}, sheet 'Top Inovasi': no header row with 'Kode NRI'")
+            raise KippFormatError(
+                f"{path.name}, sheet 'Top Inovasi': no header row with 'Kode NRI'"
+            )
         notes.append(f"{path.name}: {skipped} blank or total lines skipped")
     finally:
         wb.close()
     return notes
 
 
-def _restore_blank_text(reject: dict, raw: dict, mapping: dict[int, str], xml: SheetXml, row_no: int) -> None:
+def _restore_blank_text(
+    reject: dict, raw: dict, mapping: dict[int, str], xml: SheetXml, row_no: int
+) -> None:
     """A quarantined row keeps whitespace-only cells as written (calamine reads them as empty)."""
     changed = False
     for i, name in mapping.items():

@@ -9,7 +9,12 @@ from ..warehouse import Warehouse
 from .common import IngestResult
 
 PERSONAL_COLUMNS = {
-    "nama_inovator", "email_inovator", "no_hp_inovator", "inovator", "usr_asn_nama_lengkap", "usr_asn_no_hp",
+    "nama_inovator",
+    "email_inovator",
+    "no_hp_inovator",
+    "inovator",
+    "usr_asn_nama_lengkap",
+    "usr_asn_no_hp",
 }
 
 
@@ -18,8 +23,12 @@ def land(warehouse: Warehouse, table: str, result: IngestResult, stage: str = "i
     ensure_schema(warehouse.engine)
     with warehouse.begin() as conn:
         warehouse.replace_table(table, result.records, conn=conn)
-        warehouse.replace_rows("rejected_source_rows", result.rejected,
-                               {"source": result.source, "stage": stage}, conn=conn)
+        warehouse.replace_rows(
+            "rejected_source_rows",
+            result.rejected,
+            {"source": result.source, "stage": stage},
+            conn=conn,
+        )
 
 
 def public_preview(df: pd.DataFrame, rows: int = 5) -> pd.DataFrame:

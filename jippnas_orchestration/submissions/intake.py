@@ -26,7 +26,7 @@ from .model import shape_problem
 class Outcome:
     where: str
     submission_id: str
-    status: str          # stored | duplicate | rejected
+    status: str  # stored | duplicate | rejected
     message: str = ""
 
 
@@ -35,21 +35,33 @@ def _insert(warehouse: Warehouse):
     return dialect.insert(innovation_submissions)
 
 
-def store_document(warehouse: Warehouse, doc: object, where: str, conn=None, problem: str | None = None) -> Outcome:
+def store_document(
+    warehouse: Warehouse, doc: object, where: str, conn=None, problem: str | None = None
+) -> Outcome:
     """Store one document; idempotent on submission_id."""
     problem = problem or shape_problem(doc)
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True)
-    sid = doc.get("submission_id") if isinstance(doc, dict) and isinstance(doc.get("submission_id"), str) \
-        and not problem else None
+    sid = (
+        doc.get("submission_id")
+        if isinstance(doc, dict) and isinstance(doc.get("submission_id"), str) and not problem
+        else None
+    )
     if sid is None:  # keyed by content so the same bad document is not stored twice
         sid = "invalid-" + hashlib.sha256(payload.encode()).hexdigest()[:24]
     row = {
-        "submission_id": sid, "received_at": datetime.now(timezone.utc), "payload": payload,
+        "submission_id": sid,
+        "received_at": datetime.now(timezone.utc),
+        "payload": payload,
         "state": "rejected" if problem else "pending",
         "reason": f"malformed document: {problem}" if problem else None,
-        "innovation_ref": json.dumps(doc.get("innovation"), ensure_ascii=False) if isinstance(doc, dict) else None,
-        "agency_id": doc.get("agency_id") if isinstance(doc, dict) and isinstance(doc.get("agency_id"), str) else None,
-        "submitted_at": doc.get("submitted_at") if isinstance(doc, dict) and isinstance(doc.get("submitted_at"), str)
+        "innovation_ref": json.dumps(doc.get("innovation"), ensure_ascii=False)
+        if isinstance(doc, dict)
+        else None,
+        "agency_id": doc.get("agency_id")
+        if isinstance(doc, dict) and isinstance(doc.get("agency_id"), str)
+        else None,
+        "submitted_at": doc.get("submitted_at")
+        if isinstance(doc, dict) and isinstance(doc.get("submitted_at"), str)
         else None,
         "processed_at": datetime.now(timezone.utc) if problem else None,
     }
@@ -88,8 +100,12 @@ def submit_files(paths: list[Path], out: TextIO, warehouse: Warehouse | None = N
             continue
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raw = path.read_bytes()
-            store_document(wh, {"unparseable_file": path.name, "text": raw.decode("utf-8", "replace")[:20_000]},
-                           str(path), problem=f"the file is not JSON ({exc})")
+            store_document(
+                wh,
+                {"unparseable_file": path.name, "text": raw.decode("utf-8", "replace")[:20_000]},
+                str(path),
+                problem=f"the file is not JSON ({exc})",
+            )
             print(f"error: {path}: not JSON ({exc}); kept as a rejected submission", file=out)
             failures += 1
             continue
@@ -101,8 +117,14 @@ def submit_files(paths: list[Path], out: TextIO, warehouse: Warehouse | None = N
                 failures += 1
                 print(f"rejected: {o.where}: {o.message} (kept as {o.submission_id})", file=out)
             elif len(outcomes) <= 20:
-                print(f"{'stored as pending' if o.status == 'stored' else 'already received'}: "
-                      f"{o.submission_id} ({o.where})", file=out)
-    print(f"{counts['stored']} stored as pending, {counts['duplicate']} already received, "
-          f"{counts['rejected']} rejected", file=out)
+                print(
+                    f"{'stored as pending' if o.status == 'stored' else 'already received'}: "
+                    f"{o.submission_id} ({o.where})",
+                    file=out,
+                )
+    print(
+        f"{counts['stored']} stored as pending, {counts['duplicate']} already received, "
+        f"{counts['rejected']} rejected",
+        file=out,
+    )
     return 1 if failures else 0

@@ -71,7 +71,9 @@ class Changes(BaseModel):
     outcomes: Text | None = None
     replication_count: Annotated[StrictInt, Field(ge=0, le=100_000)] | None = None
     replicated_by: Annotated[list[AgencyId], Field(max_length=600)] | None = None
-    sdgs: Annotated[list[Annotated[StrictInt, Field(ge=1, le=17)]], Field(max_length=17)] | None = None
+    sdgs: Annotated[list[Annotated[StrictInt, Field(ge=1, le=17)]], Field(max_length=17)] | None = (
+        None
+    )
     video_url: Annotated[str, StringConstraints(max_length=2_000)] | None = None
     contact_email: ShortText | None = None
 
@@ -137,12 +139,21 @@ def shape_problem(doc: object) -> str | None:
     """The checks `jippnas submit` makes before storing: a JSON object of the documented shape."""
     if not isinstance(doc, dict):
         return "document is not a JSON object"
-    missing = [k for k in ("submission_id", "innovation", "agency_id", "submitted_at", "changes") if k not in doc]
+    missing = [
+        k
+        for k in ("submission_id", "innovation", "agency_id", "submitted_at", "changes")
+        if k not in doc
+    ]
     if missing:
         return "missing " + ", ".join(f"'{k}'" for k in missing)
     if not isinstance(doc["submission_id"], str) or not _ID.match(doc["submission_id"]):
         return "'submission_id' must be text of 1-100 letters, digits, '.', '_', ':' or '-'"
-    for key, kind in (("innovation", dict), ("changes", dict), ("agency_id", str), ("submitted_at", str)):
+    for key, kind in (
+        ("innovation", dict),
+        ("changes", dict),
+        ("agency_id", str),
+        ("submitted_at", str),
+    ):
         if not isinstance(doc[key], kind):
             return f"'{key}' must be a JSON {'object' if kind is dict else 'string'}"
     return None

@@ -9,5 +9,7 @@ import shutil
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        raise RuntimeError("chromium is not installed: `make test` installs it (scripts/ensure_system_packages.sh)")
+        raise RuntimeError(
+            "chromium is not installed: `make test` installs it (scripts/ensure_system_packages.sh)"
+        )
     return path

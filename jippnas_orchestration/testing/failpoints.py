@@ -18,7 +18,7 @@ def failpoint(name: str) -> None:
         return
     marker = Path(spec.split(":", 1)[1])
     try:
-        with marker.open("x") as fh:   # exclusive create: only the first process stops here
+        with marker.open("x") as fh:  # exclusive create: only the first process stops here
             fh.write(str(os.getpid()))
     except FileExistsError:
         return

@@ -55,7 +55,9 @@ class PostgresServer:
         return self.url(db)
 
     def stop(self) -> None:
-        _run_as_pg([_pg_tool("pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"], check=False)
+        _run_as_pg(
+            [_pg_tool("pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"], check=False
+        )
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
@@ -74,12 +76,43 @@ def start_postgres() -> PostgresServer:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(pwfile, "postgres")
-    _run_as_pg([_pg_tool("initdb"), "-D", str(datadir), "-U", server.user, "--pwfile", str(pwfile),
-                "-A", "md5", "-E", "UTF8", "--locale", "C.UTF-8"])
-    opts = (f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    proc = _run_as_pg([_pg_tool("pg_ctl"), "-D", str(datadir), "-o", opts, "-l", str(root / "log"),
-                       "-w", "-t", "60", "start"], check=False)
+    _run_as_pg(
+        [
+            _pg_tool("initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            server.user,
+            "--pwfile",
+            str(pwfile),
+            "-A",
+            "md5",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
+        ]
+    )
+    opts = (
+        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    proc = _run_as_pg(
+        [
+            _pg_tool("pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            opts,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
+        check=False,
+    )
     if proc.returncode != 0:
         log = (root / "log").read_text() if (root / "log").exists() else ""
         raise RuntimeError(f"PostgreSQL failed to start: {proc.stderr}\n{log}")

@@ -67,12 +67,12 @@ class Stack:
     root: Path
     output_dir: Path
     warehouse_url: str
-    secrets: list[str]                    # passwords that must never reach the UI
+    secrets: list[str]  # passwords that must never reach the UI
     ports: dict[str, int]
-    env: dict[str, str]                   # what the webserver and the daemon see
-    code_env: dict[str, str]              # what the code server (and so every run) sees
-    pg: PostgresServer | None = None      # owned: stopped with the stack
-    temporary: bool = False               # root made by start_stack: removed with the stack
+    env: dict[str, str]  # what the webserver and the daemon see
+    code_env: dict[str, str]  # what the code server (and so every run) sees
+    pg: PostgresServer | None = None  # owned: stopped with the stack
+    temporary: bool = False  # root made by start_stack: removed with the stack
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -86,8 +86,16 @@ class Stack:
     # -- processes -------------------------------------------------------------------------
     def _start(self, name: str, cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
         log = (self.root / "logs" / f"{name}.log").open("ab")
-        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_default_signals)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_default_signals,
+        )
         log.close()
         self.procs[name] = proc
         return proc
@@ -125,7 +133,9 @@ class Stack:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 pass
-            _signal_group(proc, signal.SIGKILL)   # whatever is left of the group: a lingering run worker
+            _signal_group(
+                proc, signal.SIGKILL
+            )  # whatever is left of the group: a lingering run worker
             proc.wait(timeout=30)
         if self.pg:
             self.pg.stop()
@@ -135,24 +145,46 @@ class Stack:
 
     # -- the webserver's GraphQL API -------------------------------------------------------
     def graphql(self, query: str, variables: dict | None = None) -> dict:
-        resp = requests.post(f"{self.webserver_url}/graphql", json={"query": query, "variables": variables or {}},
-                             timeout=60)
+        resp = requests.post(
+            f"{self.webserver_url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            timeout=60,
+        )
         resp.raise_for_status()
         body = resp.json()
         if body.get("errors"):
             raise StackError(f"GraphQL errors: {body['errors']}")
         return body["data"]
 
-    def launch(self, job: str, assets: list[str] | None = None, checks: list[tuple[str, str]] | None = None,
-               tags: dict[str, str] | None = None) -> str:
+    def launch(
+        self,
+        job: str,
+        assets: list[str] | None = None,
+        checks: list[tuple[str, str]] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> str:
         """Launch a job (or an asset selection of it) as the UI does; returns the run id."""
-        selector = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "pipelineName": job}
+        selector = {
+            "repositoryLocationName": LOCATION,
+            "repositoryName": REPOSITORY,
+            "pipelineName": job,
+        }
         if assets is not None:
             selector["assetSelection"] = [{"path": [a]} for a in assets]
-            selector["assetCheckSelection"] = [{"assetKey": {"path": [a]}, "name": c} for a, c in checks or []]
-        params = {"selector": selector, "mode": "default", "runConfigData": {},
-                  "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]}}
-        result = self.graphql(LAUNCH_MUTATION, {"executionParams": params})["launchPipelineExecution"]
+            selector["assetCheckSelection"] = [
+                {"assetKey": {"path": [a]}, "name": c} for a, c in checks or []
+            ]
+        params = {
+            "selector": selector,
+            "mode": "default",
+            "runConfigData": {},
+            "executionMetadata": {
+                "tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]
+            },
+        }
+        result = self.graphql(LAUNCH_MUTATION, {"executionParams": params})[
+            "launchPipelineExecution"
+        ]
         if result["__typename"] != "LaunchRunSuccess":
             raise StackError(f"launch of {job} refused: {result}")
         return result["run"]["runId"]
@@ -168,8 +200,10 @@ class Stack:
                 return run
             self.check()
             time.sleep(1)
-        raise StackError(f"run {run_id} not finished after {timeout:.0f} s; last status {run['status']}\n"
-                         f"{self.log('code-server')}")
+        raise StackError(
+            f"run {run_id} not finished after {timeout:.0f} s; last status {run['status']}\n"
+            f"{self.log('code-server')}"
+        )
 
 
 def _default_signals() -> None:
@@ -200,8 +234,14 @@ def _port_free(port: int) -> int:
     return port or free_port()
 
 
-def start_stack(root: Path | None = None, *, sensor_interval_s: int = 30, ports: dict[str, int] | None = None,
-                pg: PostgresServer | None = None, extra_code_env: dict[str, str] | None = None) -> Stack:
+def start_stack(
+    root: Path | None = None,
+    *,
+    sensor_interval_s: int = 30,
+    ports: dict[str, int] | None = None,
+    pg: PostgresServer | None = None,
+    extra_code_env: dict[str, str] | None = None,
+) -> Stack:
     """Bring the services up, each ready before the next starts. `pg`: a running server to create the
     two databases in; without it, DAGSTER_PG_* and JIPPNAS_WAREHOUSE_URL from the environment are used
     when set, else a throwaway PostgreSQL is started (and stopped with the stack)."""
@@ -212,14 +252,27 @@ def start_stack(root: Path | None = None, *, sensor_interval_s: int = 30, ports:
     home.mkdir(exist_ok=True)
     output.mkdir(exist_ok=True)
     shutil.copy(STACK_DIR / "dagster.yaml", home / "dagster.yaml")
-    ports = {name: _port_free((ports or {}).get(name, 0)) for name in ("code", "webserver", "static")}
+    ports = {
+        name: _port_free((ports or {}).get(name, 0)) for name in ("code", "webserver", "static")
+    }
 
     base = {k: v for k, v in os.environ.items() if not k.startswith(("JIPPNAS_", "DAGSTER_"))}
     owned = None
     if pg is None and os.environ.get("DAGSTER_PG_HOST") and os.environ.get("JIPPNAS_WAREHOUSE_URL"):
-        pg_env = {k: os.environ[k] for k in ("DAGSTER_PG_HOST", "DAGSTER_PG_PORT", "DAGSTER_PG_USERNAME",
-                                             "DAGSTER_PG_PASSWORD", "DAGSTER_PG_DB")}
-        warehouse_url, passwords = os.environ["JIPPNAS_WAREHOUSE_URL"], [os.environ["DAGSTER_PG_PASSWORD"]]
+        pg_env = {
+            k: os.environ[k]
+            for k in (
+                "DAGSTER_PG_HOST",
+                "DAGSTER_PG_PORT",
+                "DAGSTER_PG_USERNAME",
+                "DAGSTER_PG_PASSWORD",
+                "DAGSTER_PG_DB",
+            )
+        }
+        warehouse_url, passwords = (
+            os.environ["JIPPNAS_WAREHOUSE_URL"],
+            [os.environ["DAGSTER_PG_PASSWORD"]],
+        )
     else:
         if pg is None:
             pg = owned = start_postgres()
@@ -227,38 +280,116 @@ def start_stack(root: Path | None = None, *, sensor_interval_s: int = 30, ports:
         dagster_pw, warehouse_pw = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
         _create_role_and_db(pg.url(), f"dagster_{tag}", dagster_pw, f"dagster_{tag}")
         _create_role_and_db(pg.url(), f"warehouse_{tag}", warehouse_pw, f"warehouse_{tag}")
-        pg_env = {"DAGSTER_PG_HOST": HOST, "DAGSTER_PG_PORT": str(pg.port), "DAGSTER_PG_USERNAME": f"dagster_{tag}",
-                  "DAGSTER_PG_PASSWORD": dagster_pw, "DAGSTER_PG_DB": f"dagster_{tag}"}
-        warehouse_url = f"postgresql+psycopg2://warehouse_{tag}:{warehouse_pw}@{HOST}:{pg.port}/warehouse_{tag}"
+        pg_env = {
+            "DAGSTER_PG_HOST": HOST,
+            "DAGSTER_PG_PORT": str(pg.port),
+            "DAGSTER_PG_USERNAME": f"dagster_{tag}",
+            "DAGSTER_PG_PASSWORD": dagster_pw,
+            "DAGSTER_PG_DB": f"dagster_{tag}",
+        }
+        warehouse_url = (
+            f"postgresql+psycopg2://warehouse_{tag}:{warehouse_pw}@{HOST}:{pg.port}/warehouse_{tag}"
+        )
         passwords = [dagster_pw, warehouse_pw]
 
-    env = {**base, **pg_env, "DAGSTER_HOME": str(home), "JIPPNAS_CODE_SERVER_HOST": HOST,
-           "JIPPNAS_CODE_SERVER_PORT": str(ports["code"])}
+    env = {
+        **base,
+        **pg_env,
+        "DAGSTER_HOME": str(home),
+        "JIPPNAS_CODE_SERVER_HOST": HOST,
+        "JIPPNAS_CODE_SERVER_PORT": str(ports["code"]),
+    }
     static_url = f"http://{HOST}:{ports['static']}"
-    code_env = {**env, **{k: v for k, v in os.environ.items() if k.startswith("JIPPNAS_")},
-                "JIPPNAS_WAREHOUSE_URL": warehouse_url, "JIPPNAS_OUTPUT_DIR": str(output),
-                "JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S": str(sensor_interval_s), **(extra_code_env or {})}
+    code_env = {
+        **env,
+        **{k: v for k, v in os.environ.items() if k.startswith("JIPPNAS_")},
+        "JIPPNAS_WAREHOUSE_URL": warehouse_url,
+        "JIPPNAS_OUTPUT_DIR": str(output),
+        "JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S": str(sensor_interval_s),
+        **(extra_code_env or {}),
+    }
     code_env.setdefault("JIPPNAS_PUBLIC_BASE_URL", static_url)
-    stack = Stack(root=root, output_dir=output, warehouse_url=warehouse_url, secrets=passwords, ports=ports,
-                  env=env, code_env=code_env, pg=owned, temporary=temporary)
+    stack = Stack(
+        root=root,
+        output_dir=output,
+        warehouse_url=warehouse_url,
+        secrets=passwords,
+        ports=ports,
+        env=env,
+        code_env=code_env,
+        pg=owned,
+        temporary=temporary,
+    )
     workspace = str(STACK_DIR / "workspace.yaml")
     try:
-        stack._start("code-server", [str(BIN / "dagster"), "api", "grpc", "-m", "jippnas_orchestration.definitions",
-                                     "-d", str(PROJECT_ROOT), "-h", HOST, "-p", str(ports["code"]),
-                                     "--location-name", LOCATION], code_env)
-        health = [str(BIN / "dagster"), "api", "grpc-health-check", "-h", HOST, "-p", str(ports["code"])]
-        stack._wait("code-server", lambda: subprocess.run(health, env=env, capture_output=True).returncode == 0)
+        stack._start(
+            "code-server",
+            [
+                str(BIN / "dagster"),
+                "api",
+                "grpc",
+                "-m",
+                "jippnas_orchestration.definitions",
+                "-d",
+                str(PROJECT_ROOT),
+                "-h",
+                HOST,
+                "-p",
+                str(ports["code"]),
+                "--location-name",
+                LOCATION,
+            ],
+            code_env,
+        )
+        health = [
+            str(BIN / "dagster"),
+            "api",
+            "grpc-health-check",
+            "-h",
+            HOST,
+            "-p",
+            str(ports["code"]),
+        ]
+        stack._wait(
+            "code-server",
+            lambda: subprocess.run(health, env=env, capture_output=True).returncode == 0,
+        )
 
-        stack._start("webserver", [str(BIN / "dagster-webserver"), "-w", workspace, "-h", HOST,
-                                   "-p", str(ports["webserver"])], env)
+        stack._start(
+            "webserver",
+            [
+                str(BIN / "dagster-webserver"),
+                "-w",
+                workspace,
+                "-h",
+                HOST,
+                "-p",
+                str(ports["webserver"]),
+            ],
+            env,
+        )
         stack._wait("webserver", lambda: _http_ok(f"{stack.webserver_url}/server_info"))
 
         stack._start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", workspace], env)
         liveness = [str(BIN / "dagster-daemon"), "liveness-check"]
-        stack._wait("daemon", lambda: subprocess.run(liveness, env=env, capture_output=True).returncode == 0)
+        stack._wait(
+            "daemon", lambda: subprocess.run(liveness, env=env, capture_output=True).returncode == 0
+        )
 
-        stack._start("static", [sys.executable, "-m", "http.server", str(ports["static"]), "-b", HOST,
-                                "-d", str(output)], base)
+        stack._start(
+            "static",
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(ports["static"]),
+                "-b",
+                HOST,
+                "-d",
+                str(output),
+            ],
+            base,
+        )
         stack._wait("static", lambda: _http_ok(f"{static_url}/"))
     except BaseException:
         stack.stop()
@@ -279,26 +410,47 @@ def _http_ok(url: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make stack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, help="folder for DAGSTER_HOME, outputs and logs (default: temporary)")
+    parser.add_argument(
+        "--root", type=Path, help="folder for DAGSTER_HOME, outputs and logs (default: temporary)"
+    )
     parser.add_argument("--webserver-port", type=int, default=3000)
     parser.add_argument("--static-port", type=int, default=8080)
     parser.add_argument("--code-port", type=int, default=4000)
-    parser.add_argument("--sensor-interval", type=int, default=30, help="JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S")
+    parser.add_argument(
+        "--sensor-interval", type=int, default=30, help="JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S"
+    )
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)   # `kill` stops the services too, as Ctrl-C does
-    stack = start_stack(args.root, sensor_interval_s=args.sensor_interval,
-                        ports={"webserver": args.webserver_port, "static": args.static_port, "code": args.code_port})
-    env_file = stack.root / "stack.env"   # for `jippnas submit|status|...` against this stack; holds passwords
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the services too, as Ctrl-C does
+    stack = start_stack(
+        args.root,
+        sensor_interval_s=args.sensor_interval,
+        ports={
+            "webserver": args.webserver_port,
+            "static": args.static_port,
+            "code": args.code_port,
+        },
+    )
+    env_file = (
+        stack.root / "stack.env"
+    )  # for `jippnas submit|status|...` against this stack; holds passwords
     env_file.touch(mode=0o600)
-    env_file.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(stack.code_env.items())
-                                if k.startswith(("JIPPNAS_", "DAGSTER_"))))
-    print(f"Dagster UI       {stack.webserver_url}\n"
-          f"reports, portal  {stack.static_url}/reports/index.html\n"
-          f"code server      {HOST}:{stack.ports['code']} (gRPC)\n"
-          f"DAGSTER_HOME     {stack.env['DAGSTER_HOME']}\n"
-          f"logs             {stack.root / 'logs'}\n"
-          f"jippnas commands . {env_file} && .venv/bin/jippnas status\n"
-          "Ctrl-C stops every service.", flush=True)
+    env_file.write_text(
+        "".join(
+            f"export {k}={shlex.quote(v)}\n"
+            for k, v in sorted(stack.code_env.items())
+            if k.startswith(("JIPPNAS_", "DAGSTER_"))
+        )
+    )
+    print(
+        f"Dagster UI       {stack.webserver_url}\n"
+        f"reports, portal  {stack.static_url}/reports/index.html\n"
+        f"code server      {HOST}:{stack.ports['code']} (gRPC)\n"
+        f"DAGSTER_HOME     {stack.env['DAGSTER_HOME']}\n"
+        f"logs             {stack.root / 'logs'}\n"
+        f"jippnas commands . {env_file} && .venv/bin/jippnas status\n"
+        "Ctrl-C stops every service.",
+        flush=True,
+    )
     try:
         while True:
             stack.check()
