@@ -7,6 +7,7 @@ chart geometry (plain numbers) for them.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 import pandas as pd
@@ -79,7 +80,7 @@ _ENV = Environment(
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
 def angka(n: object) -> str:
