@@ -8,10 +8,16 @@ refresh_all_job = define_asset_job(
     description="Read the three sources again and rebuild everything downstream of them.",
 )
 
+# Suggestions compare every innovation with every other: minutes at national scale, and one
+# innovator's update barely moves them. The daily refresh recomputes them; between refreshes the
+# portal leaves out suggested innovations that have since stopped (publication.public.portal_frame).
+SUBMISSION_SKIPS = AssetSelection.assets("similar_innovations")
+
 submission_job = define_asset_job(
     "submission_job",
-    selection=AssetSelection.assets("innovation_change_log").downstream(),
-    description="Decide pending update submissions and refresh everything downstream of them.",
+    selection=AssetSelection.assets("innovation_change_log").downstream() - SUBMISSION_SKIPS,
+    description="Decide pending update submissions and refresh everything downstream of them "
+    "(similar-innovation suggestions: by the daily refresh).",
 )
 
 report_job = define_asset_job(

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .vocab import STOPPED
+
 SIMILAR_COLUMNS = ["innovation_id", "similar_innovation_id", "rank", "score", "reason"]
 TOP_K = 5
 MIN_SCORE = 0.05
-STOPPED = "berhenti"
 # weight of the category block against the text block (both l2-normalised before weighting)
 CATEGORY_WEIGHT = 0.2
 AFFAIR_WEIGHT = 0.7

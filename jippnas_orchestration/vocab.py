@@ -107,5 +107,6 @@ OAPSI_FROM = 2020
 AGENCY_TYPES = ("kementerian", "lembaga", "provinsi", "kabupaten", "kota", "bumn", "bumd")
 STAGES = ("inisiatif", "uji coba", "penerapan")
 STATUSES = ("berlanjut_dengan_pengembangan", "berlanjut_tanpa_pengembangan", "berhenti")
+STOPPED = "berhenti"  # an innovation no longer running: never suggested for replication
 UPDATE_STATUSES = ("updated", "pending")  # harmonized_innovations.update_status (contract 3)
 PROGRAMMES = ("KIPP", "IGA", "INOLAN")

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from ..harmonize.merge import join_runs
+from ..vocab import STOPPED
 
 PUBLIC_COLUMNS = [
     "innovation_id",
@@ -64,7 +65,11 @@ def portal_frame(
     out = harmonized.loc[:, [c for c in PUBLIC_COLUMNS if c not in DERIVED]].copy()
     ids = out["innovation_id"]
     if similar is not None and len(similar):
-        ranked = similar.sort_values(["innovation_id", "rank"])
+        # suggestions are recomputed by the daily refresh, not by every submission run: a target
+        # stopped (or gone) since then is left out rather than suggested
+        active = ids[harmonized["status"].fillna("").to_numpy() != STOPPED]
+        ranked = similar[similar["similar_innovation_id"].isin(set(active))]
+        ranked = ranked.sort_values(["innovation_id", "rank"])
         out["similar"] = ids.map(
             join_runs(ranked["innovation_id"], ranked["similar_innovation_id"], ",")
         )
