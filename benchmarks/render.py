@@ -251,6 +251,8 @@ def _pipeline_section(p: dict | None) -> list[str]:
             cells.append("–" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
+    # columns are kept from the latest run of each kind: say when, the code moves in between
+    row("measured at", lambda r: r.get("measured_at", "–"))
     row("source records", lambda r: r["source_records"])
     row("innovations (harmonized)", lambda r: r["rows"]["harmonized_innovations"])
     row(
