@@ -105,6 +105,8 @@ TOP_TIER = {
 OAPSI_FROM = 2020
 
 AGENCY_TYPES = ("kementerian", "lembaga", "provinsi", "kabupaten", "kota", "bumn", "bumd")
+# how each type is written for people (KIPP's "Jenis Instansi", the report)
+AGENCY_TYPE_LABELS = {t: t.upper() if t.startswith("bum") else t.capitalize() for t in AGENCY_TYPES}
 STAGES = ("inisiatif", "uji coba", "penerapan")
 STATUSES = ("berlanjut_dengan_pengembangan", "berlanjut_tanpa_pengembangan", "berhenti")
 STOPPED = "berhenti"  # an innovation no longer running: never suggested for replication

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ..vocab import SDG_NAMES, STAGES, STATUSES
+from ..vocab import AGENCY_TYPE_LABELS, SDG_NAMES, STAGES, STATUSES
 from . import words
 from .build import World, build_world, submission_uuid
 from .entities import (
@@ -77,15 +77,6 @@ INOLAN_COLUMNS = [
     "id_sdgs",
     "sdgs_nama",
 ]
-JENIS = {
-    "kementerian": "Kementerian",
-    "lembaga": "Lembaga",
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten",
-    "kota": "Kota",
-    "bumn": "BUMN",
-    "bumd": "BUMD",
-}
 UNRESOLVABLE = [
     "Instansi Tidak Diketahui",
     "UPT Pelayanan Terpadu",
@@ -182,7 +173,7 @@ def _kipp_rows(world: World, rng: random.Random, truth: Truth) -> list[dict]:
                 "Tahun": year if rng.random() < 0.9 else str(year),
                 "Judul Inovasi": title_variant(inv, rng, first),
                 "Instansi": agency_variant(inv.agency, rng, bare_ok=True),
-                "Jenis Instansi": JENIS[inv.agency.type],
+                "Jenis Instansi": AGENCY_TYPE_LABELS[inv.agency.type],
                 "Unit Penyelenggara Pelayanan": inv.unit,
                 "Kelompok": rng.choice(["Umum", "Umum", "Khusus", "Replikasi"]),
                 "Kategori": category_variant(inv.category, year, rng),

@@ -29,6 +29,18 @@ CAMPAIGN_FIELDS = [
     "sdgs",
     "video_url",
 ]
+# set only by accepted submissions and the scoring after them: absent from merged_innovations
+SUBMISSION_ONLY = [
+    "status",
+    "status_reason",
+    "replication_count",
+    "replicated_by",
+    "video_url",
+    "last_updated_at",
+    "completeness",
+    "missing_fields",
+    "update_status",
+]
 HARMONIZED_COLUMNS = [
     "innovation_id",
     "title",
@@ -58,6 +70,7 @@ HARMONIZED_COLUMNS = [
     "update_status",
     "last_updated_at",
 ]
+MERGED_COLUMNS = [c for c in HARMONIZED_COLUMNS if c not in SUBMISSION_ONLY]
 
 
 def _first_per_innovation(df: pd.DataFrame, column: str) -> pd.Series:
@@ -97,7 +110,7 @@ def merge_innovations(
         validate="one_to_one",
     )
     if df.empty:
-        return pd.DataFrame(columns=HARMONIZED_COLUMNS)
+        return pd.DataFrame(columns=MERGED_COLUMNS)
     df["_prio"] = df["source"].map(PRIORITY)
     df["_neg_year"] = -df["year"].astype("float")
     df = df.sort_values(
@@ -137,19 +150,7 @@ def merge_innovations(
     out["agency_name"] = out["agency_id"].map(ag["agency_name"])
     out["agency_type"] = out["agency_id"].map(ag["agency_type"])
     out["province_code"] = out["agency_id"].map(ag["province_code"])
-    for c in (
-        "status",
-        "status_reason",
-        "replication_count",
-        "replicated_by",
-        "video_url",
-        "last_updated_at",
-        "completeness",
-        "missing_fields",
-        "update_status",
-    ):
-        out[c] = None
-    return out[HARMONIZED_COLUMNS]
+    return out[MERGED_COLUMNS]
 
 
 def latest_changes(change_log: pd.DataFrame) -> pd.DataFrame:

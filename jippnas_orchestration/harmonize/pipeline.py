@@ -11,7 +11,7 @@ from ..review.model import agency_overrides, pair_decisions
 from ..review.queue import pair_candidates
 from .ids import assign_ids
 from .matching import RULE_FOUNDING, RULE_REVIEW, match_records
-from .merge import HARMONIZED_COLUMNS, apply_overlay, merge_innovations
+from .merge import HARMONIZED_COLUMNS, SUBMISSION_ONLY, apply_overlay, merge_innovations
 from .staging import resolution_rates, resolve_agencies, stage_all
 
 
@@ -111,24 +111,11 @@ def _apply_pair_decisions(
     return previous
 
 
-SUBMISSION_ONLY = [
-    "status",
-    "status_reason",
-    "replication_count",
-    "replicated_by",
-    "video_url",
-    "last_updated_at",
-    "completeness",
-    "missing_fields",
-    "update_status",
-]
-
-
 def build_merged(
     staged: pd.DataFrame, source_map: pd.DataFrame, agencies: pd.DataFrame
 ) -> pd.DataFrame:
     """What the sources say about each innovation (table merged_innovations), before any submission."""
-    return merge_innovations(staged, source_map, agencies).drop(columns=SUBMISSION_ONLY)
+    return merge_innovations(staged, source_map, agencies)
 
 
 def accepted_from_log(change_log: pd.DataFrame) -> pd.DataFrame:

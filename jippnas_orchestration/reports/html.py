@@ -14,6 +14,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..links import DATA_DOCS_PAGE, report_href
+from ..vocab import AGENCY_TYPE_LABELS
 from . import trends
 from .data import ReportData
 
@@ -31,15 +32,6 @@ BULAN = [
     "November",
     "Desember",
 ]
-JENIS = {
-    "kementerian": "Kementerian",
-    "lembaga": "Lembaga",
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten",
-    "kota": "Kota",
-    "bumn": "BUMN",
-    "bumd": "BUMD",
-}
 PROGRAM = {
     "KIPP": "KIPP (KemenPANRB)",
     "IGA": "IGA (Kemendagri)",
@@ -328,7 +320,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         total_all=int(all_row["innovations"].iloc[0]) if len(all_row) else 0,
         type_bars=bars(
             [
-                (JENIS.get(r.value, r.value), int(r.updated), int(r.pending))
+                (AGENCY_TYPE_LABELS.get(r.value, r.value), int(r.updated), int(r.pending))
                 for r in by_type.itertuples()
             ]
         ),
@@ -342,7 +334,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         agencies_rows=[
             [
                 r.agency_name,
-                JENIS.get(r.agency_type, r.agency_type),
+                AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
                 r.agency_id,
                 angka(r.innovations_total),
                 angka(r.innovations_updated),
@@ -385,7 +377,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         z_threshold=trends.Z_THRESHOLD,
         min_history=trends.MIN_HISTORY,
         row_count=trends.ROW_COUNT,
-        JENIS=JENIS,
+        JENIS=AGENCY_TYPE_LABELS,
         PROGRAM=PROGRAM,
         EXPECTATIONS_ID=EXPECTATIONS_ID,
         DIMENSI=DIMENSI,

@@ -37,17 +37,8 @@ REVIEW_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-CANDIDATE_COLUMNS = [
-    "review_id",
-    "kind",
-    "subject",
-    "records",
-    "record_count",
-    "description",
-    "candidates",
-    "score",
-    "evidence",
-]
+# what a run proposes; the columns after it record a person's decision
+CANDIDATE_COLUMNS = REVIEW_COLUMNS[: REVIEW_COLUMNS.index("status")]
 
 
 def agency_subject(name: object, type_hint: object) -> str:
