@@ -173,6 +173,13 @@ def _similar_section(s: dict | None) -> list[str]:
             f"| bundled sample through the pipeline (labelled via the ground truth) | "
             f"{s['sample']['labelled']:,} | **{s['sample']['precision_at_5']}** |"
         )
+    if s.get("holdout"):
+        ho = s["holdout"]
+        lines.append(
+            f"| held-out needs (`benchmarks/similar_eval_holdout.csv`, written without seeing the "
+            f"method, {ho['pairs']} pairs; measured {ho['measured_at']}) | {ho['queries']} | "
+            f"**{ho['precision_at_5']}** |"
+        )
     lines += [
         f"| generator domains, scale {scale} (seed 7) | {big['innovations']:,} | "
         f"**{big['precision_at_5']}** |",
