@@ -5,7 +5,8 @@ and abbreviations folded (daring/online, antrean/antrian, lansia/lanjut usia, du
 affixes stripped (pendaftaran -> daftar, kesehatan -> sehat). Features: TF-IDF of those stems, the
 government affairs the words speak of (a small lexicon), and the category. Candidates: active
 innovations (not `berhenti`) of another agency. Top-k by sparse products in row blocks, so memory
-stays bounded whatever the scale. numpy/scipy/pandas only (scikit-learn's TfidfVectorizer computes
+stays bounded whatever the scale; above EXACT_UP_TO innovations, within the nearest clusters only.
+numpy/scipy/pandas only (scikit-learn's TfidfVectorizer computes
 the same weights but costs seconds to import); no model download. Deterministic: ties break on
 innovation_id. Measured by benchmarks/bench_similar.py.
 """
@@ -27,6 +28,9 @@ MIN_SCORE = 0.05
 # weight of the category block against the text block (both l2-normalised before weighting)
 CATEGORY_WEIGHT = 0.2
 AFFAIR_WEIGHT = 0.7
+# up to this many innovations every one is compared with every other; above, the clustered search
+EXACT_UP_TO = 20_000
+PROBES = 8
 # Indonesian function words and words every innovation title uses: they say nothing about what it does
 STOPWORDS = frozenset(
     """dan di ke dari yang untuk dengan pada dalam oleh atau ini itu serta sebagai bagi
@@ -245,60 +249,37 @@ def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
-def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 2000) -> pd.DataFrame:
+def build_similar(
+    innovations: pd.DataFrame, top_k: int = TOP_K, clusters: int | None = None, probes: int = PROBES
+) -> pd.DataFrame:
     """similar_innovations from harmonized_innovations (innovation_id, agency_id, title, summary,
-    category, status)."""
+    category, status).
+
+    Comparing every innovation with every other grows with the square of the corpus (minutes at
+    national scale), so above EXACT_UP_TO rows the search is clustered: spherical k-means over the
+    feature rows, and each innovation is compared exactly with the active innovations of the
+    `probes` clusters nearest to it (an inverted-file index). benchmarks/bench_similar.py measures
+    what this loses against the exact search: the same precision@5, >= 99 % of its score mass."""
     df = innovations.sort_values("innovation_id").reset_index(drop=True)
     active = (df["status"].fillna("") != STOPPED).to_numpy()
     if df.empty or not active.any():
         return pd.DataFrame(columns=SIMILAR_COLUMNS)
     f = features(df)
-    m = f.matrix
+    n = len(df)
+    if clusters is None:
+        clusters = 1 if n <= EXACT_UP_TO else int(np.ceil(np.sqrt(n)))
+    assign, probe = _clusters(f.matrix, clusters, probes)
     agency = pd.factorize(df["agency_id"].astype(str))[0]  # integer codes: fast to compare in bulk
-    category = df["category"].fillna("").astype(str).to_numpy()
     ids = df["innovation_id"].astype(str).to_numpy()
-    # only active innovations can be suggested: the columns compared against are those alone
-    cand = np.flatnonzero(active)
-    # the sparse text columns by a sparse product; the few affair and category columns, where most
-    # rows meet, by a dense one (BLAS): together the cosine of the whole rows
-    n_text = f.idf.shape[0]
-    text, low = m[:, :n_text].tocsr(), m[:, n_text:].toarray()
-    text_t, low_t = text[cand].T.tocsr(), np.ascontiguousarray(low[cand].T)
-    cand_agency = agency[cand]
-    n = len(cand)
-    k = min(top_k, n)
-    # rows per block: a block of similarities and its keys stays around 240 MB whatever the scale
-    block = max(1, min(block, 20_000_000 // n))
-    pairs_i, pairs_j, scores = [], [], []
-    for start in range(0, len(df), block):
-        stop = min(start + block, len(df))
-        sims = low[start:stop] @ low_t
-        sims += (text[start:stop] @ text_t).toarray()
-        rows = np.arange(start, stop)
-        sims[cand_agency[None, :] == agency[rows, None]] = -1.0
-        # one integer key per pair: the score as published (4 decimals), then the lower
-        # innovation_id (candidates are in id order), so ties at the k-th place break on the id
-        key = np.rint(sims * 10_000).astype(np.int64) * n + (n - 1 - np.arange(n))
-        best = (
-            np.argpartition(key, n - k, axis=1)[:, n - k :]
-            if k < n
-            else np.tile(np.arange(n), (len(rows), 1))
-        )
-        best_scores = np.rint(np.take_along_axis(sims, best, axis=1) * 10_000) / 10_000
-        keep = best_scores >= MIN_SCORE
-        pairs_i.append(np.repeat(rows, k)[keep.ravel()])
-        pairs_j.append(cand[best[keep]])
-        scores.append(best_scores[keep])
-    out = pd.DataFrame(
-        {
-            "i": np.concatenate(pairs_i),
-            "j": np.concatenate(pairs_j),
-            "score": np.concatenate(scores).astype(float).round(4),
-        }
-    )
+    i, j, score = _search(f, assign, probe, active, agency, top_k)
+    out = pd.DataFrame({"i": i, "j": j, "score": score})
+    out = out[out["score"] >= MIN_SCORE]
     # rank by score, ties by innovation_id (rows are in id order, so by position)
     out = out.sort_values(["i", "score", "j"], ascending=[True, False, True], kind="stable")
+    out = out.drop_duplicates(["i", "j"])
+    out = out[out.groupby("i").cumcount() < top_k]
     out["rank"] = out.groupby("i").cumcount() + 1
+    category = df["category"].fillna("").astype(str).to_numpy()
     reasons = _reasons(f, out["i"].to_numpy(), out["j"].to_numpy(), category)
     return pd.DataFrame(
         {
@@ -309,6 +290,98 @@ def build_similar(innovations: pd.DataFrame, top_k: int = TOP_K, block: int = 20
             "reason": reasons,
         }
     )
+
+
+def _clusters(
+    m: sp.csr_matrix, k: int, probes: int, iterations: int = 6
+) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical k-means (cosine) over the rows; returns each row's cluster and the `probes`
+    clusters nearest to it (its own among them). Seeded from rows chosen by a fixed generator, and
+    sparse products only (no threaded BLAS sums), so the same input gives the same clusters."""
+    n = m.shape[0]
+    k = max(1, min(k, n))
+    if k == 1:
+        zeros = np.zeros(n, dtype=np.int64)
+        return zeros, zeros[:, None]
+    centroids = m[np.sort(np.random.default_rng(0).choice(n, k, replace=False))].toarray()
+    chunk = max(1, 50_000_000 // k)
+    for step in range(iterations + 1):
+        sims = np.empty((n, k), dtype=np.float32)
+        for a in range(0, n, chunk):
+            sims[a : a + chunk] = m[a : a + chunk] @ centroids.T
+        assign = sims.argmax(axis=1)
+        if step == iterations:
+            break
+        members = sp.csr_matrix((np.ones(n, np.float32), (assign, np.arange(n))), shape=(k, n))
+        centroids = (members @ m).toarray()
+        norms = np.linalg.norm(centroids, axis=1)
+        empty = norms == 0
+        centroids[~empty] /= norms[~empty, None]
+        if empty.any():  # an emptied cluster restarts at the rows served worst
+            centroids[empty] = m[
+                np.argsort(sims.max(axis=1), kind="stable")[: empty.sum()]
+            ].toarray()
+    p = min(probes, k)
+    probe = np.argpartition(-sims, p - 1, axis=1)[:, :p] if p < k else np.tile(np.arange(k), (n, 1))
+    return assign, probe
+
+
+def _search(
+    f: Features,
+    assign: np.ndarray,
+    probe: np.ndarray,
+    active: np.ndarray,
+    agency: np.ndarray,
+    top_k: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each row, the best `top_k` active rows of other agencies within each probed cluster:
+    exact cosines, one cluster at a time, a bounded block of similarities at once."""
+    m = f.matrix
+    # the sparse text columns by a sparse product; the few affair and category columns, where most
+    # rows meet, by a dense one (BLAS): together the cosine of the whole rows
+    n_text = f.idf.shape[0]
+    text, low = m[:, :n_text].tocsr(), m[:, n_text:].toarray()
+    k = int(assign.max()) + 1
+    # suggestable rows by cluster, in row (= innovation_id) order within each
+    members = np.flatnonzero(active)
+    members = members[np.argsort(assign[members], kind="stable")]
+    member_ptr = np.searchsorted(assign[members], np.arange(k + 1))
+    queries = np.repeat(np.arange(m.shape[0]), probe.shape[1])
+    probed = probe.ravel()
+    order = np.argsort(probed, kind="stable")
+    queries, probed = queries[order], probed[order]
+    query_ptr = np.searchsorted(probed, np.arange(k + 1))
+    text_t = text.T.tocsr()
+    out_i, out_j, out_s = [], [], []
+    for c in range(k):
+        cols = members[member_ptr[c] : member_ptr[c + 1]]
+        rows_c = queries[query_ptr[c] : query_ptr[c + 1]]
+        if not len(cols) or not len(rows_c):
+            continue
+        right, right_low = text_t[:, cols].tocsc(), np.ascontiguousarray(low[cols].T)
+        n = len(cols)
+        kk = min(top_k, n)
+        # rows per block: a block of similarities and its keys stays around 240 MB
+        block = max(1, 20_000_000 // n)
+        for start in range(0, len(rows_c), block):
+            rows = rows_c[start : start + block]
+            sims = low[rows] @ right_low
+            sims += (text[rows] @ right).toarray()
+            sims[agency[cols][None, :] == agency[rows, None]] = -1.0
+            # one integer key per pair: the score as published (4 decimals), then the lower
+            # innovation_id, so ties at the k-th place break on the id
+            key = np.rint(sims * 10_000).astype(np.int64) * n + (n - 1 - np.arange(n))
+            best = (
+                np.argpartition(key, n - kk, axis=1)[:, n - kk :]
+                if kk < n
+                else np.tile(np.arange(n), (len(rows), 1))
+            )
+            out_i.append(np.repeat(rows, kk))
+            out_j.append(cols[best].ravel())
+            out_s.append(np.rint(np.take_along_axis(sims, best, axis=1).ravel() * 10_000) / 10_000)
+    if not out_i:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s).astype(float)
 
 
 def _reasons(f: Features, left: np.ndarray, right: np.ndarray, category: np.ndarray) -> list[str]:

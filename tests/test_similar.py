@@ -10,14 +10,21 @@ from jippnas_orchestration.similar import SIMILAR_COLUMNS, STOPPED, build_simila
 
 
 @pytest.fixture(scope="module")
-def world():
+def world_frame_1():
+    return world_frame(1)
+
+
+# exact: every innovation against every other (the default at this size); clustered: the search
+# used above EXACT_UP_TO innovations, forced here on the same world
+@pytest.fixture(scope="module", params=[None, 40], ids=["exact", "clustered"])
+def world(request, world_frame_1):
     """The generator's sample world (scale 1: ~2,900 innovations, one in ten stopped)."""
-    df, label = world_frame(1)
-    return df, label, build_similar(df)
+    df, label = world_frame_1
+    return df, label, build_similar(df, clusters=request.param), request.param
 
 
 def test_suggestions_keep_the_rules(world):
-    df, _, sim = world
+    df, _, sim, _ = world
     assert list(sim.columns) == SIMILAR_COLUMNS
     agency = dict(zip(df["innovation_id"], df["agency_id"]))
     stopped = set(df.loc[df["status"] == STOPPED, "innovation_id"])
@@ -36,9 +43,23 @@ def test_suggestions_keep_the_rules(world):
 
 
 def test_output_is_deterministic(world):
-    df, _, sim = world
+    df, _, sim, clusters = world
     shuffled = df.sample(frac=1, random_state=11).reset_index(drop=True)
-    pd.testing.assert_frame_equal(sim, build_similar(shuffled))
+    pd.testing.assert_frame_equal(sim, build_similar(shuffled, clusters=clusters))
+
+
+def test_clustered_search_keeps_what_the_exact_search_finds(world_frame_1):
+    """The clustered search compares each innovation with the nearest clusters only: it may miss
+    a suggestion, never invent a score, and must keep nearly all of the exact search's quality."""
+    df, label = world_frame_1
+    exact, clustered = build_similar(df), build_similar(df, clusters=40)
+    pairs = exact.merge(clustered, on=["innovation_id", "similar_innovation_id"])
+    # a pair both find has the same (exact) score
+    assert np.allclose(pairs["score_x"], pairs["score_y"], atol=1e-4)
+    assert len(pairs) >= 0.9 * len(exact)
+    assert clustered["score"].sum() >= 0.98 * exact["score"].sum()
+    queries = list(df["innovation_id"])
+    assert precision_at_5(clustered, label, queries) >= precision_at_5(exact, label, queries) - 0.01
 
 
 def test_an_obviously_similar_innovation_ranks_first():
@@ -139,7 +160,7 @@ def test_handmade_evaluation_is_well_formed_and_met():
 
 
 def test_generator_domains_label_every_generated_title(world):
-    df, label, sim = world
+    df, label, sim, _ = world
     objects = (
         gen_words.OBJECTS
         + gen_words.MORE_OBJECTS
