@@ -66,6 +66,7 @@ SYNONYMS = {
     "mpp": "mal pelayanan publik",
     "whatsapp": "wa",
     "balita": "bayi|anak usia dini",
+    "keluargaberencana": "keluarga berencana|kb",
 }
 _FOLD = {v: k for k, vs in SYNONYMS.items() for v in vs.split("|")}
 _PHRASES = "|".join(map(re.escape, sorted(_FOLD, key=len, reverse=True)))
@@ -73,28 +74,55 @@ _FOLD_RE = re.compile(r"\b(" + _PHRASES + r")\b")
 _E_PREFIX = re.compile(r"\be-(?=[a-z])")  # e-registrasi, e-sppt: the online form of a service
 # the same, for RE2 (pyarrow), which finds in one pass the few texts that need folding
 _ANY_FOLD = r"\b(?:" + _PHRASES + r")\b|\be-[a-z]"
-# Government affairs (urusan pemerintahan, Permendagri 90/2019 nomenclature, grouped) and the words
-# (as stems, after SYNONYMS) that place a text in one: the affair a text speaks of is a feature of
-# its own, so two innovations of one affair stay close even when they share no word.
+# Government affairs (urusan pemerintahan of UU 23/2014 and the Permendagri 90/2019 nomenclature,
+# all of them, a few grouped, plus the supporting affairs agencies innovate in: revenue, staff,
+# budget, oversight, complaints) and everyday words, after SYNONYMS, that place a text in one. The
+# affair a text speaks of is a feature of its own, so two innovations of one affair stay close even
+# when they share no word. Words as written; looked up by their stem.
 AFFAIR_TERMS = {
-    "kesehatan": "sehat pasien obat puskesmas rumahsakit poliklinik klinik posyandu gizi stunting balita "
-    "bumil hamil salin imunisasi vaksin dokter bidan perawat penyakit tuberkulosis "
-    "ambulans bpjs jiwa darah rujuk medis sanitasi",
-    "adminduk": "adminduk ktp akta kartukeluarga penduduk catat nik",
-    "pendidikan": "sekolah didik siswa pelajar murid guru beasiswa literasi baca pustaka buku paud "
-    "kejar paket belajar",
-    "sosial": "miskin lansia disabilitas terlantar bansos sosial",
-    "pendapatan": "pajak pbb sppt retribusi samsat bayar nontunai tapping",
-    "perizinan": "izin ptsp mpp berusaha nib gedung investasi modal",
+    "kesehatan": "kesehatan pasien obat puskesmas rumahsakit poliklinik klinik posyandu gizi stunting "
+    "balita bumil kehamilan persalinan imunisasi vaksin dokter bidan perawatan penyakit "
+    "tuberkulosis tbc malaria demam dbd hiv ambulans bpjs jiwa darah rujukan medis nakes "
+    "kader jamban sanitasi",
+    "adminduk": "adminduk ktp akta kartukeluarga penduduk pencatatan nik",
+    "pendidikan": "sekolah pendidikan siswa pelajar murid guru beasiswa literasi paud kejar belajar "
+    "mengajar kurikulum zonasi ppdb putus santri madrasah",
+    "sosial": "miskin kemiskinan lansia disabilitas difabel terlantar bansos sosial yatim pkh dtks",
+    "pendapatan": "pajak pbb sppt retribusi samsat bayar nontunai tapping bphtb",
+    "perizinan": "izin ptsp mpp nib pbg imb investasi modal investor",
     "aduan": "aduan lapor aspirasi wadul sp4n",
-    "lingkungan": "sampah kompos plastik daur maggot hijau mangrove hutan iklim lingkungan",
-    "bencana": "bencana banjir longsor gempa tsunami kebakaran evakuasi peringatandini siaga",
-    "pertanian": "tani pupuk padi sawah ternak benih irigasi pangan nelayan ikan perikanan",
-    "umkm": "umkm wirausaha koperasi produk halal lokapasar kredit dagang pasar",
-    "perempuan_anak": "perempuan kekerasan gender",
-    "tenaga_kerja": "kerja pekerja migran latih",
+    "lingkungan": "sampah kompos plastik daur maggot hijau mangrove iklim lingkungan polusi "
+    "pencemaran emisi",
+    "bencana": "bencana banjir longsor gempa tsunami erupsi evakuasi peringatandini siaga "
+    "pengungsi logistik bpbd tanggap",
+    "pertanian": "tani petani pupuk padi sawah ternak peternak benih bibit irigasi panen hama "
+    "penyuluh kebun",
+    "kelautan": "nelayan ikan perikanan laut pesisir tambak budidaya",
+    "kehutanan": "hutan karhutla gambut reboisasi",
+    "pangan": "pangan beras harga inflasi stok cadangan lumbung",
+    "umkm": "umkm wirausaha koperasi produk halal lokapasar kredit usaha",
+    "perdagangan": "dagang pasar pedagang metrologi tera ekspor",
+    "perindustrian": "industri pabrik kerajinan",
+    "perempuan_anak": "perempuan kekerasan gender pelecehan",
+    "tenaga_kerja": "kerja pekerja migran pelatihan kompetensi lowongan pengangguran",
+    "pekerjaan_umum": "jalan jembatan drainase pdam spam minum",
+    "perumahan": "permukiman kumuh rtlh hunian",
+    "trantibum": "ketertiban satpol damkar kebakaran linmas cctv",
+    "pertanahan": "tanah sertifikat sertipikat agraria ptsl bpn lahan",
+    "desa": "desa kelurahan bumdes apbdes siskeudes perdesaan nagari gampong",
+    "keluarga_berencana": "keluargaberencana kontrasepsi akseptor bkkbn",
+    "perhubungan": "transportasi angkutan bus terminal parkir lintas kendaraan kir pelabuhan",
+    "kominfo": "informasi website internet wifi ppid siaran statistik persandian",
+    "kepegawaian": "asn pegawai pns kinerja absensi presensi cuti pangkat kepegawaian",
+    "keuangan": "anggaran apbd keuangan belanja pengadaan lpse aset",
+    "pengawasan": "inspektorat audit gratifikasi korupsi integritas pengawasan",
+    "pariwisata": "wisata pariwisata destinasi homestay wisatawan",
+    "kebudayaan": "budaya kebudayaan seni adat cagar museum",
+    "pemuda_olahraga": "pemuda olahraga atlet",
+    "perpustakaan": "pustaka perpustakaan buku baca arsip kearsipan",
+    "energi": "listrik energi surya tambang",
+    "hukum": "hukum perda regulasi",
 }
-_AFFAIR_OF = {t: a for a, terms in AFFAIR_TERMS.items() for t in terms.split()}
 _VOWEL = "aeiou"
 
 
@@ -134,6 +162,9 @@ def stem(word: str) -> str:
                 break  # ke- only with -an (kesehatan); keluarga, keliling stay
             return rest
     return w
+
+
+_AFFAIR_OF = {stem(t): a for a, terms in AFFAIR_TERMS.items() for t in terms.split()}
 
 
 @dataclass

@@ -6,7 +6,15 @@ import pytest
 
 from benchmarks.bench_similar import domain_of, handmade_frame, precision_at_5, world_frame
 from jippnas_orchestration.generator import words as gen_words
-from jippnas_orchestration.similar import SIMILAR_COLUMNS, STOPPED, build_similar, stem, words
+from jippnas_orchestration.similar import (
+    AFFAIR_TERMS,
+    SIMILAR_COLUMNS,
+    STOPPED,
+    build_similar,
+    features,
+    stem,
+    words,
+)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +141,29 @@ def test_same_agency_and_stopped_innovations_are_never_suggested_even_when_ident
 )
 def test_stemmer_known_answers(word, root):
     assert stem(word) == root
+
+
+def test_every_affair_word_places_a_text_in_its_affair():
+    """Affair words are looked up by their stem, as the texts are: a word the stemmer changes
+    (kebakaran -> bakar, nelayan -> nelay) must still count, and no stem may sit in two affairs."""
+    stems = {}
+    for affair, terms in AFFAIR_TERMS.items():
+        for word in terms.split():
+            assert stems.setdefault(stem(word), affair) == affair, word
+    words_ = [(w, a) for a, terms in AFFAIR_TERMS.items() for w in terms.split()]
+    df = pd.DataFrame(
+        {
+            "innovation_id": [f"I{i}" for i in range(len(words_))],
+            "title": [f"Inovasi {w}" for w, _ in words_],
+            "summary": None,
+            "category": None,
+        }
+    )
+    f = features(df)
+    affair_columns = f.matrix[:, -len(AFFAIR_TERMS) - 1 :].toarray()[:, : len(AFFAIR_TERMS)]
+    placed = [list(AFFAIR_TERMS)[j] for j in affair_columns.argmax(axis=1)]
+    assert affair_columns.max(axis=1).min() > 0
+    assert placed == [a for _, a in words_]
 
 
 def test_words_fold_synonyms_and_drop_function_words():
