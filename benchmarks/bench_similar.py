@@ -13,9 +13,11 @@ usage: python -m benchmarks.bench_similar [--scale 45] [--warehouse URL] [--only
    labelled through the ground truth like 2.
 
 precision@5 = relevant suggestions / 5 per query (a missing suggestion counts as not relevant),
-averaged over queries. The run time is `build_similar` on the scale-45 frame, against two floors
-measured in the same process: tokenising the texts alone, and the same top-5 search over a plain
-word TF-IDF (no folding, stems, affairs or category).
+averaged over queries. The run time is `build_similar` on the scale-45 frame (above 20,000
+innovations a clustered search), against a floor measured in the same process (tokenising the texts
+alone, then building the features) and against the exact all-pairs search over the same features
+(`clusters=1`; `--no-exact` skips it): its time, its precision@5 and how much of it the clustered
+search keeps.
 
 Held out (benchmarks/similar_eval_holdout.csv): 144 innovations in 24 needs, titles and summaries,
 written independently of the method (see its header); loaded like 1, precision@5 of the method as
@@ -33,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from benchmarks.common import RESULTS, ROOT, save, timed
 from jippnas_orchestration import similar
@@ -149,24 +150,29 @@ def with_weights(affair: float, category: float, fn, *args):
         similar.AFFAIR_WEIGHT, similar.CATEGORY_WEIGHT = saved
 
 
-def plain_top5(df: pd.DataFrame) -> int:
-    """Floor: word TF-IDF of title + summary as is, the same blocked top-5 search; pairs found."""
-    text = (df["title"].fillna("") + " " + df["summary"].fillna("")).str.lower()
-    tok = text.str.findall(r"[a-z][a-z0-9]{2,}").explode().dropna()
-    codes, vocab = pd.factorize(tok)
-    m = sp.csr_matrix(
-        (np.ones(len(codes), np.float32), (tok.index.to_numpy(), codes)),
-        shape=(len(df), len(vocab)),
-    )
-    m.sum_duplicates()
-    m = similar._l2(m)
-    mt = m.T.tocsr()
-    block = max(1, 40_000_000 // len(df))
-    found = 0
-    for start in range(0, len(df), block):
-        sims = (m[start : start + block] @ mt).toarray()
-        found += np.argpartition(-sims, 4, axis=1)[:, :5].size
-    return found
+def agreement(found: pd.DataFrame, exact: pd.DataFrame) -> dict:
+    """How much of the exact search the clustered one keeps: the exact pairs it finds too, rows
+    with the same suggestions in the same order, and the share of the exact score mass."""
+    both = exact.merge(found, on=["innovation_id", "rank"], suffixes=("", "_found"))
+    same_rank = both["similar_innovation_id"] == both["similar_innovation_id_found"]
+    rows_same = same_rank.groupby(both["innovation_id"]).all()
+    found_pairs = exact.merge(found, on=["innovation_id", "similar_innovation_id"])
+    # same five scores, whichever innovations: a difference only among equally scored ones
+    same_score = (both["score"] - both["score_found"]).abs() < 1e-4
+    rows_same_scores = same_score.groupby(both["innovation_id"]).all()
+    return {
+        "rows_same_scores": round(
+            float(
+                rows_same_scores.reindex(exact["innovation_id"].unique(), fill_value=False).mean()
+            ),
+            4,
+        ),
+        "exact_pairs_found": round(len(found_pairs) / max(len(exact), 1), 4),
+        "rows_identical": round(
+            float(rows_same.reindex(exact["innovation_id"].unique(), fill_value=False).mean()), 4
+        ),
+        "score_mass": round(float(found["score"].sum() / max(exact["score"].sum(), 1e-9)), 4),
+    }
 
 
 def sample_frame(url: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -195,6 +201,9 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=45)
     ap.add_argument("--warehouse", default=f"sqlite:///{ROOT / '.jippnas' / 'warehouse.sqlite'}")
     ap.add_argument("--only", choices=["holdout"], help="measure the held-out set alone")
+    ap.add_argument(
+        "--no-exact", action="store_true", help="skip the exact all-pairs search (minutes at 45)"
+    )
     args = ap.parse_args()
     ho, need = handmade_frame(HOLDOUT_CSV)
     holdout = {
@@ -259,14 +268,20 @@ def main() -> None:
     r: dict = {"innovations": len(big), "stopped": int((big["status"] == similar.STOPPED).sum())}
     with timed(r, "floor_tokenise_s"):
         similar.words(big["title"]), similar.words(big["summary"])
-    with timed(r, "floor_plain_tfidf_top5_s"):
-        plain_top5(big)
     with timed(r, "features_s"):
         similar.features(big.sort_values("innovation_id").reset_index(drop=True))
     with timed(r, "build_similar_s"):
         sim = similar.build_similar(big)
     r["rows"] = len(sim)
     r["precision_at_5"] = precision_at_5(sim, label, list(big["innovation_id"]))
+    r["clusters"] = int(np.ceil(np.sqrt(len(big)))) if len(big) > similar.EXACT_UP_TO else 1
+    r["probes"] = similar.PROBES
+    if not args.no_exact:
+        # the same features, every innovation against every active one: what clustering costs
+        with timed(r, "exact_build_similar_s"):
+            exact = similar.build_similar(big, clusters=1)
+        r["exact_precision_at_5"] = precision_at_5(exact, label, list(big["innovation_id"]))
+        r["agreement"] = agreement(sim, exact)
     out["scale"], out[f"scale{args.scale}"] = args.scale, r
     out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     save("similar", out)

@@ -78,7 +78,8 @@ _ANY_FOLD = r"\b(?:" + _PHRASES + r")\b|\be-[a-z]"
 # all of them, a few grouped, plus the supporting affairs agencies innovate in: revenue, staff,
 # budget, oversight, complaints) and everyday words, after SYNONYMS, that place a text in one. The
 # affair a text speaks of is a feature of its own, so two innovations of one affair stay close even
-# when they share no word. Words as written; looked up by their stem.
+# when they share no word. Words as written; looked up by their stem. Not places (desa, kelurahan,
+# jalan): most titles name where they work, which says nothing about what they do.
 AFFAIR_TERMS = {
     "kesehatan": "kesehatan pasien obat puskesmas rumahsakit poliklinik klinik posyandu gizi stunting "
     "balita bumil kehamilan persalinan imunisasi vaksin dokter bidan perawatan penyakit "
@@ -105,11 +106,11 @@ AFFAIR_TERMS = {
     "perindustrian": "industri pabrik kerajinan",
     "perempuan_anak": "perempuan kekerasan gender pelecehan",
     "tenaga_kerja": "kerja pekerja migran pelatihan kompetensi lowongan pengangguran",
-    "pekerjaan_umum": "jalan jembatan drainase pdam spam minum",
+    "pekerjaan_umum": "jembatan drainase pdam spam minum",
     "perumahan": "permukiman kumuh rtlh hunian",
     "trantibum": "ketertiban satpol damkar kebakaran linmas cctv",
     "pertanahan": "tanah sertifikat sertipikat agraria ptsl bpn lahan",
-    "desa": "desa kelurahan bumdes apbdes siskeudes perdesaan nagari gampong",
+    "desa": "bumdes apbdes siskeudes",
     "keluarga_berencana": "keluargaberencana kontrasepsi akseptor bkkbn",
     "perhubungan": "transportasi angkutan bus terminal parkir lintas kendaraan kir pelabuhan",
     "kominfo": "informasi website internet wifi ppid siaran statistik persandian",
