@@ -265,6 +265,28 @@ def sparkline(values: list[float], width: int = 90, height: int = 22) -> dict:
     }
 
 
+def _suggestions(shown: pd.DataFrame) -> list[dict]:
+    """Per agency (by id), its innovations in order of first appearance, each with its rows: one
+    pass over the records (a pandas group per innovation costs seconds at national scale)."""
+    agencies: dict[tuple, dict[str, dict]] = {}
+    shown = shown.dropna(subset=["agency_id", "agency_name", "innovation_id"])  # as groupby does
+    for rec in shown.sort_values(["agency_id", "agency_name"], kind="stable").to_dict("records"):
+        by_innovation = agencies.setdefault((rec["agency_id"], rec["agency_name"]), {})
+        entry = by_innovation.get(rec["innovation_id"])
+        if entry is None:
+            entry = by_innovation[rec["innovation_id"]] = {
+                "innovation_id": rec["innovation_id"],
+                "title": rec["title"],
+                "why": rec["why"],
+                "similar": [],
+            }
+        entry["similar"].append(rec)
+    return [
+        {"agency_id": a, "agency_name": name, "innovations": list(inner.values())}
+        for (a, name), inner in agencies.items()
+    ]
+
+
 def render(data: ReportData, public_base_url: str | None = None) -> str:
     nat = data.national
     by_type = nat[nat["dimension"] == "agency_type"]
@@ -294,22 +316,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         .sort_values(["p", "n"], ascending=False)
     )
     shown = rep[rep["agency_id"].isin(rank.index[:MAX_SUGGESTION_AGENCIES])]
-    suggestions = [
-        {
-            "agency_id": agency_id,
-            "agency_name": agency_name,
-            "innovations": [
-                {
-                    "innovation_id": i,
-                    "title": g2["title"].iloc[0],
-                    "why": g2["why"].iloc[0],
-                    "similar": g2.to_dict("records"),
-                }
-                for i, g2 in g.groupby("innovation_id", sort=False)
-            ],
-        }
-        for (agency_id, agency_name), g in shown.groupby(["agency_id", "agency_name"], sort=True)
-    ]
+    suggestions = _suggestions(shown)
     return _ENV.get_template("report.html").render(
         d=data,
         hl=data.headline(),
