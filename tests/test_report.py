@@ -14,6 +14,7 @@ import requests
 from openpyxl import load_workbook
 
 from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports import html as html_module
 from jippnas_orchestration.reports.trends import replication_suggestions
 from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
 from jippnas_orchestration.submissions.intake import submit_files
@@ -268,3 +269,32 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path):
     # the payload's <b> is text, and an entity in the source is shown as typed
     assert "<b>tebal</b>" not in page.read_text() and "&lt;b&gt;tebal&lt;/b&gt;" in page.read_text()
     assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()
+
+
+def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(report, monkeypatch):
+    """At national scale one agency can have hundreds of pending innovations: the page shows the
+    first few per agency and says how many more the follow-up workbook holds."""
+    wh, out, _, _, _ = report
+    monkeypatch.setattr(html_module, "PENDING_SHOWN_PER_AGENCY", 2)
+    monkeypatch.setattr(html_module, "SUGGESTED_SHOWN_PER_AGENCY", 1)
+    page, data = build_report(wh, out)
+    text = page.read_text()
+    pending = data.pending.groupby("agency_id").size()
+    cut = pending[pending > 2]
+    assert len(cut) > 0
+    for agency_id, n in cut.items():
+        block = text.split(f"({agency_id}) — ", 1)[1].split("</details>", 1)[0]
+        assert block.count("<li><b>") == 2
+        assert f"dan {n - 2} inovasi lainnya" in block
+    suggested = data.replication.groupby("agency_id")["innovation_id"].nunique()
+    shown = text.split('id="replikasi"', 1)[1]
+    checked = 0
+    for agency_id, n in suggested[suggested > 1].items():
+        if f'data-agency="{agency_id}"' not in shown:
+            continue  # beyond MAX_SUGGESTION_AGENCIES
+        block = shown.split(f'data-agency="{agency_id}"', 1)[1].split("</details>", 1)[0]
+        assert block.count("<li><b>") == 1 and f"dan {n - 1} inovasi lainnya" in block
+        checked += 1
+    assert checked > 0
+    workbook = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
+    assert workbook[PENDING_SHEET].max_row == len(data.pending) + 1

@@ -59,7 +59,11 @@ DIMENSI = {
     "privacy": "perlindungan data pribadi",
 }
 TREND_PROGRAMMES = ("ALL", "KIPP", "IGA", "INOLAN")
-MAX_SUGGESTION_AGENCIES = 60  # the page stays readable; the workbook has them all
+# the page stays readable at national scale (tens of thousands of pending innovations); the
+# follow-up workbook has every row
+MAX_SUGGESTION_AGENCIES = 60
+PENDING_SHOWN_PER_AGENCY = 25
+SUGGESTED_SHOWN_PER_AGENCY = 10
 
 _ENV = Environment(
     loader=PackageLoader("jippnas_orchestration.reports", "templates"),
@@ -372,6 +376,8 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         trend=trend_chart(data.progress),
         suggestions=suggestions,
         suggestions_cut=len(rank) - len(suggestions),
+        pending_shown=PENDING_SHOWN_PER_AGENCY,
+        suggested_shown=SUGGESTED_SHOWN_PER_AGENCY,
         dimensions=[
             {**r, "spark": sparkline(r["trend"])}
             for r in data.quality_dimensions.to_dict("records")
