@@ -239,6 +239,48 @@ def test_a_unit_that_names_only_itself_belongs_to_its_ministry(name, expected):
     assert resolve_agency(name).agency_id == expected
 
 
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # an agency's own short form followed by its unit and place
+        ("PLN UP3 Malang", "PLN"),
+        ("BMKG Stasiun Meteorologi Juanda", "BMKG"),
+        ("BRI Kantor Cabang Kediri", "BRI"),
+        ("Telkom Witel Denpasar", "TELKOM"),
+        ("BPKP Perwakilan Provinsi Bali", "BPKP"),
+        ("KPU Kabupaten Gresik", "KPU"),
+        # vertical offices named by what they are
+        ("Kejati Sulawesi Selatan", "KEJAGUNG"),
+        ("Pengadilan Tinggi Agama Surabaya", "MA"),
+        ("PTUN Bandung", "MA"),
+        ("Kantor Imigrasi Kelas II TPI Kediri", "KEMENIMIPAS"),
+        ("Rudenim Pekanbaru", "KEMENIMIPAS"),
+        ("Balai Pemasyarakatan Kelas I Malang", "KEMENIMIPAS"),
+        ("KPPBC Tipe Madya Pabean Tanjung Perak", "KEMENKEU"),
+        ("Kodim 0818 Malang-Batu", "TNI"),
+        ("Lanud Abdulrachman Saleh", "TNI"),
+        ("Balai KSDA Jawa Timur", "KEMENHUT"),
+        ("MTsN 3 Kabupaten Kediri", "KEMENAG"),
+    ],
+)
+def test_vertical_offices_and_units_belong_to_their_central_agency(name, expected):
+    assert resolve_agency(name).agency_id == expected
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # a regional government's own offices stay with it, whatever central word they carry
+        ("Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kediri", "35.06"),
+        ("BPBD Kabupaten Malang", "35.07"),
+        ("Badan Kepegawaian Daerah Kota Malang", "35.73"),
+        ("Satuan Polisi Pamong Praja Kota Kediri", "35.71"),
+    ],
+)
+def test_regional_offices_are_not_read_as_central_units(name, expected):
+    assert resolve_agency(name).agency_id == expected
+
+
 def test_an_office_with_a_bare_region_name_belongs_to_that_region_unless_it_is_a_twin():
     assert resolve_agency("Dinas Kesehatan Banyuwangi").agency_id == "35.10"
     assert resolve_agency("RSUD Sleman").agency_id == "34.04"

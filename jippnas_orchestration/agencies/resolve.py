@@ -14,7 +14,7 @@ Anything else is unresolved and goes to review.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
@@ -206,6 +206,85 @@ CENTRAL_OFFICE_PATTERNS = {
     "direktorat jenderal pembangunan desa dan perdesaan": "KEMENDES",
     "badan penelitian dan pengembangan kesehatan": "KEMENKES",
     "balitbangkes": "KEMENKES",
+    # vertical offices: prosecution, courts, immigration and corrections, the armed forces
+    "kejaksaan tinggi": "KEJAGUNG",
+    "kejati": "KEJAGUNG",
+    "cabang kejaksaan negeri": "KEJAGUNG",
+    "pengadilan tinggi": "MA",
+    "pengadilan tinggi agama": "MA",
+    "pengadilan tata usaha negara": "MA",
+    "pengadilan tinggi tata usaha negara": "MA",
+    "ptun": "MA",
+    "pttun": "MA",
+    "pengadilan militer": "MA",
+    "pengadilan niaga": "MA",
+    "mahkamah syar iyah": "MA",
+    "mahkamah syariah": "MA",
+    "badan peradilan umum": "MA",
+    "direktorat jenderal imigrasi": "KEMENIMIPAS",
+    "ditjen imigrasi": "KEMENIMIPAS",
+    "imigrasi kelas": "KEMENIMIPAS",
+    "rumah detensi imigrasi": "KEMENIMIPAS",
+    "rudenim": "KEMENIMIPAS",
+    "direktorat jenderal pemasyarakatan": "KEMENIMIPAS",
+    "ditjen pemasyarakatan": "KEMENIMIPAS",
+    "ditjenpas": "KEMENIMIPAS",
+    "balai pemasyarakatan": "KEMENIMIPAS",
+    "bapas": "KEMENIMIPAS",
+    "lembaga pembinaan khusus anak": "KEMENIMIPAS",
+    "lpka": "KEMENIMIPAS",
+    "rupbasan": "KEMENIMIPAS",
+    "kanwil kemenkum": "KEMENKUM",
+    "tni ad": "TNI",
+    "tni al": "TNI",
+    "tni au": "TNI",
+    "angkatan darat": "TNI",
+    "angkatan laut": "TNI",
+    "angkatan udara": "TNI",
+    "kodam": "TNI",
+    "koramil": "TNI",
+    "lanud": "TNI",
+    "lantamal": "TNI",
+    "lanal": "TNI",
+    "kostrad": "TNI",
+    "rspad": "TNI",
+    # other vertical units named by what they are, not by their agency
+    "bea cukai": "KEMENKEU",
+    "kpp madya": "KEMENKEU",
+    "kanwil djbc": "KEMENKEU",
+    "stasiun meteorologi": "BMKG",
+    "stasiun klimatologi": "BMKG",
+    "stasiun geofisika": "BMKG",
+    "balai besar meteorologi": "BMKG",
+    "loka pom": "BPOM",
+    "kanwil bpn": "ATRBPN",
+    "kantah": "ATRBPN",
+    "madrasah aliyah negeri": "KEMENAG",
+    "madrasah tsanawiyah negeri": "KEMENAG",
+    "madrasah ibtidaiyah negeri": "KEMENAG",
+    "mtsn": "KEMENAG",
+    "balai besar pelaksanaan jalan nasional": "KEMENPU",
+    "bbpjn": "KEMENPU",
+    "balai prasarana permukiman wilayah": "KEMENPU",
+    "balai teknik kesehatan lingkungan": "KEMENKES",
+    "balai besar laboratorium kesehatan": "KEMENKES",
+    "balai besar pelatihan vokasi dan produktivitas": "KEMNAKER",
+    "bbplvp": "KEMNAKER",
+    "bptd": "KEMENHUB",
+    "kantor otoritas bandar udara": "KEMENHUB",
+    "distrik navigasi": "KEMENHUB",
+    "politeknik pelayaran": "KEMENHUB",
+    "konservasi sumber daya alam": "KEMENHUT",
+    "bksda": "KEMENHUT",
+    "bbksda": "KEMENHUT",
+    "balai ksda": "KEMENHUT",
+    "balai besar ksda": "KEMENHUT",
+    "taman nasional": "KEMENHUT",
+    "ombudsman perwakilan": "OMBUDSMAN",
+    "perwakilan ombudsman": "OMBUDSMAN",
+    "bpk perwakilan": "BPK",
+    "perwakilan bpkp": "BPKP",
+    "kantor perwakilan bank indonesia": "BI",
 }
 # Abbreviations inside region names (normalised): "Kep. Riau" -> "Kepulauan Riau".
 _NAME_ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan", "sel": "selatan", "utr": "utara"}
@@ -241,6 +320,13 @@ class _Index:
     any_type: dict[str, list[str]]  # base key -> codes of every type
     by_code: dict[str, str]  # code -> type
     names: dict[str, str]  # agency_id -> canonical name
+    # written names and short forms (not generated ones), normalised: a name that opens with one
+    # and goes on ('PLN UID Jawa Timur', 'BMKG Stasiun Klimatologi Semarang') is a unit of it
+    written: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def written_words(self) -> int:
+        return max((len(w.split()) for w in self.written), default=0)
 
     @cached_property
     def phrase_rank(self) -> dict[str, int]:
@@ -263,7 +349,13 @@ class _Index:
                 r = self.phrase_rank.get(" ".join(words[i:j]))
                 if r is not None and (best is None or r < best):
                     best = r
-        return None if best is None else self.central_phrases[best][1]
+        if best is not None:
+            return self.central_phrases[best][1]
+        for j in range(min(len(words) - 1, self.written_words), 0, -1):
+            agency_id = self.written.get(" ".join(words[:j]))
+            if agency_id:
+                return agency_id
+        return None
 
 
 _MINISTRY_PREFIXES = ("kementerian", "kemen", "kem")
@@ -303,12 +395,15 @@ def _index() -> _Index:
     central: dict[str, str] = {}
     phrases: list[tuple[str, str]] = []
     names: dict[str, str] = {}
+    written: dict[str, str] = {}
     generated: dict[str, set[str]] = {}
     for c in central_agencies():
         names[c["agency_id"]] = c["agency_name"]
         for alias in [c["agency_name"], *c["aliases"]]:
             n = norm(alias)
             central.setdefault(_key(n), c["agency_id"])
+            if len(n) >= 3:
+                written.setdefault(n, c["agency_id"])
             # single short tokens (KAI, BRI, ORI) are too ambiguous to search for inside text
             if " " in n or len(n) >= 6:
                 phrases.append((n, c["agency_id"]))
@@ -350,7 +445,7 @@ def _index() -> _Index:
     for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
         phrases.append((phrase, agency_id))
     phrases.sort(key=lambda p: -len(p[0]))
-    return _Index(central, phrases, by_type, any_type, by_code, names)
+    return _Index(central, phrases, by_type, any_type, by_code, names, written)
 
 
 def _strip_central_suffix(n: str) -> str:
