@@ -336,26 +336,38 @@ def _clusters(
         zeros = np.zeros(n, dtype=np.int64)
         return zeros, zeros[:, None]
     centroids = m[np.sort(np.random.default_rng(0).choice(n, k, replace=False))].toarray()
-    chunk = max(1, 50_000_000 // k)
-    for step in range(iterations + 1):
-        sims = np.empty((n, k), dtype=np.float32)
-        for a in range(0, n, chunk):
-            sims[a : a + chunk] = m[a : a + chunk] @ centroids.T
-        assign = sims.argmax(axis=1)
-        if step == iterations:
-            break
+    for _ in range(iterations):
+        assign, best, _ = _nearest(m, centroids, 0)
         members = sp.csr_matrix((np.ones(n, np.float32), (assign, np.arange(n))), shape=(k, n))
         centroids = (members @ m).toarray()
         norms = np.linalg.norm(centroids, axis=1)
         empty = norms == 0
         centroids[~empty] /= norms[~empty, None]
         if empty.any():  # an emptied cluster restarts at the rows served worst
-            centroids[empty] = m[
-                np.argsort(sims.max(axis=1), kind="stable")[: empty.sum()]
-            ].toarray()
-    p = min(probes, k)
-    probe = np.argpartition(-sims, p - 1, axis=1)[:, :p] if p < k else np.tile(np.arange(k), (n, 1))
+            centroids[empty] = m[np.argsort(best, kind="stable")[: empty.sum()]].toarray()
+    assign, _, probe = _nearest(m, centroids, probes)
     return assign, probe
+
+
+def _nearest(
+    m: sp.csr_matrix, centroids: np.ndarray, probes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's nearest centroid, its similarity, and its `probes` nearest centroids; by chunks
+    of rows, never the n x k similarities (gigabytes at ten times the national corpus)."""
+    n, k = m.shape[0], centroids.shape[0]
+    p = min(probes, k)
+    chunk = max(1, 20_000_000 // k)
+    assign, best = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
+    probe = np.empty((n, p), dtype=np.int64)
+    for a in range(0, n, chunk):
+        sims = m[a : a + chunk] @ centroids.T
+        assign[a : a + chunk] = sims.argmax(axis=1)
+        best[a : a + chunk] = sims.max(axis=1)
+        if 0 < p < k:
+            probe[a : a + chunk] = np.argpartition(-sims, p - 1, axis=1)[:, :p]
+        elif p:
+            probe[a : a + chunk] = np.arange(k)
+    return assign, best, probe
 
 
 def _search(
