@@ -3,6 +3,7 @@ the daemon with a run queue, and a static server for the outputs, driven the way
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from jippnas_orchestration.testing import stack as stack_module
 from jippnas_orchestration.testing.stack import LOCATION, REPOSITORY, start_stack
 from jippnas_orchestration.warehouse import Warehouse
 
@@ -75,11 +77,36 @@ query Latest($path: [String!]!) { assetOrError(assetKey: {path: $path}) { ... on
 
 @pytest.fixture(scope="module")
 def stack(pg_server, tmp_path_factory):
-    s = start_stack(
-        tmp_path_factory.mktemp("stack"), sensor_interval_s=SENSOR_INTERVAL_S, pg=pg_server
-    )
+    # another process binds the port chosen for the webserver before the webserver does (as when
+    # test sessions run side by side): the stack must choose again rather than fail
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    chosen = []
+
+    def free_port():  # the second port chosen is the webserver's (code, webserver, static)
+        chosen.append(squatter.getsockname()[1] if len(chosen) == 1 else real_free_port())
+        return chosen[-1]
+
+    real_free_port = stack_module.free_port
+    mp = pytest.MonkeyPatch()
+    mp.setattr(stack_module, "free_port", free_port)
+    try:
+        s = start_stack(
+            tmp_path_factory.mktemp("stack"), sensor_interval_s=SENSOR_INTERVAL_S, pg=pg_server
+        )
+    finally:
+        mp.undo()
+        squatter.close()
+    s.squatted_port = chosen[1]
     yield s
     s.stop()
+
+
+def test_a_webserver_port_taken_meanwhile_is_chosen_again(stack):
+    assert stack.ports["webserver"] != stack.squatted_port
+    assert "address already in use" in stack.log("webserver", 10**9)
+    assert requests.get(f"{stack.webserver_url}/server_info", timeout=10).ok
 
 
 def _meta(entries) -> dict:

@@ -252,6 +252,7 @@ def start_stack(
     home.mkdir(exist_ok=True)
     output.mkdir(exist_ok=True)
     shutil.copy(STACK_DIR / "dagster.yaml", home / "dagster.yaml")
+    ports_given = ports
     ports = {
         name: _port_free((ports or {}).get(name, 0)) for name in ("code", "webserver", "static")
     }
@@ -355,20 +356,31 @@ def start_stack(
             lambda: subprocess.run(health, env=env, capture_output=True).returncode == 0,
         )
 
-        stack._start(
-            "webserver",
-            [
-                str(BIN / "dagster-webserver"),
-                "-w",
-                workspace,
-                "-h",
-                HOST,
-                "-p",
-                str(ports["webserver"]),
-            ],
-            env,
-        )
-        stack._wait("webserver", lambda: _http_ok(f"{stack.webserver_url}/server_info"))
+        # a free port is only free until someone binds it: when another process took the
+        # webserver's between choosing and binding, choose again (only clients use that port)
+        for attempt in range(3):
+            seen = len(stack.log("webserver", chars=10**9))
+            stack._start(
+                "webserver",
+                [
+                    str(BIN / "dagster-webserver"),
+                    "-w",
+                    workspace,
+                    "-h",
+                    HOST,
+                    "-p",
+                    str(stack.ports["webserver"]),
+                ],
+                env,
+            )
+            try:
+                stack._wait("webserver", lambda: _http_ok(f"{stack.webserver_url}/server_info"))
+                break
+            except StackError:
+                taken = "address already in use" in stack.log("webserver", 10**9)[seen:]
+                if attempt == 2 or not taken or (ports_given or {}).get("webserver"):
+                    raise
+                stack.ports["webserver"] = free_port()
 
         stack._start("daemon", [str(BIN / "dagster-daemon"), "run", "-w", workspace], env)
         liveness = [str(BIN / "dagster-daemon"), "liveness-check"]
