@@ -323,6 +323,23 @@ def start_stack(
     )
     workspace = str(STACK_DIR / "workspace.yaml")
     try:
+        # the static server first: its port is in the code server's JIPPNAS_PUBLIC_BASE_URL, so
+        # it must be bound before anyone else can take it
+        stack._start(
+            "static",
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(ports["static"]),
+                "-b",
+                HOST,
+                "-d",
+                str(output),
+            ],
+            base,
+        )
+        stack._wait("static", lambda: _http_ok(f"{static_url}/"))
         stack._start(
             "code-server",
             [
@@ -388,21 +405,6 @@ def start_stack(
             "daemon", lambda: subprocess.run(liveness, env=env, capture_output=True).returncode == 0
         )
 
-        stack._start(
-            "static",
-            [
-                sys.executable,
-                "-m",
-                "http.server",
-                str(ports["static"]),
-                "-b",
-                HOST,
-                "-d",
-                str(output),
-            ],
-            base,
-        )
-        stack._wait("static", lambda: _http_ok(f"{static_url}/"))
     except BaseException:
         stack.stop()
         raise
