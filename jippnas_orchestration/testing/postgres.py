@@ -71,7 +71,7 @@ def start_postgres() -> PostgresServer:
     root = Path(tempfile.mkdtemp(prefix="jippnas-pg-"))
     datadir = root / "data"
     pwfile = root / "pw"
-    server = PostgresServer(datadir=datadir, port=free_port())
+    server = PostgresServer(datadir=datadir, port=0)  # the port is chosen just before binding
     pwfile.write_text(server.password)
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
@@ -93,29 +93,35 @@ def start_postgres() -> PostgresServer:
             "C.UTF-8",
         ]
     )
-    opts = (
-        f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    proc = _run_as_pg(
-        [
-            _pg_tool("pg_ctl"),
-            "-D",
-            str(datadir),
-            "-o",
-            opts,
-            "-l",
-            str(root / "log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ],
-        check=False,
-    )
-    if proc.returncode != 0:
+    # a free port is only free until someone binds it: if another process took it in between,
+    # choose again
+    for attempt in range(3):
+        server.port = free_port()
+        opts = (
+            f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        proc = _run_as_pg(
+            [
+                _pg_tool("pg_ctl"),
+                "-D",
+                str(datadir),
+                "-o",
+                opts,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            check=False,
+        )
+        if proc.returncode == 0:
+            break
         log = (root / "log").read_text() if (root / "log").exists() else ""
-        raise RuntimeError(f"PostgreSQL failed to start: {proc.stderr}\n{log}")
+        if attempt == 2 or "already in use" not in log:
+            raise RuntimeError(f"PostgreSQL failed to start: {proc.stderr}\n{log}")
     for _ in range(100):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", server.port)) == 0:
