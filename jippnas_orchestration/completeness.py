@@ -124,6 +124,9 @@ def agency_completeness(harmonized: pd.DataFrame) -> pd.DataFrame:
     return out[cols].astype({c: "int64" for c in cols if c.startswith(("innovations_", "kipp_"))})
 
 
+SUMMARY_COLUMNS = ["agency_id", "agency_type", "sources", "update_status", "completeness"]
+
+
 def national_summary(harmonized: pd.DataFrame) -> pd.DataFrame:
     """Totals overall, by programme (an innovation counts once per programme it came from) and by
     agency type; `agencies_with_pending` is the campaign's 'from N agencies'."""

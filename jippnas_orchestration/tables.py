@@ -12,6 +12,11 @@ ALSO_WRITTEN = {
     "pair_review_candidates": "innovation_source_map",
     "agency_review_candidates": "staged_source_records",
     "portal_candidate_lineage": "portal_candidate",
+    # incremental runs: generation, change-log position, part digests (jippnas_orchestration.incremental)
+    "merged_innovations_state": "merged_innovations",
+    "harmonized_innovations_state": "harmonized_innovations",
+    "harmonized_innovations_digests": "harmonized_innovations",
+    "agency_completeness_state": "agency_completeness",
     "portal_innovations_previous": "portal_innovations",
     "portal_publications": "portal_innovations",
     # received submissions: inserted outside Dagster (portal, `jippnas submit`); decided by this asset alone

@@ -23,8 +23,11 @@ class ExpectationsResource(ConfigurableResource):
         parameters: dict,
         key_column: str | None = "innovation_id",
         checksum: str | None = None,
+        table_rows: int | None = None,
     ):
         from jippnas_orchestration.quality.gate import run_suite  # pulls in great_expectations
 
         output = Path(self.output_dir) if self.output_dir else settings.output_dir()
-        return run_suite(suite, df, parameters, key_column, output, checksum=checksum)
+        return run_suite(
+            suite, df, parameters, key_column, output, checksum=checksum, table_rows=table_rows
+        )

@@ -1,8 +1,9 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets.publication.checks import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate, stored
-from jippnas_orchestration.harmonize.pipeline import build_merged, build_overlaid
-from jippnas_orchestration.testing.failpoints import failpoint
+from assets.publication.checks import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate
+from jippnas_orchestration.harmonize.overlay_update import update_harmonized
+from jippnas_orchestration.harmonize.pipeline import build_merged
+from jippnas_orchestration.incremental import in_submission_run, new_generation, write_state
 from resources import (
     WAREHOUSE_POOL,
     CampaignResource,
@@ -24,7 +25,9 @@ def merged_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     source_map = wh.read_table("innovation_source_map")
     df = build_merged(wh.read_table("staged_source_records"), source_map, wh.read_table("agencies"))
-    wh.replace_table("merged_innovations", df, primary_key=["innovation_id"])
+    with wh.begin() as conn:  # a new generation: harmonized_innovations then rebuilds in full
+        wh.replace_table("merged_innovations", df, primary_key=["innovation_id"], conn=conn)
+        write_state(wh, conn, "merged_innovations", {"generation": new_generation()})
     by_sources = df["sources"].value_counts().to_dict()
     return MaterializeResult(
         metadata={
@@ -60,29 +63,28 @@ def harmonized_innovations(
     campaign: CampaignResource,
 ) -> MaterializeResult:
     wh = warehouse.get()
-    df = build_overlaid(
-        wh.read_table("merged_innovations"),
-        wh.read_table("innovation_change_log"),
-        campaign.start_date(),
-    )
-    with wh.begin() as conn:
-        wh.replace_table("harmonized_innovations", df, primary_key=["innovation_id"], conn=conn)
-        failpoint("harmonized_innovations.before_commit")
+    update = update_harmonized(wh, campaign.start_date(), in_submission_run(context))
+    context.log.info(f"harmonized_innovations: {update.mode} ({update.reason})")
     check = run_gate(
         wh,
         expectations,
         output,
         "harmonized_innovations",
         HARMONIZED_GATE,
-        stored(wh, "harmonized_innovations"),
+        update.validate,
         context.run_id,
+        checksum=update.checksum,
+        table_rows=update.rows if update.mode == "incremental" else None,
     )
+    df = update.validate
     return MaterializeResult(
         check_results=[check],
         metadata={
-            "dagster/row_count": len(df),
-            "kipp_innovations": int(df["sources"].str.contains("KIPP").sum()),
-            "updated": int((df["update_status"] == "updated").sum()),
+            "dagster/row_count": update.rows,
+            "mode": update.mode,
+            "mode_reason": update.reason,
+            "rows_rewritten": len(df),
+            "change_log_position": update.position,
             "checksum": check.metadata["checksum"].value,
             "preview": MetadataValue.md(
                 df[

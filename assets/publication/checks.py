@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue
 
+from jippnas_orchestration.incremental import raw_rows, table_checksum
 from jippnas_orchestration.links import DATA_DOCS_PAGE
 from jippnas_orchestration.publication.publish import content_checksum, current_manifest
 from jippnas_orchestration.publication.retention import Retention
@@ -55,6 +56,16 @@ def stored(wh, table: str) -> pd.DataFrame:
     return wh.read_sql(f'SELECT * FROM "{table}" ORDER BY innovation_id')
 
 
+def harmonized_as_validated(wh) -> tuple[pd.DataFrame, str]:
+    """harmonized_innovations as stored (key order) and the checksum of exactly these rows, as its
+    gate records it (incremental.table_checksum): computed from the rows, never taken on trust."""
+    with wh.read_engine.connect() as conn:
+        columns, rows = raw_rows(
+            conn, 'SELECT * FROM "harmonized_innovations" ORDER BY innovation_id'
+        )
+    return pd.DataFrame(rows, columns=columns), table_checksum(columns, rows)
+
+
 def parameters(wh, suite: str, output: OutputResource) -> dict:
     params = {
         "agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
@@ -75,10 +86,17 @@ def run_gate(
     check_name: str,
     df: pd.DataFrame,
     run_id: str | None,
+    checksum: str | None = None,
+    table_rows: int | None = None,
 ) -> AssetCheckResult:
-    """Validate `df`, record the verdict under its checksum, bound the history, and report it to Dagster."""
-    checksum = content_checksum(df)
-    gate = expectations.validate(suite, df, parameters(wh, suite, output), checksum=checksum)
+    """Validate `df`, record the verdict under its checksum, bound the history, and report it to Dagster.
+
+    Incremental runs pass the whole table's `checksum` and `table_rows` with only the changed
+    rows in `df` (quality.gate.run_suite)."""
+    checksum = checksum or content_checksum(df)
+    gate = expectations.validate(
+        suite, df, parameters(wh, suite, output), checksum=checksum, table_rows=table_rows
+    )
     evaluation_id = history.record(wh, gate, run_id)
     prune_quality(wh, output.path(), suite, Retention.from_env(), datetime.now(timezone.utc))
     failed = gate.failed

@@ -16,7 +16,7 @@ from jippnas_orchestration.publication.public import PUBLIC_COLUMNS, portal_fram
 from jippnas_orchestration.publication.publish import content_checksum, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
 
-from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate, stored
+from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, harmonized_as_validated, run_gate, stored
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
 PORTAL_FRESHNESS = FreshnessPolicy.cron(
@@ -42,7 +42,7 @@ def portal_candidate(
     output: OutputResource,
 ) -> MaterializeResult:
     wh = warehouse.get()
-    harmonized = stored(wh, "harmonized_innovations")
+    harmonized, harmonized_checksum = harmonized_as_validated(wh)
     frame = portal_frame(
         harmonized,
         wh.read_table("similar_innovations"),
@@ -53,7 +53,7 @@ def portal_candidate(
     checksum = content_checksum(candidate)
     wh.replace_table(
         LINEAGE_TABLE,
-        lineage_row(checksum, content_checksum(harmonized), len(candidate), context.run_id),
+        lineage_row(checksum, harmonized_checksum, len(candidate), context.run_id),
     )
     check = run_gate(
         wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id

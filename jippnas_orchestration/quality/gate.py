@@ -55,6 +55,28 @@ class GateResult:
         return asdict(self)
 
 
+# expectations about the whole table rather than each row (checked on table_rows when incremental)
+TABLE_LEVEL = ("expect_table_row_count_to_be_between",)
+
+
+def _row_count(spec: dict, rows: int, parameters: dict) -> ExpectationOutcome:
+    """expect_table_row_count_to_be_between on the table's row count, with the suite's parameters."""
+
+    def value(v):
+        return parameters.get(v["$PARAMETER"]) if isinstance(v, dict) else v
+
+    lo, hi = value(spec["kwargs"].get("min_value")), value(spec["kwargs"].get("max_value"))
+    return ExpectationOutcome(
+        expectation=spec["type"],
+        column=None,
+        success=(lo is None or rows >= lo) and (hi is None or rows <= hi),
+        unexpected_count=None,
+        observed=rows,
+        note=spec["meta"].get("notes", ""),
+        dimension=spec["meta"]["dimension"],
+    )
+
+
 def load_suite(name: str) -> dict:
     """The suite as Great Expectations 1.x's JSON form: name, meta, expectations."""
     return suite(name)
@@ -75,8 +97,14 @@ def run_suite(
     key_column: str | None,
     output_dir: Path,
     checksum: str | None = None,
+    table_rows: int | None = None,
 ) -> GateResult:
-    """Validate `df` with suite `name`; write results JSON and rebuild Data Docs under output_dir."""
+    """Validate `df` with suite `name`; write results JSON and rebuild Data Docs under output_dir.
+
+    `table_rows` set: `df` holds only the rows that changed in a table of that many rows (an
+    incremental run). Row-level expectations hold for the table when they hold for every changed
+    row (the others passed before); the row-count bounds are then checked on `table_rows`.
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -84,6 +112,10 @@ def run_suite(
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     spec = load_suite(name)
+    table_level = []
+    if table_rows is not None:
+        table_level = [e for e in spec["expectations"] if e["type"] in TABLE_LEVEL]
+        spec = {**spec, "expectations": [e for e in spec["expectations"] if e not in table_level]}
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     docs_dir = output_dir / "data_docs"
@@ -133,9 +165,10 @@ def run_suite(
                 dimension=cfg.meta["dimension"],
             )
         )
+    outcomes += [_row_count(e, table_rows, parameters) for e in table_level]
     result = GateResult(
         suite=name,
-        success=bool(run.success),
+        success=bool(run.success) and all(o.success for o in outcomes),
         rows=len(df),
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         outcomes=outcomes,
