@@ -34,6 +34,7 @@ from .sensors import (
     alert_on_run_failure_sensor,
     publication_automation_sensor,
     report_after_failure_sensor,
+    report_after_submissions_sensor,
     submission_sensor,
 )
 
@@ -61,6 +62,7 @@ defs = Definitions(
     sensors=[
         submission_sensor,
         report_after_failure_sensor,
+        report_after_submissions_sensor,
         alert_on_run_failure_sensor,
         alert_on_failed_check_sensor,
         publication_automation_sensor,

@@ -54,9 +54,7 @@ def in_submission_run(context) -> bool:
     by other means than its asset is still caught there."""
     from dagster import AssetKey
 
-    keys = context.run.asset_selection
-    if keys is None:
-        keys = context.job_def.asset_layer.selected_asset_keys
+    keys = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
     return AssetKey("innovation_change_log") in set(keys)
 
 

@@ -6,6 +6,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 from dagster import (
+    AssetKey,
     AssetSelection,
     AutomationConditionSensorDefinition,
     DagsterEventType,
@@ -27,6 +28,8 @@ from .jobs import report_job, submission_job
 from .submissions.watch import new_pending, run_key_for
 
 SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "30"))
+# the report reads every table (tens of seconds at national scale): at most once per interval
+REPORT_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_REPORT_INTERVAL_S", "600"))
 ALERT_SENSOR_INTERVAL_S = 30
 ACTIVE = [
     DagsterRunStatus.QUEUED,
@@ -104,6 +107,30 @@ def submission_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
         run_key=f"{run_key_for(list(rows['submission_id']))}-after-{last}",
         tags={"jippnas/submissions": str(len(rows)), "jippnas/stranded": "true"},
     )
+
+
+@sensor(
+    job=report_job,
+    minimum_interval_seconds=REPORT_SENSOR_INTERVAL_S,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Rebuilds the data-quality report after successful submission runs, at most once per "
+    "JIPPNAS_REPORT_INTERVAL_S (600 s): submission_job leaves the report out so an update reaches "
+    "the portal in seconds.",
+)
+def report_after_submissions_sensor(context: SensorEvaluationContext):
+    instance = context.instance
+    done = instance.get_run_records(
+        RunsFilter(job_name=submission_job.name, statuses=[DagsterRunStatus.SUCCESS]), limit=1
+    )
+    if not done:
+        return SkipReason("no successful submission run yet")
+    latest = done[0]
+    report = instance.get_latest_materialization_event(AssetKey("data_quality_report"))
+    if report is not None and report.timestamp >= latest.end_time:
+        return SkipReason("the report is newer than the last submission run")
+    if instance.get_runs(RunsFilter(job_name=report_job.name, statuses=ACTIVE), limit=1):
+        return SkipReason("a report run is under way")
+    return RunRequest(run_key=f"report-after-submissions-{latest.dagster_run.run_id}")
 
 
 @run_failure_sensor(

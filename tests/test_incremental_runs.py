@@ -54,6 +54,10 @@ def tables(wh: Warehouse) -> dict[str, pd.DataFrame]:
         ),
         "agency_completeness": wh.read_sql("SELECT * FROM agency_completeness ORDER BY agency_id"),
         "national_summary": wh.read_sql("SELECT * FROM national_summary ORDER BY dimension, value"),
+        "field_provenance": wh.read_sql(
+            "SELECT * FROM field_provenance ORDER BY innovation_id, field, origin, "
+            "source_record_id, submission_id"
+        ),
         "portal_candidate": wh.read_sql("SELECT * FROM portal_candidate ORDER BY innovation_id"),
         "portal_innovations": wh.read_sql(
             "SELECT * FROM portal_innovations ORDER BY innovation_id"
@@ -137,6 +141,8 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
     assert m["dagster/row_count"] == len(h)
     c = meta(first, "agency_completeness")
     assert c["mode"] == "incremental" and c["agencies_recomputed"] == 3
+    p = meta(first, "field_provenance")
+    assert p["mode"] == "incremental" and p["innovations_redone"] == len(docs)
 
     # a second wave on the same innovations, one submitted earlier than what it follows: the
     # latest submitted_at still wins field by field
@@ -169,6 +175,7 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
     assert full.success
     assert meta(full, "harmonized_innovations")["mode"] == "full"
     assert meta(full, "agency_completeness")["mode"] == "full"
+    assert meta(full, "field_provenance")["mode"] == "full"
     assert gate_checksum(full) == incremental_checksum
     for name, frame in tables(wh).items():
         pd.testing.assert_frame_equal(frame, after_incremental[name], obj=name)

@@ -69,6 +69,7 @@ def test_webserver_shows_assets_in_groups_with_descriptions(tmp_path):
         assert states == {
             "submission_sensor": "RUNNING",
             "report_after_failure_sensor": "RUNNING",
+            "report_after_submissions_sensor": "RUNNING",
             "alert_on_run_failure_sensor": "RUNNING",
             "alert_on_failed_check_sensor": "RUNNING",
             "publication_automation_sensor": "RUNNING",

@@ -1,6 +1,7 @@
-from dagster import MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.harmonize.provenance import STAGED_COLUMNS, build_provenance
+from jippnas_orchestration.harmonize.provenance_update import update_field_provenance
+from jippnas_orchestration.incremental import in_submission_run
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -16,23 +17,24 @@ from resources import WAREHOUSE_POOL, WarehouseResource
     ],
     description="Where each public value came from: per innovation and field, the source record(s) "
     "(programme, record id, year) or the accepted submission that set it, and the merge rule "
-    "that chose it. Explained by `jippnas explain INNOVATION_ID`.",
+    "that chose it. Explained by `jippnas explain INNOVATION_ID`. A submission run redoes only the "
+    "innovations changed since the last materialization.",
 )
-def field_provenance(warehouse: WarehouseResource) -> MaterializeResult:
+def field_provenance(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
     wh = warehouse.get()
-    df = build_provenance(
-        wh.read_table("staged_source_records", STAGED_COLUMNS),
-        wh.read_table("innovation_source_map"),
-        wh.read_table("innovation_change_log"),
-        wh.read_table("harmonized_innovations", ["innovation_id"])["innovation_id"],
-    )
-    wh.replace_table("field_provenance", df)
+    update = update_field_provenance(wh, in_submission_run(context))
+    context.log.info(f"field_provenance: {update.mode} ({update.reason})")
+    counts = wh.read_sql("SELECT origin, COUNT(*) AS n FROM field_provenance GROUP BY origin")
+    by_origin = {str(k): int(v) for k, v in zip(counts["origin"], counts["n"])}
     return MaterializeResult(
         metadata={
-            "dagster/row_count": len(df),
-            "by_origin": MetadataValue.json(
-                {k: int(v) for k, v in df["origin"].value_counts().items()}
-            ),
-            "fields_set_by_submission": int((df["origin"] == "submission").sum()),
+            "dagster/row_count": sum(by_origin.values()),
+            "mode": update.mode,
+            "mode_reason": update.reason,
+            "innovations_redone": update.innovations,
+            "by_origin": MetadataValue.json(by_origin),
+            "fields_set_by_submission": by_origin.get("submission", 0),
         }
     )
