@@ -136,6 +136,26 @@ def rows_where_in(
     return pd.DataFrame(columns=list(result.keys()))
 
 
+def conform(conn: Connection, table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with the integer columns of the stored table as integers: a handful of rows infers
+    other dtypes than the whole table did (an integer with a NULL beside it reads as float)."""
+    target = sa.Table(_check_ident(table), sa.MetaData(), autoload_with=conn)
+    out = df.copy()
+    for col in target.columns:
+        if col.name in out.columns and isinstance(col.type, sa.Integer):
+            out[col.name] = pd.to_numeric(out[col.name], errors="coerce").astype("Int64")
+    return out
+
+
+def replace_rows_of(
+    wh: Warehouse, conn: Connection, table: str, column: str, keys: Iterable, df: pd.DataFrame
+) -> None:
+    """Delete the rows of `keys` and insert `df` in their place (one transaction: the caller's)."""
+    delete_where_in(conn, table, column, keys)
+    if len(df):
+        wh.insert_frame(conn, table, conform(conn, table, df))
+
+
 def delete_where_in(conn: Connection, table: str, column: str, values: Iterable) -> None:
     for part in chunks(sorted(set(values))):
         names = {f"v{i}": v for i, v in enumerate(part)}

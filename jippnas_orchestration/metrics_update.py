@@ -9,9 +9,9 @@ from .incremental import (
     Delta,
     consumed,
     consuming,
-    delete_where_in,
     downstream_delta,
     query,
+    replace_rows_of,
     rows_where_in,
     write_state,
 )
@@ -52,8 +52,7 @@ def update_agency_completeness(wh: Warehouse, incremental: bool = True) -> Metri
                 df = completeness.agency_completeness(
                     rows_where_in(conn, "harmonized_innovations", "agency_id", agencies)
                 )
-                delete_where_in(conn, TABLE, "agency_id", agencies)
-                wh.insert_frame(conn, TABLE, df)
+                replace_rows_of(wh, conn, TABLE, "agency_id", agencies, df)
             redone = len(agencies)
         write_state(wh, conn, TABLE, consumed(delta.upstream))
         total = int(query(conn, f'SELECT COUNT(*) AS n FROM "{TABLE}"')["n"].iloc[0])

@@ -18,6 +18,7 @@ ALSO_WRITTEN = {
     "harmonized_innovations_digests": "harmonized_innovations",
     "agency_completeness_state": "agency_completeness",
     "field_provenance_state": "field_provenance",
+    "portal_candidate_state": "portal_candidate",
     "portal_innovations_previous": "portal_innovations",
     "portal_publications": "portal_innovations",
     # received submissions: inserted outside Dagster (portal, `jippnas submit`); decided by this asset alone

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import json
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import AssetKey, AssetSelection
+from dagster import AssetKey, AssetSelection, DagsterInstance
 
 from jippnas_orchestration.incremental import raw_rows, table_checksum
 from jippnas_orchestration.jobs import SUBMISSION_SKIPS
@@ -122,18 +123,19 @@ def pipeline(warehouse_url, sample_dir, tmp_path, monkeypatch):
     out = tmp_path / "out"
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
     wh = Warehouse(warehouse_url)
-    assert run_pipeline(warehouse_url, sample_dir).success
-    return wh, out
+    # one Dagster instance throughout, as in production (portal_candidate notes which
+    # similar_innovations materialization it was built with)
+    run = partial(run_pipeline, warehouse_url, sample_dir, instance=DagsterInstance.ephemeral())
+    assert run().success
+    return wh, out, run
 
 
-def test_incremental_runs_give_what_a_full_rebuild_gives(
-    pipeline, warehouse_url, sample_dir, tmp_path
-):
-    wh, out = pipeline
+def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
+    wh, out, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
     docs, picked = first_wave(h)
     submit(wh, tmp_path, docs, "first")
-    first = run_pipeline(warehouse_url, sample_dir, selection=SUBMISSION_RUN)
+    first = run(selection=SUBMISSION_RUN)
     assert first.success
     m = meta(first, "harmonized_innovations")
     assert m["mode"] == "incremental", m["mode_reason"]
@@ -143,6 +145,9 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
     assert c["mode"] == "incremental" and c["agencies_recomputed"] == 3
     p = meta(first, "field_provenance")
     assert p["mode"] == "incremental" and p["innovations_redone"] == len(docs)
+    candidate = meta(first, "portal_candidate")
+    assert candidate["mode"] == "incremental", candidate["mode_reason"]
+    assert len(docs) <= candidate["rows_rewritten"] < len(h)  # + those suggesting the stopped one
 
     # a second wave on the same innovations, one submitted earlier than what it follows: the
     # latest submitted_at still wins field by field
@@ -153,7 +158,7 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
         submitted_at="2024-07-01T09:00:00+07:00",
     )
     submit(wh, tmp_path, [again], "second")
-    second = run_pipeline(warehouse_url, sample_dir, selection=SUBMISSION_RUN)
+    second = run(selection=SUBMISSION_RUN)
     assert second.success and meta(second, "harmonized_innovations")["rows_rewritten"] == 1
     row = wh.read_sql(
         "SELECT status, outcomes FROM harmonized_innovations WHERE innovation_id = :i",
@@ -171,11 +176,12 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
     files_incremental = portal_files(out)
     manifest = json.loads((out / "portal" / "manifest.json").read_text())
 
-    full = run_pipeline(warehouse_url, sample_dir, selection=FULL_RUN)
+    full = run(selection=FULL_RUN)
     assert full.success
     assert meta(full, "harmonized_innovations")["mode"] == "full"
     assert meta(full, "agency_completeness")["mode"] == "full"
     assert meta(full, "field_provenance")["mode"] == "full"
+    assert meta(full, "portal_candidate")["mode"] == "full"
     assert gate_checksum(full) == incremental_checksum
     for name, frame in tables(wh).items():
         pd.testing.assert_frame_equal(frame, after_incremental[name], obj=name)
@@ -184,10 +190,8 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(
     assert meta(full, "portal_innovations")["checksum"] == manifest["checksum"]
 
 
-def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(
-    pipeline, warehouse_url, sample_dir, tmp_path
-):
-    wh, out = pipeline
+def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(pipeline, tmp_path):
+    wh, out, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
     one = h.iloc[0]
 
@@ -204,42 +208,44 @@ def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(
             ],
             name,
         )
-        return run_pipeline(warehouse_url, sample_dir, selection=SUBMISSION_RUN)
+        return run(selection=SUBMISSION_RUN)
 
     # materialized alone (UI, backfill): not a submission run
-    alone = run_pipeline(warehouse_url, sample_dir, selection=[AssetKey("harmonized_innovations")])
+    alone = run(selection=[AssetKey("harmonized_innovations")])
     assert meta(alone, "harmonized_innovations")["mode_reason"] == "not a submission run"
     assert meta(one_submission("a", "satu"), "harmonized_innovations")["mode"] == "incremental"
 
     # an unknown watermark: the state is gone
     wh.execute("DROP TABLE harmonized_innovations_state")
-    run = one_submission("b", "dua")
-    assert meta(run, "harmonized_innovations")["mode"] == "full"
-    assert meta(run, "agency_completeness")["mode"] == "full"  # another generation upstream
+    result = one_submission("b", "dua")
+    assert meta(result, "harmonized_innovations")["mode"] == "full"
+    assert meta(result, "agency_completeness")["mode"] == "full"  # another generation upstream
 
     # a full refresh in between (merged_innovations rebuilt)
-    assert run_pipeline(
-        warehouse_url, sample_dir, selection=[AssetKey("merged_innovations")]
-    ).success
-    run = one_submission("c", "tiga")
-    assert meta(run, "harmonized_innovations")["mode_reason"].startswith(
+    assert run(selection=[AssetKey("merged_innovations")]).success
+    result = one_submission("c", "tiga")
+    assert meta(result, "harmonized_innovations")["mode_reason"].startswith(
         "merged_innovations was rebuilt"
     )
     assert meta(one_submission("d", "empat"), "harmonized_innovations")["mode"] == "incremental"
-    assert gate_checksum(run) != recomputed_checksum(wh)  # "empat" changed it again
+    # suggestions recomputed in between (the daily refresh's step, or by hand)
+    assert run(selection=[AssetKey("similar_innovations")]).success
+    candidate = meta(one_submission("e", "lima"), "portal_candidate")
+    assert candidate["mode_reason"] == "similar_innovations was materialized since"
+    assert gate_checksum(result) != recomputed_checksum(wh)  # later runs changed it again
     assert (
         wh.read_sql(
             "SELECT summary FROM harmonized_innovations WHERE innovation_id = :i",
             {"i": one["innovation_id"]},
         ).iloc[0, 0]
-        == "empat"
+        == "lima"
     )
 
 
 def test_a_failed_gate_in_an_incremental_run_publishes_nothing_and_the_next_run_goes_full(
-    pipeline, warehouse_url, sample_dir, tmp_path
+    pipeline, tmp_path
 ):
-    wh, out = pipeline
+    wh, out, run = pipeline
     before_files = portal_files(out)
     before_table = wh.read_sql("SELECT * FROM portal_innovations ORDER BY innovation_id")
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
@@ -261,17 +267,17 @@ def test_a_failed_gate_in_an_incremental_run_publishes_nothing_and_the_next_run_
         ],
         "bad",
     )
-    run = run_pipeline(warehouse_url, sample_dir, selection=SUBMISSION_RUN, raise_on_error=False)
-    assert not run.success
-    m = meta(run, "harmonized_innovations")
+    result = run(selection=SUBMISSION_RUN, raise_on_error=False)
+    assert not result.success
+    m = meta(result, "harmonized_innovations")
     assert m["mode"] == "incremental" and m["rows_rewritten"] == 1
     (gate,) = [
         c
-        for c in run.get_asset_check_evaluations()
+        for c in result.get_asset_check_evaluations()
         if c.check_name == "harmonized_innovations_gate"
     ]
     assert not gate.passed and "year_first" in gate.metadata["failures"].value
-    done = {e.step_key for e in run.get_step_success_events()}
+    done = {e.step_key for e in result.get_step_success_events()}
     assert "portal_candidate" not in done and "portal_innovations" not in done
     assert portal_files(out) == before_files
     pd.testing.assert_frame_equal(
@@ -294,9 +300,9 @@ def test_a_failed_gate_in_an_incremental_run_publishes_nothing_and_the_next_run_
         ],
         "next",
     )
-    run = run_pipeline(warehouse_url, sample_dir, selection=SUBMISSION_RUN)
-    assert run.success
-    assert meta(run, "harmonized_innovations")["mode_reason"] == (
+    result = run(selection=SUBMISSION_RUN)
+    assert result.success
+    assert meta(result, "harmonized_innovations")["mode_reason"] == (
         "the table's last content has no passing gate result"
     )
-    assert meta(run, "portal_innovations")["unchanged"] is False
+    assert meta(result, "portal_innovations")["unchanged"] is False

@@ -12,7 +12,6 @@ from datetime import date, datetime, timezone
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue
 
-from jippnas_orchestration.incremental import raw_rows, table_checksum
 from jippnas_orchestration.links import DATA_DOCS_PAGE
 from jippnas_orchestration.publication.publish import content_checksum, current_manifest
 from jippnas_orchestration.publication.retention import Retention
@@ -54,16 +53,6 @@ def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
 def stored(wh, table: str) -> pd.DataFrame:
     """The table as stored, in key order: what the gate validates and the checksum is taken of."""
     return wh.read_sql(f'SELECT * FROM "{table}" ORDER BY innovation_id')
-
-
-def harmonized_as_validated(wh) -> tuple[pd.DataFrame, str]:
-    """harmonized_innovations as stored (key order) and the checksum of exactly these rows, as its
-    gate records it (incremental.table_checksum): computed from the rows, never taken on trust."""
-    with wh.read_engine.connect() as conn:
-        columns, rows = raw_rows(
-            conn, 'SELECT * FROM "harmonized_innovations" ORDER BY innovation_id'
-        )
-    return pd.DataFrame(rows, columns=columns), table_checksum(columns, rows)
 
 
 def parameters(wh, suite: str, output: OutputResource) -> dict:

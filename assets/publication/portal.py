@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     AutomationCondition,
     FreshnessPolicy,
     MaterializeResult,
@@ -9,14 +10,14 @@ from dagster import (
     asset,
 )
 
-from jippnas_orchestration.harmonize.provenance import public_provenance
+from jippnas_orchestration.incremental import in_submission_run
 from jippnas_orchestration.links import PORTAL_MANIFEST
+from jippnas_orchestration.publication.candidate_update import update_candidate
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
-from jippnas_orchestration.publication.public import PUBLIC_COLUMNS, portal_frame
 from jippnas_orchestration.publication.publish import content_checksum, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
 
-from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, harmonized_as_validated, run_gate, stored
+from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate, stored
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
 PORTAL_FRESHNESS = FreshnessPolicy.cron(
@@ -28,12 +29,20 @@ PORTAL_FRESHNESS = FreshnessPolicy.cron(
     group_name="publication",
     kinds={"pandas", "sql", "greatexpectations"},
     pool=WAREHOUSE_POOL,
-    deps=["harmonized_innovations", "agencies", "field_provenance", "similar_innovations"],
+    deps=[
+        "harmonized_innovations",
+        "agencies",
+        "field_provenance",
+        "similar_innovations",
+        "innovation_change_log",
+    ],
     check_specs=[PORTAL_GATE_SPEC],
     description="What would be published: public fields only, e-mail addresses and phone numbers scrubbed "
     "from free text, with `similar` (ids of suggested innovations of other agencies) and "
     "`provenance` (programmes and years per field, or submission), validated by portal_candidate_gate as stored. Records which "
-    "harmonized_innovations content it was built from (portal_candidate_lineage).",
+    "harmonized_innovations content it was built from (portal_candidate_lineage). A submission run "
+    "rewrites only the changed innovations' rows and those suggesting them, and validates those "
+    "rows with the row count of the whole.",
 )
 def portal_candidate(
     context: AssetExecutionContext,
@@ -42,24 +51,43 @@ def portal_candidate(
     output: OutputResource,
 ) -> MaterializeResult:
     wh = warehouse.get()
-    harmonized, harmonized_checksum = harmonized_as_validated(wh)
-    frame = portal_frame(
-        harmonized,
-        wh.read_table("similar_innovations"),
-        public_provenance(wh.read_table("field_provenance"), PUBLIC_COLUMNS),
+    similar = context.instance.get_latest_materialization_event(AssetKey("similar_innovations"))
+    update = update_candidate(
+        wh, in_submission_run(context), str(similar.storage_id) if similar else None
     )
-    wh.replace_table("portal_candidate", frame, primary_key=["innovation_id"])
+    context.log.info(f"portal_candidate: {update.mode} ({update.reason})")
     candidate = stored(wh, "portal_candidate")
     checksum = content_checksum(candidate)
     wh.replace_table(
         LINEAGE_TABLE,
-        lineage_row(checksum, harmonized_checksum, len(candidate), context.run_id),
+        lineage_row(checksum, update.harmonized_checksum, len(candidate), context.run_id),
     )
-    check = run_gate(
-        wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id
-    )
+    if update.redone is None:
+        check = run_gate(
+            wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id
+        )
+    else:  # the rows rewritten, and the row count of the whole
+        redone = candidate[candidate["innovation_id"].isin(set(update.redone))]
+        check = run_gate(
+            wh,
+            expectations,
+            output,
+            "portal_candidate",
+            PORTAL_GATE,
+            redone.reset_index(drop=True),
+            context.run_id,
+            checksum=checksum,
+            table_rows=len(candidate),
+        )
     return MaterializeResult(
-        check_results=[check], metadata={"dagster/row_count": len(candidate), "checksum": checksum}
+        check_results=[check],
+        metadata={
+            "dagster/row_count": len(candidate),
+            "checksum": checksum,
+            "mode": update.mode,
+            "mode_reason": update.reason,
+            "rows_rewritten": len(candidate) if update.redone is None else len(update.redone),
+        },
     )
 
 

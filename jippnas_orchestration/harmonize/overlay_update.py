@@ -15,7 +15,6 @@ import pandas as pd
 
 from ..incremental import (
     combined_checksum,
-    delete_where_in,
     has_table,
     lock,
     log_position,
@@ -25,6 +24,7 @@ from ..incremental import (
     query,
     raw_rows,
     read_state,
+    replace_rows_of,
     rows_of_parts,
     rows_where_in,
     state_table,
@@ -140,8 +140,7 @@ def _incremental(wh: Warehouse, conn, state: dict, campaign_start: date, upto: i
             params={"upto": upto},
         )
         df = build_overlaid(merged, log, campaign_start)
-        delete_where_in(conn, TABLE, "innovation_id", changed)
-        wh.insert_frame(conn, TABLE, df)
+        replace_rows_of(wh, conn, TABLE, "innovation_id", changed, df)
         parts = {part_of(i) for i in changed}
         columns, rows = rows_of_parts(conn, TABLE, parts)
         digests = write_digests(wh, conn, TABLE, part_digests(columns, rows), parts)

@@ -10,9 +10,9 @@ from ..incremental import (
     Delta,
     consumed,
     consuming,
-    delete_where_in,
     downstream_delta,
     query,
+    replace_rows_of,
     rows_where_in,
     write_state,
 )
@@ -53,8 +53,7 @@ def update_field_provenance(wh: Warehouse, incremental: bool = True) -> Provenan
             ids = sorted(delta.innovations)
             df = _for(conn, ids, int(delta.upstream["position"])) if ids else None
             if ids:
-                delete_where_in(conn, TABLE, "innovation_id", ids)
-                wh.insert_frame(conn, TABLE, df)
+                replace_rows_of(wh, conn, TABLE, "innovation_id", ids, df)
             redone = len(ids)
         write_state(wh, conn, TABLE, consumed(delta.upstream))
     return ProvenanceUpdate(

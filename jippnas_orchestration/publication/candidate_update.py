@@ -1,0 +1,112 @@
+"""portal_candidate, full or for the rows a submission run changed (jippnas_orchestration.incremental).
+
+The rows to redo: the innovations changed since the candidate last consumed harmonized_innovations,
+and the innovations that suggest one of them (a stop removes it from their `similar`). Incremental
+only when the last candidate passed its gate, and similar_innovations is the materialization it
+was built with; otherwise a full rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..harmonize.provenance import public_provenance
+from ..incremental import (
+    Delta,
+    consumed,
+    consuming,
+    downstream_delta,
+    query,
+    raw_rows,
+    read_state,
+    replace_rows_of,
+    rows_where_in,
+    table_checksum,
+    write_state,
+)
+from ..quality.history import verdict
+from ..warehouse import Warehouse
+from .gatekeeper import LINEAGE_TABLE
+from .public import PUBLIC_COLUMNS, portal_frame
+
+TABLE = "portal_candidate"
+
+
+@dataclass
+class CandidateUpdate:
+    mode: str
+    reason: str
+    harmonized_checksum: str  # of the harmonized content it was built from (lineage)
+    redone: list[str] | None  # innovation ids rewritten (None: all)
+
+
+def _why_full(wh: Warehouse, conn, delta: Delta, similar_token) -> str | None:
+    if delta.full:
+        return delta.reason
+    mine = read_state(conn, TABLE)
+    if mine.get("similar_token") != similar_token:
+        return "similar_innovations was materialized since"
+    if not wh.has_table(LINEAGE_TABLE):
+        return "no lineage of the last candidate"
+    last = wh.read_table(LINEAGE_TABLE)["candidate_checksum"].iloc[0]
+    v = verdict(wh, TABLE, last)
+    if v is None or not v.success:
+        return "the last candidate has no passing gate result"
+    return None
+
+
+def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None):
+    with consuming(wh) as conn:
+        delta = downstream_delta(conn, TABLE, TABLE)
+        reason = (
+            _why_full(wh, conn, delta, similar_token) if incremental else "not a submission run"
+        )
+        if reason is None:
+            redone = _incremental(wh, conn, sorted(delta.innovations))
+            harmonized_checksum = delta.upstream["checksum"]
+            update = CandidateUpdate("incremental", delta.reason, harmonized_checksum, redone)
+        else:
+            columns, rows = raw_rows(
+                conn, 'SELECT * FROM "harmonized_innovations" ORDER BY innovation_id'
+            )
+            harmonized = pd.DataFrame(rows, columns=columns)
+            frame = portal_frame(
+                harmonized,
+                query(conn, "SELECT * FROM similar_innovations"),
+                public_provenance(query(conn, "SELECT * FROM field_provenance"), PUBLIC_COLUMNS),
+            )
+            wh.replace_table(TABLE, frame, primary_key=["innovation_id"], conn=conn)
+            # computed from the rows read, never taken on trust (a table edited by hand shows)
+            update = CandidateUpdate("full", reason, table_checksum(columns, rows), None)
+        write_state(wh, conn, TABLE, consumed(delta.upstream) | {"similar_token": similar_token})
+    return update
+
+
+def _incremental(wh: Warehouse, conn, changed: list[str]) -> list[str]:
+    if not changed:
+        return []
+    suggesting = rows_where_in(
+        conn,
+        "similar_innovations",
+        "similar_innovation_id",
+        changed,
+        columns="DISTINCT innovation_id",
+    )
+    redo = sorted(set(changed) | set(suggesting["innovation_id"]))
+    similar = rows_where_in(conn, "similar_innovations", "innovation_id", redo)
+    # the suggested innovations too: portal_frame leaves out those stopped or gone
+    harmonized = rows_where_in(
+        conn,
+        "harmonized_innovations",
+        "innovation_id",
+        set(redo) | set(similar["similar_innovation_id"]),
+    )
+    provenance = public_provenance(
+        rows_where_in(conn, "field_provenance", "innovation_id", redo), PUBLIC_COLUMNS
+    )
+    frame = portal_frame(harmonized, similar, provenance)
+    frame = frame[frame["innovation_id"].isin(set(redo))]
+    replace_rows_of(wh, conn, TABLE, "innovation_id", redo, frame)
+    return redo
