@@ -1,6 +1,7 @@
 """One writer per table, and every read a declared dependency: checked against the SQL a real run executes."""
 
 import io
+import json
 import re
 import time
 from collections import defaultdict
@@ -10,12 +11,14 @@ from dagster import DagsterEventType, DagsterInstance
 
 from jippnas_orchestration import tables
 from jippnas_orchestration.definitions import defs
+from jippnas_orchestration.jobs import submission_job
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse, engine_for
 from resources import WAREHOUSE_POOL
 
 from .helpers import run_pipeline
+from .submission_fixtures import doc
 
 NAME = r'"?([a-z_][a-z0-9_]*)"?'
 WRITES = [
@@ -79,7 +82,9 @@ def step_windows(instance, run_id):
     return windows
 
 
-def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite_url, sample_dir):
+def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
+    sqlite_url, sample_dir, tmp_path
+):
     wh = Warehouse(sqlite_url)
     ensure_schema(
         wh.engine
@@ -89,10 +94,48 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
     recorder = Recorder(sqlite_url)
     try:
         result = run_pipeline(sqlite_url, sample_dir, instance=instance)
+        assert result.success
+        # then a submission run: the incremental paths write by row (DELETE ... WHERE id IN)
+        h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations LIMIT 1")
+        path = tmp_path / "one.json"
+        path.write_text(
+            json.dumps(
+                doc(
+                    innovation={"innovation_id": h["innovation_id"][0]},
+                    agency_id=h["agency_id"][0],
+                    changes={"status": "berhenti"},
+                )
+            )
+        )
+        assert submit_files([path], io.StringIO(), wh) == 0
+        incremental = run_pipeline(
+            sqlite_url, sample_dir, selection=submission_job.selection, instance=instance
+        )
     finally:
         recorder.close()
-    assert result.success
-    windows = step_windows(instance, result.run_id)
+    assert incremental.success
+    materialized = [
+        e.event_specific_data.materialization
+        for e in incremental.get_asset_materialization_events()
+    ]
+    modes = {
+        m.asset_key.to_user_string(): m.metadata["mode"].value
+        for m in materialized
+        if "mode" in m.metadata
+    }
+    assert modes == {
+        a: "incremental"
+        for a in (
+            "harmonized_innovations",
+            "agency_completeness",
+            "field_provenance",
+            "portal_candidate",
+        )
+    }, modes
+    windows = [
+        *step_windows(instance, result.run_id).items(),
+        *step_windows(instance, incremental.run_id).items(),
+    ]
     repo = defs.get_repository_def()
     step_asset, deps = {}, {}
     for ad in repo.assets_defs_by_key.values():
@@ -109,7 +152,7 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(sqlite
     read = defaultdict(set)  # step -> tables read
     unattributed = []
     for at, sql, params in recorder.statements:
-        step = next((s for s, (a, b) in windows.items() if a <= at <= b), None)
+        step = next((s for s, (a, b) in windows if a <= at <= b), None)
         targets = set()
         for pattern in WRITES:
             m = pattern.match(sql)
