@@ -1,6 +1,13 @@
 from dagster import MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.campaign_history import backfill, first_run_day, record, today
+from jippnas_orchestration.campaign_history import (
+    SNAPSHOT_COLUMNS,
+    backfill,
+    backfill_days,
+    first_run_day,
+    record,
+    today,
+)
 from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
 
 
@@ -18,14 +25,19 @@ from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
 def campaign_history(warehouse: WarehouseResource, campaign: CampaignResource) -> MaterializeResult:
     wh = warehouse.get()
     day = today()
-    harmonized = wh.read_table("harmonized_innovations")
+    # the snapshot needs five columns; the merged sources only when month ends are still to rebuild
+    # (once): a submission run then reads no whole table it does not need
+    harmonized = wh.read_table("harmonized_innovations", SNAPSHOT_COLUMNS)
+    log = wh.read_table("innovation_change_log")
+    first_run = first_run_day(wh, day)
+    pending = backfill_days(wh, log, campaign.start_date(), first_run)
     rebuilt = backfill(
         wh,
         harmonized,
-        wh.read_table("merged_innovations"),
-        wh.read_table("innovation_change_log"),
+        wh.read_table("merged_innovations") if pending else None,
+        log,
         campaign.start_date(),
-        first_run_day(wh, day),
+        first_run,
     )
     df = record(wh, harmonized, day)
     national = df[df["agency_id"] == ""]

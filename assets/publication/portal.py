@@ -53,7 +53,7 @@ def portal_candidate(
     wh = warehouse.get()
     similar = context.instance.get_latest_materialization_event(AssetKey("similar_innovations"))
     update = update_candidate(
-        wh, in_submission_run(context), str(similar.storage_id) if similar else None
+        wh, in_submission_run(context), f"{similar.run_id}@{similar.timestamp}" if similar else None
     )
     context.log.info(f"portal_candidate: {update.mode} ({update.reason})")
     candidate = stored(wh, "portal_candidate")

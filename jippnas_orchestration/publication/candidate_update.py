@@ -1,5 +1,9 @@
 """portal_candidate, full or for the rows a submission run changed (jippnas_orchestration.incremental).
 
+Both paths read harmonized_innovations with its stored integer columns as integers, so the
+candidate's column types do not depend on which values happen to be present (a column that is
+NULL everywhere would otherwise become TEXT, and a later row could not be added to it alike).
+
 The rows to redo: the innovations changed since the candidate last consumed harmonized_innovations,
 and the innovations that suggest one of them (a stop removes it from their `similar`). Incremental
 only when the last candidate passed its gate, and similar_innovations is the materialization it
@@ -15,6 +19,7 @@ import pandas as pd
 from ..harmonize.provenance import public_provenance
 from ..incremental import (
     Delta,
+    conform,
     consumed,
     consuming,
     downstream_delta,
@@ -71,7 +76,9 @@ def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None
             columns, rows = raw_rows(
                 conn, 'SELECT * FROM "harmonized_innovations" ORDER BY innovation_id'
             )
-            harmonized = pd.DataFrame(rows, columns=columns)
+            harmonized = conform(
+                conn, "harmonized_innovations", pd.DataFrame(rows, columns=columns)
+            )
             frame = portal_frame(
                 harmonized,
                 query(conn, "SELECT * FROM similar_innovations"),
@@ -97,11 +104,15 @@ def _incremental(wh: Warehouse, conn, changed: list[str]) -> list[str]:
     redo = sorted(set(changed) | set(suggesting["innovation_id"]))
     similar = rows_where_in(conn, "similar_innovations", "innovation_id", redo)
     # the suggested innovations too: portal_frame leaves out those stopped or gone
-    harmonized = rows_where_in(
+    harmonized = conform(
         conn,
         "harmonized_innovations",
-        "innovation_id",
-        set(redo) | set(similar["similar_innovation_id"]),
+        rows_where_in(
+            conn,
+            "harmonized_innovations",
+            "innovation_id",
+            set(redo) | set(similar["similar_innovation_id"]),
+        ),
     )
     provenance = public_provenance(
         rows_where_in(conn, "field_provenance", "innovation_id", redo), PUBLIC_COLUMNS
