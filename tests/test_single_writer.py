@@ -94,25 +94,30 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
     recorder = Recorder(sqlite_url)
     try:
         result = run_pipeline(sqlite_url, sample_dir, instance=instance)
-        assert result.success
-        # then a submission run: the incremental paths write by row (DELETE ... WHERE id IN)
-        h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations LIMIT 1")
-        path = tmp_path / "one.json"
-        path.write_text(
-            json.dumps(
-                doc(
-                    innovation={"innovation_id": h["innovation_id"][0]},
-                    agency_id=h["agency_id"][0],
-                    changes={"status": "berhenti"},
-                )
+    finally:
+        recorder.close()
+    assert result.success
+    # then a submission run: the incremental paths write by row (DELETE ... WHERE id IN)
+    h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations LIMIT 1")
+    path = tmp_path / "one.json"
+    path.write_text(
+        json.dumps(
+            doc(
+                innovation={"innovation_id": h["innovation_id"][0]},
+                agency_id=h["agency_id"][0],
+                changes={"status": "berhenti"},
             )
         )
-        assert submit_files([path], io.StringIO(), wh) == 0
+    )
+    assert submit_files([path], io.StringIO(), wh) == 0
+    second = Recorder(sqlite_url)
+    try:
         incremental = run_pipeline(
             sqlite_url, sample_dir, selection=submission_job.selection, instance=instance
         )
     finally:
-        recorder.close()
+        second.close()
+    recorder.statements += second.statements
     assert incremental.success
     materialized = [
         e.event_specific_data.materialization
