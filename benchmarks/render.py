@@ -5,7 +5,7 @@ import platform
 from pathlib import Path
 
 from benchmarks.bench_steps import steps_section
-from benchmarks.render_submissions import submissions_section
+from benchmarks.render_submissions import incremental_section, submissions_section
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -139,6 +139,7 @@ def render() -> Path:
             "",
         ]
     lines += submissions_section(_load("submissions"))
+    lines += incremental_section(_load("submission_incremental"))
     lines += steps_section(_load("steps_scale45"))
     lines += _similar_section(_load("similar"))
     lines += _pipeline_section(_load("pipeline"))

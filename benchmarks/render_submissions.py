@@ -80,14 +80,48 @@ def _why(r: dict) -> str:
         f"Target missed ({run['run_s']} s against {r['target_single_s']} s), and not by "
         f"deciding the submission (`innovation_change_log`: {decide} s): every step downstream "
         "still rebuilds its whole table from the whole of its inputs, as in a full refresh — "
-        f"{names} take {share}% of the step time. Incremental "
-        "submission runs (issue 12, item 3: only the changed innovations and their agencies' "
-        "aggregates, the gate on the changed rows plus table-level expectations, publication "
-        "writing only what changed) are not built yet, so the latency targets (submission to "
-        "portal with the daemon: median <= 15 s, max <= 30 s; 1,000 in a minute visible within "
-        "2 minutes) were not measured: with a run of this length they cannot be met."
+        f"{names} take {share}% of the step time. This was measured before incremental "
+        "submission runs were built (issue 12, item 3); see the next section for the run "
+        "with them."
     )
 
 
 def _load(r: dict, key: str) -> str:
     return "–" if r.get(key) is None else f"{r[key]:.1f}"
+
+
+def incremental_section(r: dict | None) -> list[str]:
+    """benchmarks/results/submission_incremental.json (bench_submission_incremental)."""
+    if not r:
+        return []
+    lines = [
+        "### One submission through `submission_job`, incremental runs",
+        "",
+        f"`python -m benchmarks.bench_submission_incremental ENV_FILE --runs {len(r['runs']) - 1}` "
+        f"(took {r['duration_s']} s; measured {r['measured_at']}, load average "
+        f"{_load(r, 'load_after')} after, 2 cores shared with other work) on a SQLite warehouse "
+        f"and Dagster instance where everything had been materialized at scale 45 "
+        f"({r['harmonized_rows']:,} innovations) with the set's submissions. Each run: `jippnas "
+        "submit` of one document (a stop and new outcomes for one innovation of another agency "
+        "each time), then `dagster job execute -j submission_job`. The first run after the full "
+        "materialization finds no incremental state and rebuilds in full; the floor is the same "
+        "command with nothing pending (every step incremental with nothing to redo: the CLI, the "
+        "Dagster run, the gates on zero rows and the publication's fixed costs). Target: <= "
+        f"{r['target_single_s']} s.",
+        "",
+        "| run | CLI wall s | run s | modes | slowest steps (s) |",
+        "|---|---:|---:|---|---|",
+    ]
+    for x in [*r["runs"], r["floor"]]:
+        slow = ", ".join(f"`{s['step']}` {s['s']}" for s in x["steps"][:5])
+        modes = sorted(set(x["modes"].values()))
+        lines.append(
+            f"| {x['label']} | {x['wall_s']} | {x.get('run_s', '–')} | {'/'.join(modes)} | {slow} |"
+        )
+    lines += [
+        "",
+        f"- single incremental runs: median {r['single_wall_median_s']} s, max "
+        f"{r['single_wall_max_s']} s (CLI wall time, process start included).",
+        "",
+    ]
+    return lines

@@ -54,7 +54,8 @@ class Update:
 def _why_full(conn, wh: Warehouse, state: dict | None, merged_gen, start: date, upto: int):
     if state is None or not has_table(conn, TABLE):
         return "no state of harmonized_innovations yet"
-    if state.get("merged_generation") != merged_gen or merged_gen is None:
+    # both None: merged_innovations was last built before it kept a generation, and not since
+    if state.get("merged_generation") != merged_gen:
         return "merged_innovations was rebuilt since (full refresh)"
     if state.get("campaign_start") != start.isoformat():
         return "the campaign start changed"
