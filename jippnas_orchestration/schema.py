@@ -92,9 +92,11 @@ quality_history = sa.Table(
     sa.Column(
         "checksum", sa.Text, nullable=False
     ),  # sha256 of the data validated (content_checksum)
-    sa.Column("rows", sa.BigInteger),
+    sa.Column("rows", sa.BigInteger),  # rows validated
     sa.Column("suite_success", sa.Boolean, nullable=False),
     sa.Column("run_id", sa.Text),
+    # table: every row validated; changed: an incremental run's changed rows (+ the row count)
+    sa.Column("scope", sa.Text),
 )
 
 portal_publications = sa.Table(
@@ -120,6 +122,16 @@ sa.Index("ix_quality_history_checksum", quality_history.c.suite, quality_history
 def ensure_schema(engine: sa.Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
     _add_reject_kind(engine)
+    _add_quality_scope(engine)
+
+
+def _add_quality_scope(engine: sa.Engine) -> None:
+    """A quality_history from before incremental runs gets `scope` (NULL: the whole table)."""
+    if "scope" in {c["name"] for c in sa.inspect(engine).get_columns("quality_history")}:
+        return
+    with engine.begin() as conn:
+        if "scope" not in {c["name"] for c in sa.inspect(conn).get_columns("quality_history")}:
+            conn.exec_driver_sql('ALTER TABLE quality_history ADD COLUMN "scope" TEXT')
 
 
 def _add_reject_kind(engine: sa.Engine) -> None:

@@ -151,6 +151,12 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     assert c["mode"] == "incremental" and c["agencies_recomputed"] == 3
     p = meta(first, "field_provenance")
     assert p["mode"] == "incremental" and p["innovations_redone"] == len(docs)
+    # the gate saw the changed rows (the report's trends leave such evaluations out)
+    scope = wh.read_sql(
+        'SELECT DISTINCT scope, "rows" FROM quality_history WHERE run_id = :r AND suite = :s',
+        {"r": first.run_id, "s": "harmonized_innovations"},
+    )
+    assert scope.to_dict("records") == [{"scope": "changed", "rows": len(docs)}]
     candidate = meta(first, "portal_candidate")
     assert candidate["mode"] == "incremental", candidate["mode_reason"]
     assert len(docs) <= candidate["rows_rewritten"] < len(h)  # + those suggesting the stopped one
@@ -188,6 +194,11 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     assert meta(full, "field_provenance")["mode"] == "full"
     assert meta(full, "portal_candidate")["mode"] == "full"
     assert gate_checksum(full) == incremental_checksum
+    assert set(
+        wh.read_sql(
+            "SELECT DISTINCT scope FROM quality_history WHERE run_id = :r", {"r": full.run_id}
+        )["scope"]
+    ) == {"table"}
     for name, frame in tables(wh).items():
         pd.testing.assert_frame_equal(frame, after_incremental[name], obj=name)
     assert portal_files(out) == files_incremental

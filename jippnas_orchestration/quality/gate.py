@@ -43,6 +43,7 @@ class GateResult:
     outcomes: list[ExpectationOutcome]
     results_path: str | None = None
     data_docs_index: str | None = None
+    scope: str = "table"  # or "changed": an incremental run's changed rows (table_rows given)
     checksum: str | None = (
         None  # of exactly the data validated (publication.publish.content_checksum)
     )
@@ -174,6 +175,7 @@ def run_suite(
         outcomes=outcomes,
         data_docs_index=str(docs_dir / "index.html"),
         checksum=checksum,
+        scope="table" if table_rows is None else "changed",
     )
     quality_dir = output_dir / "quality"
     quality_dir.mkdir(parents=True, exist_ok=True)

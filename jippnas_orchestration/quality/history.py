@@ -51,6 +51,7 @@ def record(warehouse: Warehouse, gate, run_id: str | None = None) -> str:
             "rows": gate.rows,
             "suite_success": bool(gate.success),
             "run_id": run_id,
+            "scope": gate.scope,
         }
         for o in gate.outcomes
     ]

@@ -195,6 +195,9 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         wh.read_table(t) if wh.has_table(t) else pd.DataFrame()
         for t in ("quality_history", "similar_innovations")
     )
+    # trends compare whole-table evaluations; an incremental run's gate saw only the changed rows
+    if "scope" in quality.columns:
+        quality = quality[quality["scope"].fillna("table") == "table"]
     recorded_by = history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN)
     by_run = history[recorded_by == RUN]
     return ReportData(
