@@ -14,7 +14,6 @@ over the merged sources, the latest `submitted_at` winning field by field.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -23,31 +22,15 @@ from pydantic import ValidationError
 
 from jippnas_orchestration.harmonize.merge import decode_value
 from jippnas_orchestration.schema import innovation_change_log, innovation_submissions
+from jippnas_orchestration.submissions.apply import (
+    INNOVATIONS,
+    INTERNAL_ONLY_FIELDS,
+    ApplyReport,
+    Rejection,
+    utc_iso,
+)
 from jippnas_orchestration.submissions.model import Submission, describe_errors
 from jippnas_orchestration.warehouse import Warehouse
-
-INTERNAL_ONLY_FIELDS = {"contact_email"}  # kept in the change log, never in harmonized_innovations
-INNOVATIONS = "merged_innovations"  # the innovations submissions may name, with their owner agency
-
-
-@dataclass
-class ApplyReport:
-    accepted: int = 0
-    rejected: int = 0
-    skipped: int = 0  # claimed by another run meanwhile
-    reasons: dict[str, int] = field(default_factory=dict)
-    innovations: set[str] = field(default_factory=set)
-
-
-class Rejection(Exception):
-    def __init__(self, reason: str, innovation_id: str | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.innovation_id = innovation_id
-
-
-def utc_iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _sort_key(submitted_at: str | None) -> tuple:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ..sources.inolan import COLUMNS as INOLAN_COLUMNS
 from ..vocab import AGENCY_TYPE_LABELS, SDG_NAMES, STAGES, STATUSES
 from . import words
 from .build import World, build_world, submission_uuid
@@ -62,21 +63,6 @@ KIPP_HEADER_VARIANTS = {
     "SDGs": "SDGS",
     "Tahun Mulai Implementasi": "Tahun Mulai  Implementasi ",
 }
-INOLAN_COLUMNS = [
-    "external_id",
-    "judul_inovasi",
-    "tahun",
-    "inovator",
-    "unit_kerja",
-    "deskripsi",
-    "id_kabkot",
-    "kabkot_nama",
-    "provinsi_nama",
-    "instansi_nama",
-    "agency_id_panrb",
-    "id_sdgs",
-    "sdgs_nama",
-]
 UNRESOLVABLE = [
     "Instansi Tidak Diketahui",
     "UPT Pelayanan Terpadu",
