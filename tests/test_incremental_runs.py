@@ -182,6 +182,11 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     )
     assert whole["summary"].str.startswith("Ringkasan baru").all()
 
+    # nothing pending: every step has nothing to redo and the published version stays
+    idle = ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
+    assert meta(idle, "portal_candidate")["rows_rewritten"] == 0
+    assert meta(idle, "portal_innovations")["unchanged"] is True
+
     incremental_checksum = gate_checksum(second)
     assert incremental_checksum == recomputed_checksum(wh)
     after_incremental = tables(wh)

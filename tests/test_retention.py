@@ -24,8 +24,9 @@ def candidate(i: int) -> pd.DataFrame:
     rows = [
         {c: None for c in PUBLIC_COLUMNS}
         | {
-            "innovation_id": f"JIP-{k:010d}",
-            "title": f"Inovasi {k} versi {i}",
+            # four parts (JIP-00..JIP-03); only the first part's titles change from version to version
+            "innovation_id": f"JIP-{k % 4:02x}{k:08d}",
+            "title": f"Inovasi {k} versi {i}" if k % 4 == 0 else f"Inovasi {k}",
             "agency_id": "35.10",
             "year_first": 2019,
             "completeness": 0.5,
@@ -77,17 +78,32 @@ def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restor
     # newest 30 (the last 30 published), the last of the burst day; nothing older than 90 days
     assert left == sorted(versions[19:])
     assert os.readlink(out / "portal") == f"portal_versions/{versions[-1]}"
-    # current and previous keep every file; the older ones keep Parquet and their manifest only
+    # current and previous keep every file; the older ones their parts, Parquet and manifest only
     for v in versions[-2:]:
         assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {
             *FILES,
             "manifest.json",
+            "parts",
         }
     for v in versions[19:-2]:
         assert {p.name for p in (out / "portal_versions" / v).iterdir()} == {
             "innovations.parquet",
             "manifest.json",
+            "parts",
         }
+    # a new version renders only the part that changed; the others are the same files, linked
+    for older, newer in zip(versions[19:-1], versions[20:]):
+        a, b = (
+            (out / "portal_versions" / older / "parts"),
+            (out / "portal_versions" / newer / "parts"),
+        )
+        assert sorted(p.name for p in b.iterdir()) == [
+            f"JIP-0{n}.{fmt}" for n in range(4) for fmt in ("csv", "json", "parquet")
+        ]
+        for f in b.iterdir():
+            assert (f.stat().st_ino == (a / f.name).stat().st_ino) == (
+                not f.name.startswith("JIP-00")
+            )
     # every kept version restores, byte for byte what was published, table included
     for manifest, csv in [p for p in published if p[0]["version"] in left]:
         restored = restore(wh, out, manifest["version"])

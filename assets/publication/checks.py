@@ -50,11 +50,6 @@ def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
     ) + 100
 
 
-def stored(wh, table: str) -> pd.DataFrame:
-    """The table as stored, in key order: what the gate validates and the checksum is taken of."""
-    return wh.read_sql(f'SELECT * FROM "{table}" ORDER BY innovation_id')
-
-
 def parameters(wh, suite: str, output: OutputResource) -> dict:
     params = {
         "agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),

@@ -14,10 +14,10 @@ from jippnas_orchestration.incremental import in_submission_run
 from jippnas_orchestration.links import PORTAL_MANIFEST
 from jippnas_orchestration.publication.candidate_update import update_candidate
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
-from jippnas_orchestration.publication.publish import content_checksum, publish
+from jippnas_orchestration.publication.publish import candidate_content, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
 
-from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate, stored
+from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
 PORTAL_FRESHNESS = FreshnessPolicy.cron(
@@ -56,37 +56,31 @@ def portal_candidate(
         wh, in_submission_run(context), f"{similar.run_id}@{similar.timestamp}" if similar else None
     )
     context.log.info(f"portal_candidate: {update.mode} ({update.reason})")
-    candidate = stored(wh, "portal_candidate")
-    checksum = content_checksum(candidate)
     wh.replace_table(
         LINEAGE_TABLE,
-        lineage_row(checksum, update.harmonized_checksum, len(candidate), context.run_id),
+        lineage_row(update.checksum, update.harmonized_checksum, update.rows, context.run_id),
     )
-    if update.redone is None:
-        check = run_gate(
-            wh, expectations, output, "portal_candidate", PORTAL_GATE, candidate, context.run_id
-        )
-    else:  # the rows rewritten, and the row count of the whole
-        redone = candidate[candidate["innovation_id"].isin(set(update.redone))]
-        check = run_gate(
-            wh,
-            expectations,
-            output,
-            "portal_candidate",
-            PORTAL_GATE,
-            redone.reset_index(drop=True),
-            context.run_id,
-            checksum=checksum,
-            table_rows=len(candidate),
-        )
+    # a full build validates the whole table; a submission run the rows it rewrote, with the
+    # whole table's checksum and row count
+    check = run_gate(
+        wh,
+        expectations,
+        output,
+        "portal_candidate",
+        PORTAL_GATE,
+        update.to_validate,
+        context.run_id,
+        checksum=update.checksum,
+        table_rows=None if update.redone is None else update.rows,
+    )
     return MaterializeResult(
         check_results=[check],
         metadata={
-            "dagster/row_count": len(candidate),
-            "checksum": checksum,
+            "dagster/row_count": update.rows,
+            "checksum": update.checksum,
             "mode": update.mode,
             "mode_reason": update.reason,
-            "rows_rewritten": len(candidate) if update.redone is None else len(update.redone),
+            "rows_rewritten": update.rows if update.redone is None else len(update.redone),
         },
     )
 
@@ -110,7 +104,8 @@ def portal_innovations(
 ) -> MaterializeResult:
     wh = warehouse.get()
     out = output.path()
-    manifest = publish(wh, stored(wh, "portal_candidate"), out)
+    # a submission run reads only the parts it publishes anew; any other run checks every part
+    manifest = publish(wh, candidate_content(wh, verify_all=not in_submission_run(context)), out)
     context.log.info(
         f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}"
     )

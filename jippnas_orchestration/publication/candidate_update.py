@@ -22,18 +22,24 @@ from ..incremental import (
     conform,
     consumed,
     consuming,
+    digests_table,
     downstream_delta,
+    has_table,
+    part_of,
     query,
     raw_rows,
     read_state,
     replace_rows_of,
+    rows_of_parts,
     rows_where_in,
     table_checksum,
+    write_digests,
     write_state,
 )
 from ..quality.history import verdict
 from ..warehouse import Warehouse
 from .gatekeeper import LINEAGE_TABLE
+from .parts import canonical, dataset_checksum, digests_of
 from .public import PUBLIC_COLUMNS, portal_frame
 
 TABLE = "portal_candidate"
@@ -45,6 +51,9 @@ class CandidateUpdate:
     reason: str
     harmonized_checksum: str  # of the harmonized content it was built from (lineage)
     redone: list[str] | None  # innovation ids rewritten (None: all)
+    checksum: str  # of the whole candidate as stored (publication.parts)
+    rows: int  # of the whole candidate
+    to_validate: pd.DataFrame  # as stored: the whole candidate, or the rows rewritten
 
 
 def _why_full(wh: Warehouse, conn, delta: Delta, similar_token) -> str | None:
@@ -55,6 +64,8 @@ def _why_full(wh: Warehouse, conn, delta: Delta, similar_token) -> str | None:
         return "similar_innovations was materialized since"
     if not wh.has_table(LINEAGE_TABLE):
         return "no lineage of the last candidate"
+    if not has_table(conn, digests_table(TABLE)):
+        return "no part digests of the candidate yet"
     last = wh.read_table(LINEAGE_TABLE)["candidate_checksum"].iloc[0]
     v = verdict(wh, TABLE, last)
     if v is None or not v.success:
@@ -70,8 +81,16 @@ def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None
         )
         if reason is None:
             redone = _incremental(wh, conn, sorted(delta.innovations))
-            harmonized_checksum = delta.upstream["checksum"]
-            update = CandidateUpdate("incremental", delta.reason, harmonized_checksum, redone)
+            digests = _record_digests(wh, conn, {part_of(i) for i in redone})
+            stored = canonical(rows_where_in(conn, TABLE, "innovation_id", redone))
+            update = CandidateUpdate(
+                "incremental",
+                delta.reason,
+                delta.upstream["checksum"],
+                redone,
+                *_checksum(conn, digests),
+                stored,
+            )
         else:
             columns, rows = raw_rows(
                 conn, 'SELECT * FROM "harmonized_innovations" ORDER BY innovation_id'
@@ -85,10 +104,41 @@ def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None
                 public_provenance(query(conn, "SELECT * FROM field_provenance"), PUBLIC_COLUMNS),
             )
             wh.replace_table(TABLE, frame, primary_key=["innovation_id"], conn=conn)
-            # computed from the rows read, never taken on trust (a table edited by hand shows)
-            update = CandidateUpdate("full", reason, table_checksum(columns, rows), None)
+            # checksums computed from the rows read, never taken on trust (a hand edit shows)
+            stored = canonical(query(conn, f'SELECT * FROM "{TABLE}"'))
+            digests = _record_digests(wh, conn, None, stored)
+            update = CandidateUpdate(
+                "full",
+                reason,
+                table_checksum(columns, rows),
+                None,
+                *_checksum(conn, digests),
+                stored,
+            )
         write_state(wh, conn, TABLE, consumed(delta.upstream) | {"similar_token": similar_token})
     return update
+
+
+def _record_digests(
+    wh: Warehouse, conn, parts: set[str] | None, stored: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Digest the candidate's parts as stored (all of them, or `parts`); every digest of the table."""
+    if stored is None:
+        if not parts:
+            return query(conn, f'SELECT part, digest, "rows" FROM "{digests_table(TABLE)}"')
+        columns, rows = rows_of_parts(conn, TABLE, parts)
+        stored = canonical(pd.DataFrame(rows, columns=columns))
+    found = pd.DataFrame(
+        [(p, d, n) for p, (d, n) in digests_of(stored).items()],
+        columns=["part", "digest", "rows"],
+    ).astype({"rows": "int64"})
+    return write_digests(wh, conn, TABLE, found, parts)
+
+
+def _checksum(conn, digests: pd.DataFrame) -> tuple[str, int]:
+    columns = list(conn.exec_driver_sql(f'SELECT * FROM "{TABLE}" WHERE 1 = 0').keys())
+    checksum = dataset_checksum(columns, dict(zip(digests["part"], digests["digest"])))
+    return checksum, int(digests["rows"].sum())
 
 
 def _incremental(wh: Warehouse, conn, changed: list[str]) -> list[str]:

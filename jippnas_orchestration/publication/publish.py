@@ -1,21 +1,24 @@
-"""Publish a gated portal candidate: archive, table swap (the commit point), then one atomic switch of files.
+"""Publish a gated portal candidate: archive, table update (the commit point), then one atomic switch of files.
 
 Layout under $JIPPNAS_OUTPUT_DIR:
   portal_versions/<version>/innovations.{csv,parquet,json}, manifest.json   one folder per version
+  portal_versions/<version>/parts/<part>.{csv,json,parquet}                the same data by part
   portal -> portal_versions/<version>                                        a relative symlink
+The manifest lists every part with its digest, rows and files (publication.parts). A new version
+renders only the parts whose digest changed; the others are hard links to the published
+version's files, and the combined files are the parts put together.
 Order of a publication: (1) the archive folder is written aside and renamed into place whole;
-(2) one transaction swaps `portal_innovations` (the version before it goes to
-`portal_innovations_previous`) and appends the version to `portal_publications` — that commit
-is the publication; (3) the `portal` symlink is switched with one rename. A process killed
-between (2) and (3) leaves the files one version behind the table: `recover` (run before every
-publication and restore) rolls the files forward to the committed version.
-Nothing is written at all unless `authorize` finds passing results of both gate suites for
-exactly this content (quality_history).
+(2) one transaction brings `portal_innovations` to the new version (the changed parts' rows, or
+the whole table when it does not hold the version built on) and appends the version to
+`portal_publications` — that commit is the publication; (3) the `portal` symlink is switched
+with one rename. A process killed between (2) and (3) leaves the files one version behind the
+table: `recover` (run before every publication and restore) rolls the files forward to the
+committed version. Nothing is written at all unless `authorize` finds passing results of both
+gate suites for exactly this content (quality_history).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,57 +28,126 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from ..incremental import PART_CHARS, chunks, digests_table, rows_of_parts
 from ..schema import portal_publications
 from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
-from .gatekeeper import authorize
+from .gatekeeper import PublicationRefused, authorize
+from .parts import (
+    CHECKSUM_ALGORITHM,
+    FORMATS,
+    PARTS_DIR,
+    canonical,
+    combine,
+    content_checksum,  # noqa: F401  (re-exported: the gate and tests take it from here)
+    csv_rows,
+    dataset_checksum,
+    json_text,
+    part_digest,
+    sha256_file,
+    split,
+    write_part,
+)
 from .retention import Retention, kept, parse_time
 
 FILES = ("innovations.csv", "innovations.parquet", "innovations.json")
-REGENERATED = (
-    "innovations.csv",
-    "innovations.json",
-)  # what archives may drop: rebuilt from Parquet
+# what older archives may drop: rebuilt from their parts (or, before parts, from the Parquet)
+REGENERATED = ("innovations.csv", "innovations.json")
 VERSIONS = "portal_versions"
+CANDIDATE = "portal_candidate"
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+class Content:
+    """What a publication publishes, by part: every part's digest and rows; frames only where needed."""
+
+    def __init__(self, columns: list[str], digests: dict[str, tuple[str, int]], load):
+        self.columns = list(columns)
+        self.digests = digests
+        self._load = load  # parts -> {part: canonical frame}
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    @property
+    def checksum(self) -> str:
+        return dataset_checksum(self.columns, {p: d for p, (d, _) in self.digests.items()})
+
+    @property
+    def rows(self) -> int:
+        return sum(n for _, n in self.digests.values())
+
+    def frames(self, parts) -> dict[str, pd.DataFrame]:
+        wanted = set(parts) - set(self._frames)
+        if wanted:
+            self._frames |= self._load(wanted)
+        return {p: self._frames[p] for p in sorted(set(parts))}
+
+    def whole(self) -> pd.DataFrame:
+        frames = list(self.frames(self.digests).values())
+        return (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else canonical(pd.DataFrame(columns=self.columns))
+        )
 
 
-def content_checksum(df: pd.DataFrame) -> str:
-    """Checksum of the dataset's content, independent of when it was written."""
-    return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
+def frame_content(df: pd.DataFrame) -> Content:
+    """A whole dataset given as a DataFrame (tests, benchmarks, a table read whole)."""
+    frame = canonical(df)
+    parts = split(frame)
+    digests = {p: (part_digest(csv_rows(f)), len(f)) for p, f in parts.items()}
+    return Content(list(frame.columns), digests, lambda wanted: {p: parts[p] for p in wanted})
 
 
-def _records_for_search(df: pd.DataFrame) -> list[dict]:
-    out = df.astype(object).where(df.notna(), None).to_dict("records")
-    for rec in out:
-        rec["sdgs"] = [int(s) for s in rec["sdgs"].split(",")] if rec.get("sdgs") else []
-        rec["sources"] = rec["sources"].split(",") if rec.get("sources") else []
-        rec["awards"] = rec["awards"].split("; ") if rec.get("awards") else []
-        rec["replicated_by"] = rec["replicated_by"].split(",") if rec.get("replicated_by") else []
-        if "similar" in rec:  # versions published before issue 13 have neither column
-            rec["similar"] = rec["similar"].split(",") if rec["similar"] else []
-        if "provenance" in rec:
-            rec["provenance"] = json.loads(rec["provenance"]) if rec["provenance"] else {}
-    return out
+def candidate_content(warehouse: Warehouse, verify_all: bool = True) -> Content:
+    """portal_candidate as its asset stored and validated it: the digests it recorded, each part's
+    rows checked against its digest when read. `verify_all` reads and checks every part (a hand
+    edit anywhere shows); otherwise only the parts published anew are read (submission runs)."""
+    if not warehouse.has_table(digests_table(CANDIDATE)):  # built before parts: read it whole
+        return frame_content(
+            warehouse.read_sql(f'SELECT * FROM "{CANDIDATE}" ORDER BY innovation_id')
+        )
+    recorded = warehouse.read_table(digests_table(CANDIDATE))
+    digests = {
+        p: (d, int(n)) for p, d, n in zip(recorded["part"], recorded["digest"], recorded["rows"])
+    }
+    with warehouse.engine.connect() as conn:
+        columns = list(conn.exec_driver_sql(f'SELECT * FROM "{CANDIDATE}" WHERE 1 = 0').keys())
+
+    def load(wanted: set[str]) -> dict[str, pd.DataFrame]:
+        with warehouse.engine.connect() as conn:
+            if wanted == set(digests):
+                found = conn.exec_driver_sql(f'SELECT * FROM "{CANDIDATE}"')
+                cols, rows = list(found.keys()), found.fetchall()
+            else:
+                cols, rows = rows_of_parts(conn, CANDIDATE, wanted)
+        frames = split(canonical(pd.DataFrame(rows, columns=cols or columns)))
+        for part in sorted(wanted | (set(frames) if wanted == set(digests) else set())):
+            got = part_digest(csv_rows(frames[part])) if part in frames else None
+            if got != digests.get(part, (None,))[0]:
+                raise PublicationRefused(
+                    "portal_innovations refused to publish: the portal_candidate table is not what "
+                    f"the portal_candidate asset built and validated (part {part} changed since); "
+                    "materialize portal_candidate again. The published version stays in place."
+                )
+        return frames
+
+    content = Content(columns, digests, load)
+    if verify_all:
+        content.frames(digests)
+    return content
 
 
 def write_files(
     df: pd.DataFrame, directory: Path, names: tuple[str, ...] = FILES
 ) -> dict[str, str]:
+    """The three files of a version published before parts, rendered as they were then."""
     directory.mkdir(parents=True, exist_ok=True)
     if "innovations.csv" in names:
         df.to_csv(directory / "innovations.csv", index=False)
     if "innovations.parquet" in names:
         df.to_parquet(directory / "innovations.parquet", index=False)
     if "innovations.json" in names:
-        (directory / "innovations.json").write_text(
-            json.dumps(_records_for_search(df), ensure_ascii=False, default=str), encoding="utf-8"
-        )
-    return {name: _sha256(directory / name) for name in names}
+        (directory / "innovations.json").write_text(json_text(df), encoding="utf-8")
+    return {name: sha256_file(directory / name) for name in names}
 
 
 def versions_dir(output_dir: Path) -> Path:
@@ -106,16 +178,20 @@ def committed_versions(warehouse: Warehouse) -> tuple[str | None, str | None]:
 
 def publish(
     warehouse: Warehouse,
-    candidate: pd.DataFrame,
+    candidate: pd.DataFrame | Content,
     output_dir: Path,
     now: datetime | None = None,
     retention: Retention | None = None,
 ) -> dict:
-    """Publish `candidate` as a new version unless it equals the published one; refuse an unvalidated one."""
+    """Publish `candidate` as a new version unless it equals the published one; refuse an unvalidated one.
+
+    Only the parts whose content changed since the published version are rendered and written to
+    the table; the other parts' files are linked from the published version."""
     recover(warehouse, output_dir)
-    checksum = content_checksum(candidate)
-    gate = authorize(warehouse, checksum, len(candidate), current_manifest(output_dir))
+    content = candidate if isinstance(candidate, Content) else frame_content(candidate)
+    checksum = content.checksum
     previous = current_manifest(output_dir)
+    gate = authorize(warehouse, checksum, content.rows, previous)
     if (
         previous
         and previous.get("checksum") == checksum
@@ -126,17 +202,20 @@ def publish(
     version = f"{now.strftime('%Y%m%dT%H%M%SZ')}-{checksum[:8]}"
     manifest = {
         "version": version,
-        "row_count": len(candidate),
+        "row_count": content.rows,
         "checksum": checksum,
-        "checksum_algorithm": "sha256 of the dataset as CSV",
+        "checksum_algorithm": CHECKSUM_ALGORITHM,
+        "columns": content.columns,
         "files": {},
         "published_at": now.isoformat(timespec="seconds"),
         "previous_version": previous.get("version") if previous else None,
         "gate": gate,
+        "parts": {},
     }
-    _write_archive(candidate, versions_dir(output_dir), manifest)
+    base = _reusable(previous, versions_dir(output_dir), content.columns)
+    redone = _write_archive(content, versions_dir(output_dir), manifest, base)
     failpoint("publish.archived")
-    _swap_table(warehouse, candidate, manifest, "publish")
+    _commit_table(warehouse, content, manifest, base, redone)
     failpoint("publish.table_swapped")
     _point_portal(output_dir, version)
     failpoint("publish.installed")
@@ -144,12 +223,38 @@ def publish(
     return manifest
 
 
-def _write_archive(df: pd.DataFrame, root: Path, manifest: dict) -> Path:
-    """Write the version's folder aside and rename it into place, so an archive is whole or absent."""
+def _reusable(previous: dict | None, root: Path, columns: list[str]) -> dict | None:
+    """The published version's parts, if the new version may link them (same columns, files there)."""
+    if not previous or not previous.get("parts") or previous.get("columns") != columns:
+        return None
+    folder = root / previous["version"] / PARTS_DIR
+    if not folder.is_dir():
+        return None
+    return {"version": previous["version"], "folder": folder, "parts": previous["parts"]}
+
+
+def _write_archive(content: Content, root: Path, manifest: dict, base: dict | None) -> list[str]:
+    """Write the version's folder aside and rename it into place, so an archive is whole or absent.
+
+    Parts whose digest equals the published version's are hard links to its files (immutable
+    once published); the others are rendered. Returns the parts rendered."""
     final = root / manifest["version"]
     incoming = root / f".{manifest['version']}.incoming"
     shutil.rmtree(incoming, ignore_errors=True)
-    manifest["files"] = write_files(df, incoming)
+    folder = incoming / PARTS_DIR
+    folder.mkdir(parents=True)
+    old = base["parts"] if base else {}
+    redone = [p for p, (d, _) in content.digests.items() if old.get(p, {}).get("digest") != d]
+    frames = content.frames(redone)
+    for part, (digest, rows) in sorted(content.digests.items()):
+        if part in frames:
+            files = write_part(frames[part], folder, part)
+        else:
+            for fmt in FORMATS:
+                _link(base["folder"] / f"{part}.{fmt}", folder / f"{part}.{fmt}")
+            files = old[part]["files"]
+        manifest["parts"][part] = {"digest": digest, "rows": rows, "files": files}
+    manifest["files"] = combine(folder, incoming, sorted(content.digests), content.columns)
     (incoming / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     if (
         final.exists()
@@ -157,34 +262,78 @@ def _write_archive(df: pd.DataFrame, root: Path, manifest: dict) -> Path:
         shutil.rmtree(incoming)
     else:
         os.replace(incoming, final)
-    return final
+    return sorted(frames)
 
 
-def _swap_table(warehouse: Warehouse, df: pd.DataFrame, manifest: dict, action: str) -> None:
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links
+        shutil.copy2(src, dst)
+
+
+def _commit_table(
+    warehouse: Warehouse,
+    content: Content,
+    manifest: dict,
+    base: dict | None,
+    redone: list[str],
+) -> None:
+    """The commit point: portal_innovations becomes the new version and the version is logged.
+
+    When the table holds the version the new one was built on (the committed current version, with
+    the same columns), only the rows of the parts rendered anew or gone are replaced; otherwise the
+    whole table is."""
     with warehouse.begin() as conn:
-        conn.exec_driver_sql('DROP TABLE IF EXISTS "portal_innovations_previous"')
-        if sa.inspect(conn).has_table("portal_innovations"):
-            conn.exec_driver_sql(
-                'ALTER TABLE "portal_innovations" RENAME TO "portal_innovations_previous"'
-            )
-            if warehouse.is_postgres:
-                conn.exec_driver_sql(
-                    'ALTER TABLE "portal_innovations_previous" RENAME CONSTRAINT '
-                    '"portal_innovations_pkey" TO "portal_innovations_previous_pkey"'
-                )
-        warehouse.replace_table("portal_innovations", df, primary_key=["innovation_id"], conn=conn)
-        conn.execute(
-            portal_publications.insert().values(
-                version=manifest["version"],
-                checksum=manifest["checksum"],
-                row_count=manifest["row_count"],
-                published_at=manifest["published_at"]
-                if action == "publish"
-                else datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                action=action,
-                gate=json.dumps(manifest.get("gate") or {}),
-            )
+        columns = (
+            list(conn.exec_driver_sql('SELECT * FROM "portal_innovations" WHERE 1 = 0').keys())
+            if sa.inspect(conn).has_table("portal_innovations")
+            else None
         )
+        current = conn.execute(
+            sa.select(portal_publications.c.version)
+            .order_by(portal_publications.c.publication_id.desc())
+            .limit(1)
+        ).scalar()
+        if base and columns == content.columns and current == base["version"]:
+            gone = set(base["parts"]) - set(content.digests)
+            frames = list(content.frames(redone).values())
+            _delete_parts(conn, "portal_innovations", set(redone) | gone)
+            if frames:
+                warehouse.insert_frame(conn, "portal_innovations", pd.concat(frames))
+        else:
+            conn.exec_driver_sql('DROP TABLE IF EXISTS "portal_innovations_previous"')  # pre-parts
+            warehouse.replace_table(
+                "portal_innovations", content.whole(), primary_key=["innovation_id"], conn=conn
+            )
+        _log_publication(conn, manifest, "publish")
+
+
+def _delete_parts(conn, table: str, parts: set[str]) -> None:
+    for chunk in chunks(sorted(parts)):
+        names = {f"p{i}": p for i, p in enumerate(chunk)}
+        marks = ", ".join(f":{k}" for k in names)
+        conn.execute(
+            sa.text(
+                f'DELETE FROM "{table}" WHERE substr(innovation_id, 1, {PART_CHARS}) IN ({marks})'
+            ),
+            names,
+        )
+
+
+def _log_publication(conn, manifest: dict, action: str) -> None:
+    conn.execute(
+        portal_publications.insert().values(
+            version=manifest["version"],
+            checksum=manifest["checksum"],
+            row_count=manifest["row_count"],
+            published_at=manifest["published_at"]
+            if action == "publish"
+            else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            action=action,
+            gate=json.dumps(manifest.get("gate") or {}),
+        )
+    )
 
 
 def _point_portal(output_dir: Path, version: str) -> None:
@@ -206,19 +355,24 @@ def portal_version(output_dir: Path) -> str | None:
 
 
 def ensure_full(archive: Path) -> dict:
-    """Regenerate an archive's CSV and JSON from its Parquet if they were dropped; prove the bytes equal."""
+    """Regenerate an archive's combined CSV and JSON if they were dropped; prove the bytes equal."""
     manifest = json.loads((archive / "manifest.json").read_text())
     missing = tuple(n for n in REGENERATED if not (archive / n).exists())
     if missing:
-        df = pd.read_parquet(archive / "innovations.parquet")
         tmp = archive / ".regenerating"
         shutil.rmtree(tmp, ignore_errors=True)
-        sums = write_files(df, tmp, missing)
+        if manifest.get("parts"):  # the parts put together again
+            tmp.mkdir()
+            sums = combine(
+                archive / PARTS_DIR, tmp, sorted(manifest["parts"]), manifest["columns"], missing
+            )
+        else:  # published before parts: rendered again from the Parquet
+            sums = write_files(pd.read_parquet(archive / "innovations.parquet"), tmp, missing)
         wrong = [n for n in missing if sums[n] != manifest["files"][n]]
         if wrong:
             shutil.rmtree(tmp)
             raise RuntimeError(
-                f"{archive}: regenerating {', '.join(wrong)} from Parquet did not reproduce the "
+                f"{archive}: regenerating {', '.join(wrong)} did not reproduce the "
                 "published bytes (sha256 differs from manifest.json)"
             )
         for name in missing:
@@ -251,25 +405,35 @@ def restore(warehouse: Warehouse, output_dir: Path, version: str) -> dict:
         raise FileNotFoundError(f"no archived portal version {version!r} under {archive.parent}")
     manifest = ensure_full(archive)
     df = pd.read_parquet(archive / "innovations.parquet")
-    _swap_table(warehouse, df, manifest, "restore")
+    with warehouse.begin() as conn:
+        conn.exec_driver_sql('DROP TABLE IF EXISTS "portal_innovations_previous"')  # pre-parts
+        warehouse.replace_table("portal_innovations", df, primary_key=["innovation_id"], conn=conn)
+        _log_publication(conn, manifest, "restore")
     _point_portal(output_dir, version)
     return manifest
 
 
 def compact(archive: Path) -> bool:
-    """Drop CSV and JSON from an older archive once its Parquet is proven to regenerate them byte for byte."""
+    """Drop the combined CSV and JSON from an older archive once they are proven to regenerate.
+
+    With parts, the proof is that every part file they are put together from is there (part files
+    are never rewritten once published); before parts, that the Parquet renders them byte for byte."""
     present = tuple(n for n in REGENERATED if (archive / n).exists())
     if not present:
         return False
     manifest = json.loads((archive / "manifest.json").read_text())
-    tmp = archive / ".verifying"
-    shutil.rmtree(tmp, ignore_errors=True)
-    sums = write_files(pd.read_parquet(archive / "innovations.parquet"), tmp, present)
-    shutil.rmtree(tmp)
-    if any(sums[n] != manifest["files"][n] for n in present):
-        return (
-            False  # keep the published bytes rather than an archive that could not reproduce them
-        )
+    if manifest.get("parts"):
+        folder = archive / PARTS_DIR
+        formats = [n.rsplit(".", 1)[1] for n in present]
+        if not all((folder / f"{p}.{f}").is_file() for p in manifest["parts"] for f in formats):
+            return False
+    else:
+        tmp = archive / ".verifying"
+        shutil.rmtree(tmp, ignore_errors=True)
+        sums = write_files(pd.read_parquet(archive / "innovations.parquet"), tmp, present)
+        shutil.rmtree(tmp)
+        if any(sums[n] != manifest["files"][n] for n in present):
+            return False  # keep the published bytes rather than an archive that could not reproduce them
     for name in present:
         (archive / name).unlink()
     return True
