@@ -19,6 +19,7 @@ ALSO_WRITTEN = {
     "agency_completeness_state": "agency_completeness",
     "field_provenance_state": "field_provenance",
     "portal_candidate_state": "portal_candidate",
+    "portal_candidate_digests": "portal_candidate",
     "portal_innovations_previous": "portal_innovations",
     "portal_publications": "portal_innovations",
     # received submissions: inserted outside Dagster (portal, `jippnas submit`); decided by this asset alone
