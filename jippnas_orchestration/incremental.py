@@ -80,6 +80,10 @@ def write_state(wh: Warehouse, conn: Connection, asset: str, state: dict) -> Non
     """One row: delete and insert (never a DROP, so readers holding a lock keep a stable table)."""
     name = _check_ident(state_table(asset))
     df = pd.DataFrame([state])
+    if has_table(conn, name) and set(df.columns) - {
+        c["name"] for c in sa.inspect(conn).get_columns(name)
+    }:  # state kept by an older release: one more column now
+        conn.exec_driver_sql(f'DROP TABLE "{name}"')
     if not has_table(conn, name):
         from .warehouse import table_for
 

@@ -151,6 +151,9 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     assert c["mode"] == "incremental" and c["agencies_recomputed"] == 3
     p = meta(first, "field_provenance")
     assert p["mode"] == "incremental" and p["innovations_redone"] == len(docs)
+    counts = wh.read_sql("SELECT origin, COUNT(*) AS n FROM field_provenance GROUP BY origin")
+    assert p["by_origin"] == dict(zip(counts["origin"], counts["n"].astype(int)))
+    assert p["by_origin"]["submission"] > 0
     # the gate saw the changed rows (the report's trends leave such evaluations out)
     scope = wh.read_sql(
         'SELECT DISTINCT scope, "rows" FROM quality_history WHERE run_id = :r AND suite = :s',

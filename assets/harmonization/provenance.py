@@ -26,8 +26,7 @@ def field_provenance(
     wh = warehouse.get()
     update = update_field_provenance(wh, in_submission_run(context))
     context.log.info(f"field_provenance: {update.mode} ({update.reason})")
-    counts = wh.read_sql("SELECT origin, COUNT(*) AS n FROM field_provenance GROUP BY origin")
-    by_origin = {str(k): int(v) for k, v in zip(counts["origin"], counts["n"])}
+    by_origin = update.by_origin
     return MaterializeResult(
         metadata={
             "dagster/row_count": sum(by_origin.values()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,6 +13,7 @@ from ..incremental import (
     consuming,
     downstream_delta,
     query,
+    read_state,
     replace_rows_of,
     rows_where_in,
     write_state,
@@ -29,6 +31,16 @@ class ProvenanceUpdate:
     reason: str
     innovations: int  # innovations redone (all on the full path)
     rows: int  # rows written
+    by_origin: dict[str, int]  # rows of the whole table per origin
+
+
+def _counted(conn) -> dict[str, int]:
+    counts = query(conn, f"SELECT origin, COUNT(*) AS n FROM {TABLE} GROUP BY origin")
+    return {str(k): int(v) for k, v in zip(counts["origin"], counts["n"])}
+
+
+def _origins(df: pd.DataFrame) -> dict[str, int]:
+    return {str(k): int(v) for k, v in df["origin"].value_counts().items()} if len(df) else {}
 
 
 def update_field_provenance(wh: Warehouse, incremental: bool = True) -> ProvenanceUpdate:
@@ -49,18 +61,31 @@ def update_field_provenance(wh: Warehouse, incremental: bool = True) -> Provenan
             # incremental runs delete by innovation
             conn.exec_driver_sql(f'CREATE INDEX "{INDEX}" ON "{TABLE}" (innovation_id)')
             redone = len(ids)
+            by_origin = _origins(df)
         else:
             ids = sorted(delta.innovations)
+            # the counts per origin follow the rows replaced (a GROUP BY of the whole table would
+            # cost more than the update); kept with the state, counted once where they are not
+            kept = (read_state(conn, TABLE) or {}).get("by_origin")
+            by_origin = json.loads(kept) if kept else _counted(conn)
             df = _for(conn, ids, int(delta.upstream["position"])) if ids else None
             if ids:
+                gone = _origins(rows_where_in(conn, TABLE, "innovation_id", ids, "origin"))
                 replace_rows_of(wh, conn, TABLE, "innovation_id", ids, df)
+                for origin, n in gone.items():
+                    by_origin[origin] = by_origin.get(origin, 0) - n
+                for origin, n in _origins(df).items():
+                    by_origin[origin] = by_origin.get(origin, 0) + n
+                by_origin = {k: v for k, v in by_origin.items() if v}
             redone = len(ids)
-        write_state(wh, conn, TABLE, consumed(delta.upstream))
+        state = consumed(delta.upstream) | {"by_origin": json.dumps(by_origin, sort_keys=True)}
+        write_state(wh, conn, TABLE, state)
     return ProvenanceUpdate(
         "full" if delta.full else "incremental",
         delta.reason,
         redone,
         0 if df is None else len(df),
+        by_origin,
     )
 
 
