@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -146,29 +147,42 @@ def combine(
     """The combined innovations.{csv,json,parquet} in `dest` from the part files in `src`; sha256s.
 
     CSV and JSON are streamed: each part file is read once and hashed as it is written."""
-    sums = {}
+    jobs = {}
     if "innovations.csv" in names:
         header = csv_header(columns).encode("utf-8")
-        sums["innovations.csv"] = _concatenate(
-            dest / "innovations.csv", header, b"", b"", src, parts, "csv"
+        jobs["innovations.csv"] = (
+            _concatenate,
+            (dest / "innovations.csv", header, b"", b"", src, parts, "csv"),
         )
     if "innovations.json" in names:
-        sums["innovations.json"] = _concatenate(
-            dest / "innovations.json", b"[", b", ", b"]", src, parts, "json"
+        jobs["innovations.json"] = (
+            _concatenate,
+            (dest / "innovations.json", b"[", b", ", b"]", src, parts, "json"),
         )
     if "innovations.parquet" in names:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        tables = [pq.read_table(src / f"{p}.parquet") for p in parts]
-        table = (
-            pa.concat_tables(tables)
-            if tables
-            else arrow_table(canonical(pd.DataFrame(columns=columns)))
+        jobs["innovations.parquet"] = (
+            _parquet,
+            (dest / "innovations.parquet", src, parts, columns),
         )
-        pq.write_table(table, dest / "innovations.parquet")
-        sums["innovations.parquet"] = sha256_file(dest / "innovations.parquet")
-    return sums
+    # file I/O, hashing and Arrow release the GIL: the three files are written side by side
+    with ThreadPoolExecutor(max_workers=len(jobs) or 1) as pool:
+        futures = {name: pool.submit(fn, *args) for name, (fn, args) in jobs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def _parquet(path: Path, src: Path, parts: list[str], columns: list[str]) -> str:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # ParquetFile.read: a third of read_table's time per small file (no dataset discovery)
+    tables = [pq.ParquetFile(src / f"{p}.parquet").read() for p in parts]
+    table = (
+        pa.concat_tables(tables)
+        if tables
+        else arrow_table(canonical(pd.DataFrame(columns=columns)))
+    )
+    pq.write_table(table, path)
+    return sha256_file(path)
 
 
 def _concatenate(
