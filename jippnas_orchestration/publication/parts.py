@@ -88,17 +88,22 @@ def content_checksum(df: pd.DataFrame) -> str:
 
 
 def records(df: pd.DataFrame) -> list[dict]:
-    """The JSON records of the portal's search: lists as lists, provenance as an object."""
-    out = df.astype(object).where(df.notna(), None).to_dict("records")
-    for rec in out:
-        for column, sep in LIST_COLUMNS.items():
-            if column in rec:  # versions published before issue 13 have no `similar`
-                rec[column] = rec[column].split(sep) if rec[column] else []
-        if "sdgs" in rec:
-            rec["sdgs"] = [int(s) for s in rec["sdgs"]]
-        if "provenance" in rec:
-            rec["provenance"] = json.loads(rec["provenance"]) if rec["provenance"] else {}
-    return out
+    """The JSON records of the portal's search: lists as lists, provenance as an object.
+
+    Column by column (a row-wise to_dict costs several times more at national scale)."""
+    columns = {}
+    for name in df.columns:
+        values = df[name].astype(object).where(df[name].notna(), None).tolist()
+        if name in LIST_COLUMNS:  # versions published before issue 13 have no `similar`
+            sep = LIST_COLUMNS[name]
+            values = [v.split(sep) if v else [] for v in values]
+            if name == "sdgs":
+                values = [[int(x) for x in v] for v in values]
+        elif name == "provenance":
+            values = [json.loads(v) if v else {} for v in values]
+        columns[name] = values
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def json_text(df: pd.DataFrame) -> str:
