@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from .agency_totals import ALL, COUNTS, mean, totals
 from .vocab import PROGRAMMES
 from .warehouse import Warehouse, table_for
 
@@ -29,7 +31,6 @@ HISTORY_COLUMNS = [
     "completeness_mean",
     "recorded_by",
 ]
-ALL = "ALL"
 NATIONAL = ""
 RUN, BACKFILL = "run", "backfill"
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -57,37 +58,21 @@ def today(at: datetime | None = None) -> date:
 
 
 def snapshot(harmonized: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
-    h = pd.DataFrame(
-        {
-            "agency_id": harmonized["agency_id"],
-            "completeness": harmonized["completeness"].astype(float),
-            "_updated": (harmonized["update_status"] == "updated").astype(int),
-        }
-    )
-    # one row per innovation and programme it is in, plus one under ALL
-    each = h.assign(programme=harmonized["sources"].fillna("").str.split(",")).explode("programme")
-    long = pd.concat([h.assign(programme=ALL), each[each["programme"].isin(PROGRAMMES)]])
+    return snapshot_from_totals(totals(harmonized), day, recorded_by)
 
-    def totals(keys: list[str]) -> pd.DataFrame:
-        g = long.groupby(keys, sort=True)
-        return pd.DataFrame(
-            {
-                "innovations": g.size(),
-                "updated": g["_updated"].sum(),
-                "completeness_mean": g["completeness"].mean(),
-            }
-        )
 
-    national = totals(["programme"]).reindex([ALL, *PROGRAMMES])  # a programme with none: zeros
-    national = national.fillna({"innovations": 0, "updated": 0}).reset_index()
+def snapshot_from_totals(t: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
+    """The day's rows from per programme x agency totals (agency_totals.totals): the national row
+    of each programme sums every agency (a programme with none: zeros)."""
+    per = t[t["agency_id"].notna()].groupby(["programme", "agency_id"], sort=True)[COUNTS].sum()
+    national = t.groupby("programme")[COUNTS].sum().reindex([ALL, *PROGRAMMES], fill_value=0)
     out = pd.concat(
-        [national.assign(agency_id=NATIONAL), totals(["programme", "agency_id"]).reset_index()],
-        ignore_index=True,
+        [national.reset_index().assign(agency_id=NATIONAL), per.reset_index()], ignore_index=True
     )
     out["innovations"] = out["innovations"].astype(int)
     out["updated"] = out["updated"].astype(int)
     out["pending"] = out["innovations"] - out["updated"]
-    out["completeness_mean"] = out["completeness_mean"].astype(float).round(4)
+    out["completeness_mean"] = mean(out).astype(float).round(4)
     out.insert(0, "snapshot_date", day.isoformat())
     out["recorded_by"] = recorded_by
     return out[HISTORY_COLUMNS]
@@ -122,16 +107,35 @@ def month_end(d: date) -> date:
     return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def _read(wh: Warehouse, conn: Connection | None, sql: str) -> pd.DataFrame:
+    """A query on the caller's transaction when it has one (a write transaction holds the lock)."""
+    if conn is None:
+        return wh.read_sql(sql)
+    result = conn.execute(sa.text(sql))
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _has_history(wh: Warehouse, conn: Connection | None) -> bool:
+    return (
+        sa.inspect(conn).has_table("campaign_history") if conn else wh.has_table("campaign_history")
+    )
+
+
 def backfill_days(
-    wh: Warehouse, change_log: pd.DataFrame, campaign_start: date, first_run: date
+    wh: Warehouse,
+    change_log: pd.DataFrame,
+    campaign_start: date,
+    first_run: date,
+    conn: Connection | None = None,
 ) -> list[date]:
     """The end of each month in which accepted changes were submitted, from the campaign start to
-    before the first day a run recorded, less the days that already have rows."""
+    before the first day a run recorded, less the days that already have rows. `change_log` needs
+    only its submitted_at column."""
     submitted = _submitted_day(change_log).dropna() if len(change_log) else []
     ends = sorted({month_end(d) for d in submitted if d >= campaign_start})
     existing = (
-        set(wh.read_sql("SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
-        if wh.has_table("campaign_history")
+        set(_read(wh, conn, "SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
+        if ends and _has_history(wh, conn)
         else set()
     )
     return [d for d in ends if d < first_run and d.isoformat() not in existing]
@@ -144,6 +148,7 @@ def backfill(
     change_log: pd.DataFrame,
     campaign_start: date,
     first_run: date,
+    conn: Connection | None = None,
 ) -> list[date]:
     """Rebuild the days before `first_run` (the first day a run recorded) from the change log: at
     each month end with changes, the accepted changes submitted by then laid over the sources,
@@ -151,7 +156,7 @@ def backfill(
     written."""
     from .harmonize.pipeline import build_overlaid
 
-    days = backfill_days(wh, change_log, campaign_start, first_run)
+    days = backfill_days(wh, change_log, campaign_start, first_run, conn)
     if not days:
         return []
     _ensure_recorded_by(wh)
@@ -180,21 +185,31 @@ def backfill(
         )
         previous = day
     rows = pd.concat(frames, ignore_index=True)
-    with wh.begin() as conn:  # one transaction: all the rebuilt days or none
-        if not sa.inspect(conn).has_table("campaign_history"):
-            table_for("campaign_history", rows).create(conn)
-        wh.insert_frame(conn, "campaign_history", rows)
+    if conn is None:
+        with wh.begin() as c:  # one transaction: all the rebuilt days or none
+            _insert_history(wh, c, rows)
+    else:
+        _insert_history(wh, conn, rows)
     return days
 
 
-def first_run_day(wh: Warehouse, default: date) -> date:
+def _insert_history(wh: Warehouse, conn: Connection, rows: pd.DataFrame) -> None:
+    if not sa.inspect(conn).has_table("campaign_history"):
+        table_for("campaign_history", rows).create(conn)
+    wh.insert_frame(conn, "campaign_history", rows)
+
+
+def first_run_day(wh: Warehouse, default: date, conn: Connection | None = None) -> date:
     """The first day a run recorded (not a rebuilt day), or `default` when none has."""
-    if not wh.has_table("campaign_history"):
+    if not _has_history(wh, conn):
         return default
-    _ensure_recorded_by(wh)
-    first = wh.read_sql(
+    if conn is None:
+        _ensure_recorded_by(wh)
+    first = _read(
+        wh,
+        conn,
         "SELECT MIN(snapshot_date) AS d FROM campaign_history "
-        f"WHERE recorded_by = '{RUN}' OR recorded_by IS NULL"
+        f"WHERE recorded_by = '{RUN}' OR recorded_by IS NULL",
     )["d"].iloc[0]
     return date.fromisoformat(first) if isinstance(first, str) and first else default
 

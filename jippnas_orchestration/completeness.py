@@ -130,33 +130,44 @@ SUMMARY_COLUMNS = ["agency_id", "agency_type", "sources", "update_status", "comp
 def national_summary(harmonized: pd.DataFrame) -> pd.DataFrame:
     """Totals overall, by programme (an innovation counts once per programme it came from) and by
     agency type; `agencies_with_pending` is the campaign's 'from N agencies'."""
+    from .agency_totals import totals
+
+    return summary_from_totals(totals(harmonized, by_type=True))
+
+
+def summary_from_totals(t: pd.DataFrame) -> pd.DataFrame:
+    """national_summary from totals per programme x agency x agency type (agency_totals.totals)."""
+    from .agency_totals import ALL, UNITS
+
     rows = []
 
     def add(dimension: str, value: str, part: pd.DataFrame) -> None:
-        pending = part[part["update_status"] != "updated"]
+        innovations, updated = int(part["innovations"].sum()), int(part["updated"].sum())
+        scored = int(part["scored"].sum())
+        agencies = part[part["agency_id"].notna()]
+        with_pending = agencies[agencies["innovations"] > agencies["updated"]]
         rows.append(
             {
                 "dimension": dimension,
                 "value": value,
-                "innovations": len(part),
-                "updated": int((part["update_status"] == "updated").sum()),
-                "pending": len(pending),
-                "agencies": int(part["agency_id"].nunique()),
-                "agencies_with_pending": int(pending["agency_id"].nunique()),
-                "completeness_mean": round(float(part["completeness"].mean()), 4)
-                if len(part)
-                else None,
+                "innovations": innovations,
+                "updated": updated,
+                "pending": innovations - updated,
+                "agencies": int(agencies["agency_id"].nunique()),
+                "agencies_with_pending": int(with_pending["agency_id"].nunique()),
+                # the same float as pandas' mean of the scores (agency_totals.mean)
+                "completeness_mean": (
+                    round(float(int(part["units"].sum()) / UNITS / scored), 4)
+                    if scored
+                    else (float("nan") if innovations else None)
+                ),
             }
         )
 
-    add("all", "all", harmonized)
-    sources = harmonized["sources"].fillna("")
+    every = t[t["programme"] == ALL]
+    add("all", "all", every)
     for programme in PROGRAMMES:
-        add(
-            "programme",
-            programme,
-            harmonized[sources.str.split(",").map(lambda s, p=programme: p in s)],
-        )
-    for agency_type, part in harmonized.groupby("agency_type", sort=True):
+        add("programme", programme, t[t["programme"] == programme])
+    for agency_type, part in every.groupby("agency_type", sort=True):
         add("agency_type", agency_type, part)
     return pd.DataFrame(rows)

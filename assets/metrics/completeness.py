@@ -1,8 +1,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration import completeness
 from jippnas_orchestration.incremental import in_submission_run
-from jippnas_orchestration.metrics_update import update_agency_completeness
+from jippnas_orchestration.metrics_update import update_agency_completeness, update_national_summary
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -46,18 +45,23 @@ def agency_completeness(
     group_name="metrics",
     kinds={"pandas", "sql"},
     pool=WAREHOUSE_POOL,
-    deps=["harmonized_innovations"],
-    description="National totals of the update campaign: overall, by programme and by agency type.",
+    deps=["harmonized_innovations", "innovation_change_log"],
+    description="National totals of the update campaign: overall, by programme and by agency type. "
+    "Derived from exact per-agency totals: a submission run recomputes only those of the agencies "
+    "whose innovations changed; anything else rebuilds them all.",
 )
-def national_summary(warehouse: WarehouseResource) -> MaterializeResult:
-    wh = warehouse.get()
-    df = completeness.national_summary(
-        wh.read_table("harmonized_innovations", completeness.SUMMARY_COLUMNS)
-    )
-    wh.replace_table("national_summary", df)
+def national_summary(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    update = update_national_summary(warehouse.get(), in_submission_run(context))
+    context.log.info(f"national_summary: {update.mode} ({update.reason})")
+    df = update.summary
     kipp = df[(df["dimension"] == "programme") & (df["value"] == "KIPP")].iloc[0]
     return MaterializeResult(
         metadata={
+            "mode": update.mode,
+            "mode_reason": update.reason,
+            "agencies_recomputed": update.agencies,
             "kipp_innovations": int(kipp["innovations"]),
             "kipp_updated": int(kipp["updated"]),
             "kipp_pending": int(kipp["pending"]),

@@ -1,13 +1,8 @@
-from dagster import MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.campaign_history import (
-    SNAPSHOT_COLUMNS,
-    backfill,
-    backfill_days,
-    first_run_day,
-    record,
-    today,
-)
+from jippnas_orchestration.campaign_history import today
+from jippnas_orchestration.history_update import update_campaign_history
+from jippnas_orchestration.incremental import in_submission_run
 from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
 
 
@@ -20,32 +15,25 @@ from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
     "national row (agency_id empty), innovations, updated, pending and mean completeness. Each run "
     "replaces today's rows only (the last run of the day wins); past days are never rewritten. The "
     "month ends before the first run are rebuilt once from the change log (recorded_by "
-    "'backfill').",
+    "'backfill'). A submission run later the same day rewrites only the rows of the agencies whose "
+    "innovations changed and the national rows.",
 )
-def campaign_history(warehouse: WarehouseResource, campaign: CampaignResource) -> MaterializeResult:
+def campaign_history(
+    context: AssetExecutionContext, warehouse: WarehouseResource, campaign: CampaignResource
+) -> MaterializeResult:
     wh = warehouse.get()
-    day = today()
-    # the snapshot needs five columns; the merged sources only when month ends are still to rebuild
-    # (once): a submission run then reads no whole table it does not need
-    harmonized = wh.read_table("harmonized_innovations", SNAPSHOT_COLUMNS)
-    log = wh.read_table("innovation_change_log")
-    first_run = first_run_day(wh, day)
-    pending = backfill_days(wh, log, campaign.start_date(), first_run)
-    rebuilt = backfill(
-        wh,
-        harmonized,
-        wh.read_table("merged_innovations") if pending else None,
-        log,
-        campaign.start_date(),
-        first_run,
-    )
-    df = record(wh, harmonized, day)
+    update = update_campaign_history(wh, campaign.start_date(), today(), in_submission_run(context))
+    context.log.info(f"campaign_history: {update.mode} ({update.reason})")
+    df = update.today
     national = df[df["agency_id"] == ""]
     return MaterializeResult(
         metadata={
-            "snapshot_date": day.isoformat(),
+            "snapshot_date": df["snapshot_date"].iloc[0],
+            "mode": update.mode,
+            "mode_reason": update.reason,
+            "agencies_recomputed": update.agencies,
             "rows_today": len(df),
-            "days_rebuilt": len(rebuilt),
+            "days_rebuilt": len(update.rebuilt),
             "days_recorded": int(
                 wh.read_sql("SELECT COUNT(DISTINCT snapshot_date) AS n FROM campaign_history")["n"][
                     0

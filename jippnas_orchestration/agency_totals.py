@@ -1,0 +1,85 @@
+"""Exact per-agency totals, from which campaign_history's snapshot and national_summary are derived.
+
+Both outputs are functions of totals per programme x agency (x agency type): innovations, updated,
+scored (completeness present) and the completeness sum. A full rebuild takes the totals of the
+whole table; a submission run recomputes the totals of the agencies whose innovations changed and
+derives the outputs from all totals, so both give the same rows. The completeness sum is kept in
+integer units of 1/10,000 (scores are rounded to four decimals): integers add up the same in any
+order and grouping, which float sums do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from .incremental import conform, delete_where_in, has_table, query
+from .vocab import PROGRAMMES
+from .warehouse import Warehouse, _check_ident
+
+ALL = "ALL"  # every innovation once
+UNITS = 10_000
+COUNTS = ["innovations", "updated", "scored", "units"]
+
+
+def totals(harmonized: pd.DataFrame, by_type: bool = False) -> pd.DataFrame:
+    """One row per programme (ALL and each source programme it came from) x agency_id
+    (x agency_type when `by_type`): innovations, updated, scored, units. A missing agency_id is a
+    group of its own (NULL), counted in national figures only."""
+    completeness = harmonized["completeness"].astype(float)
+    h = pd.DataFrame(
+        {
+            "agency_id": harmonized["agency_id"],
+            "_updated": (harmonized["update_status"] == "updated").astype("int64"),
+            "_scored": completeness.notna().astype("int64"),
+            "_units": (completeness * UNITS).round().fillna(0).astype("int64"),
+        }
+    )
+    keys = ["programme", "agency_id"]
+    if by_type:
+        h["agency_type"] = harmonized["agency_type"]
+        keys.append("agency_type")
+    each = h.assign(programme=harmonized["sources"].fillna("").str.split(",")).explode("programme")
+    long = pd.concat([h.assign(programme=ALL), each[each["programme"].isin(PROGRAMMES)]])
+    g = long.groupby(keys, sort=True, dropna=False)
+    out = pd.DataFrame(
+        {
+            "innovations": g.size(),
+            "updated": g["_updated"].sum(),
+            "scored": g["_scored"].sum(),
+            "units": g["_units"].sum(),
+        }
+    ).reset_index()
+    return out.astype({c: "int64" for c in COUNTS})
+
+
+def mean(t: pd.DataFrame) -> pd.Series:
+    """Mean completeness of each row of totals (NaN where none is scored). For scores that are
+    binary fractions (k/8 with eight required fields) this is bit for bit pandas' mean."""
+    scored = t["scored"].astype(float)
+    return (t["units"].astype(float) / UNITS / scored).where(scored > 0)
+
+
+def store(
+    wh: Warehouse,
+    conn: Connection,
+    table: str,
+    df: pd.DataFrame,
+    agencies: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Write totals: the whole table (`agencies` None) or the rows of these agencies; return all."""
+    if agencies is None or not has_table(conn, table):
+        wh.replace_table(table, df, conn=conn)
+        return df
+    delete_where_in(conn, table, "agency_id", agencies)
+    if len(df):
+        wh.insert_frame(conn, table, conform(conn, table, df))
+    return read(conn, table)
+
+
+def read(conn: Connection, table: str) -> pd.DataFrame:
+    return query(conn, f'SELECT * FROM "{_check_ident(table)}"').astype(
+        {c: "int64" for c in COUNTS}
+    )
