@@ -132,13 +132,15 @@ def backfill_days(
     before the first day a run recorded, less the days that already have rows. `change_log` needs
     only its submitted_at column."""
     submitted = _submitted_day(change_log).dropna() if len(change_log) else []
-    ends = sorted({month_end(d) for d in submitted if d >= campaign_start})
+    ends = sorted(
+        {month_end(d) for d in submitted if d >= campaign_start and month_end(d) < first_run}
+    )
     existing = (
         set(_read(wh, conn, "SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
         if ends and _has_history(wh, conn)
         else set()
     )
-    return [d for d in ends if d < first_run and d.isoformat() not in existing]
+    return [d for d in ends if d.isoformat() not in existing]
 
 
 def backfill(
@@ -159,7 +161,8 @@ def backfill(
     days = backfill_days(wh, change_log, campaign_start, first_run, conn)
     if not days:
         return []
-    _ensure_recorded_by(wh)
+    if conn is None:  # else the caller did, before its transaction took the write lock
+        _ensure_recorded_by(wh)
     touched = change_log["innovation_id"]
     # an innovation no change touched reads the same on every day: its current row
     untouched = harmonized.loc[~harmonized["innovation_id"].isin(touched), SNAPSHOT_COLUMNS]

@@ -24,11 +24,9 @@ from .campaign_history import (
     NATIONAL,
     SNAPSHOT_COLUMNS,
     _ensure_recorded_by,
-    _submitted_day,
     backfill,
     backfill_days,
     first_run_day,
-    month_end,
     snapshot_from_totals,
 )
 from .incremental import (
@@ -66,7 +64,7 @@ def update_campaign_history(
         delta = downstream_delta(conn, ASSET, TOTALS)
         upto = log_position(conn)
         reason = (
-            _why_full(conn, delta, read_state(conn, ASSET), campaign_start, day, upto)
+            _why_full(wh, conn, delta, read_state(conn, ASSET), campaign_start, day, upto)
             if incremental
             else "not a submission run"
         )
@@ -93,7 +91,7 @@ def update_campaign_history(
     return update
 
 
-def _why_full(conn, delta, state, campaign_start: date, day: date, upto: int) -> str | None:
+def _why_full(wh, conn, delta, state, campaign_start: date, day: date, upto: int) -> str | None:
     if delta.full:
         return delta.reason
     if state.get("snapshot_date") != day.isoformat():
@@ -103,16 +101,15 @@ def _why_full(conn, delta, state, campaign_start: date, day: date, upto: int) ->
     seen = state.get("log_position")
     if seen is None or pd.isna(seen) or int(seen) > upto:
         return "the change log is behind the recorded position"
-    # month ends before the first run are rebuilt from the change log: only a change submitted in a
-    # month that has ended can add one (checked on the new rows alone; the full path decides)
+    # month ends before the first run are rebuilt from the change log: none was left to rebuild
+    # when the state was written, so only the new rows can add one (the full path rebuilds it)
     new = query(
         conn,
         "SELECT DISTINCT submitted_at FROM innovation_change_log WHERE change_id > :a",
         {"a": int(seen)},
     )
-    days = _submitted_day(new).dropna() if len(new) else []
-    if any(d >= campaign_start and month_end(d) < day for d in days):
-        return "a change submitted in an earlier month (month ends to rebuild?)"
+    if backfill_days(wh, new, campaign_start, first_run_day(wh, day, conn), conn):
+        return "a change submitted before the first run: its month end is to be rebuilt"
     return None
 
 

@@ -1,0 +1,257 @@
+"""campaign_history (today) and national_summary in submission runs: only the touched agencies are
+recomputed, and the tables equal a full rebuild's; anything the state cannot vouch for goes full.
+
+Real pipeline on the bundled sample, SQLite and PostgreSQL, the clock set to one day
+(JIPPNAS_CLOCK) so that every run of a test records the same day unless it says otherwise.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import pytest
+from dagster import AssetKey, DagsterInstance
+
+from jippnas_orchestration.campaign_history import CLOCK_VAR
+from jippnas_orchestration.vocab import PROGRAMMES
+from jippnas_orchestration.warehouse import Warehouse
+
+from .helpers import run_pipeline
+from .submission_fixtures import doc
+from .test_incremental_runs import FULL_RUN, SUBMISSION_RUN, meta, ok, submit
+
+DAY = "2026-03-02"
+CLOCK = f"{DAY}T09:00:00+07:00"
+SUBMITTED = f"{DAY}T08:00:00+07:00"  # in the month of the run: no month end to rebuild
+
+
+@pytest.fixture
+def pipeline(warehouse_url, sample_dir, tmp_path, monkeypatch):
+    """Everything materialized on the sample, on the test's day, in one Dagster instance."""
+    monkeypatch.setenv(CLOCK_VAR, CLOCK)
+    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(tmp_path / "out"))
+    run = partial(run_pipeline, warehouse_url, sample_dir, instance=DagsterInstance.ephemeral())
+    assert run().success
+    return Warehouse(warehouse_url), run
+
+
+def today_rows(wh, day: str = DAY) -> pd.DataFrame:
+    return wh.read_sql(
+        "SELECT * FROM campaign_history WHERE snapshot_date = :d ORDER BY programme, agency_id",
+        {"d": day},
+    )
+
+
+def history(wh) -> pd.DataFrame:
+    return wh.read_sql(
+        "SELECT * FROM campaign_history ORDER BY snapshot_date, programme, agency_id"
+    )
+
+
+def summary(wh) -> pd.DataFrame:
+    return wh.read_sql("SELECT * FROM national_summary ORDER BY dimension, value")
+
+
+def expected_national(wh) -> pd.DataFrame:
+    """Today's national rows computed here from harmonized_innovations with pandas' own mean
+    (not through the totals the assets keep)."""
+    h = wh.read_table(
+        "harmonized_innovations", ["sources", "update_status", "completeness", "agency_id"]
+    )
+    rows = []
+    for programme in ["ALL", *PROGRAMMES]:
+        listed = h["sources"].fillna("").str.split(",").map(lambda s, p=programme: p in s)
+        part = h if programme == "ALL" else h[listed]
+        updated = int((part["update_status"] == "updated").sum())
+        rows.append(
+            {
+                "programme": programme,
+                "innovations": len(part),
+                "updated": updated,
+                "pending": len(part) - updated,
+                "completeness_mean": part["completeness"].astype(float).mean(),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["completeness_mean"] = out["completeness_mean"].round(4)
+    return out.sort_values("programme").reset_index(drop=True)
+
+
+def national_rows(wh) -> pd.DataFrame:
+    t = today_rows(wh)
+    t = t[t["agency_id"].fillna("") == ""]
+    return (
+        t[["programme", "innovations", "updated", "pending", "completeness_mean"]]
+        .sort_values("programme")
+        .reset_index(drop=True)
+    )
+
+
+def one_doc(h: pd.DataFrame, i: int, text: str, submitted_at: str = SUBMITTED) -> dict:
+    row = h.iloc[i]
+    return doc(
+        innovation={"innovation_id": row["innovation_id"]},
+        agency_id=row["agency_id"],
+        changes={"summary": text, "status": "berhenti"},
+        submitted_at=submitted_at,
+    )
+
+
+def wave(h: pd.DataFrame) -> tuple[list[dict], set[str]]:
+    """Every innovation of one small agency (complete: they become updated), one of two others."""
+    sizes = h.groupby("agency_id").size()
+    whole = sizes[(sizes >= 3) & (sizes <= 6)].index[0]
+    others = [a for a in sizes[sizes >= 2].index if a != whole][:2]
+    docs = [
+        doc(
+            innovation={"innovation_id": iid},
+            agency_id=whole,
+            changes={
+                "status": "berlanjut_tanpa_pengembangan",
+                "summary": f"Ringkasan baru {iid}",
+                "outcomes": "Antrean turun setengahnya.",
+                "sdgs": [3, 16],
+            },
+            submitted_at=SUBMITTED,
+        )
+        for iid in h.loc[h["agency_id"] == whole, "innovation_id"]
+    ]
+    for agency in others:
+        iid = h.loc[h["agency_id"] == agency, "innovation_id"].iloc[0]
+        docs.append(
+            doc(
+                innovation={"innovation_id": iid},
+                agency_id=agency,
+                changes={"status": "berhenti", "status_reason": "Anggaran dihentikan."},
+                submitted_at=SUBMITTED,
+            )
+        )
+    return docs, {whole, *others}
+
+
+def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipeline, tmp_path):
+    wh, run = pipeline
+    h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
+    before = today_rows(wh)
+    summary_before = summary(wh)
+
+    docs, agencies = wave(h)
+    submit(wh, tmp_path, docs, "first")
+    first = ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
+    m = meta(first, "campaign_history")
+    assert (m["mode"], m["agencies_recomputed"]) == ("incremental", 3), m["mode_reason"]
+    assert m["snapshot_date"] == DAY and m["rows_today"] == len(before)
+    s = meta(first, "national_summary")
+    assert (s["mode"], s["agencies_recomputed"]) == ("incremental", 3), s["mode_reason"]
+    # the wave moved the figures: only the three agencies' rows and the national rows changed
+    after = today_rows(wh)
+    changed = before.compare(after)
+    moved = set(after.loc[changed.index, "agency_id"])
+    assert moved and moved <= agencies | {""}
+    assert "" in moved and agencies & moved
+    assert not summary(wh).equals(summary_before)
+    pd.testing.assert_frame_equal(national_rows(wh), expected_national(wh))
+
+    # a second wave on one of them, and a run with nothing pending
+    submit(wh, tmp_path, [one_doc(h, 0, "dua")], "second")
+    second = ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
+    assert meta(second, "campaign_history")["agencies_recomputed"] == 1
+    nothing = ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
+    assert meta(nothing, "campaign_history")["mode"] == "incremental"
+    assert meta(nothing, "campaign_history")["agencies_recomputed"] == 0
+    assert meta(nothing, "national_summary")["agencies_recomputed"] == 0
+    incremental = {"history": history(wh), "summary": summary(wh)}
+    pd.testing.assert_frame_equal(national_rows(wh), expected_national(wh))
+
+    full = ok(run(selection=FULL_RUN, raise_on_error=False))
+    assert meta(full, "campaign_history")["mode"] == "full"
+    assert meta(full, "national_summary")["mode"] == "full"
+    pd.testing.assert_frame_equal(history(wh), incremental["history"], obj="campaign_history")
+    pd.testing.assert_frame_equal(summary(wh), incremental["summary"], obj="national_summary")
+
+
+def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypatch):
+    wh, run = pipeline
+    h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
+    n = iter(range(100))
+
+    def submission_run(*docs: dict):
+        if docs:
+            submit(wh, tmp_path, list(docs), f"d{next(n)}")
+        return ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
+
+    def modes(result) -> tuple[str, str]:
+        return meta(result, "campaign_history")["mode"], meta(result, "national_summary")["mode"]
+
+    def reason(result, asset: str = "campaign_history") -> str:
+        return meta(result, asset)["mode_reason"]
+
+    assert modes(submission_run(one_doc(h, 1, "a"))) == ("incremental", "incremental")
+
+    # materialized alone (UI, backfill): not a submission run
+    alone = ok(run(selection=[AssetKey("campaign_history"), AssetKey("national_summary")]))
+    assert modes(alone) == ("full", "full")
+    assert reason(alone) == reason(alone, "national_summary") == "not a submission run"
+
+    # no state
+    wh.execute("DROP TABLE campaign_history_state")
+    wh.execute("DROP TABLE national_summary_state")
+    result = submission_run(one_doc(h, 2, "b"))
+    assert modes(result) == ("full", "full")
+    assert reason(result) == reason(result, "national_summary") == "no state of this asset yet"
+    assert modes(submission_run(one_doc(h, 3, "c"))) == ("incremental", "incremental")
+
+    # today's rows not all there (deleted by hand): rebuilt
+    kept = today_rows(wh)
+    gone = next(a for a in h["agency_id"].iloc[::-1] if a != h.iloc[4]["agency_id"])
+    wh.execute(
+        "DELETE FROM campaign_history WHERE snapshot_date = :d AND agency_id = :a",
+        {"d": DAY, "a": gone},
+    )
+    result = submission_run(one_doc(h, 4, "d"))
+    assert modes(result)[0] == "full"
+    assert "today's rows incomplete" in reason(result)
+    assert len(today_rows(wh)) == len(kept)
+    assert (today_rows(wh)["agency_id"] == gone).any()
+
+    # another day: the first run of a day records it in full; the day before stays as it was
+    yesterday = today_rows(wh)
+    monkeypatch.setenv(CLOCK_VAR, "2026-03-03T09:00:00+07:00")
+    result = submission_run(one_doc(h, 5, "e", "2026-03-03T08:00:00+07:00"))
+    assert modes(result) == ("full", "incremental")
+    assert reason(result) == f"the last run recorded {DAY}, not 2026-03-03"
+    pd.testing.assert_frame_equal(today_rows(wh, DAY), yesterday)
+    assert modes(submission_run(one_doc(h, 6, "f", "2026-03-03T08:30:00+07:00"))) == (
+        "incremental",
+        "incremental",
+    )
+
+    # a change submitted in a month that ended before the first run: its month end is rebuilt
+    result = submission_run(one_doc(h, 7, "g", "2025-05-10T10:00:00+07:00"))
+    assert modes(result) == ("full", "incremental")
+    assert reason(result).startswith("a change submitted before the first run")
+    assert meta(result, "campaign_history")["days_rebuilt"] == 1
+    rebuilt = wh.read_sql(
+        "SELECT DISTINCT recorded_by FROM campaign_history WHERE snapshot_date = '2025-05-31'"
+    )
+    assert rebuilt["recorded_by"].tolist() == ["backfill"]
+    # ...once: a later change in that month finds its month end there
+    result = submission_run(one_doc(h, 8, "h", "2025-05-20T10:00:00+07:00"))
+    assert modes(result) == ("incremental", "incremental")
+
+    # harmonized_innovations rebuilt in full (merged_innovations rebuilt): another generation
+    assert run(selection=[AssetKey("merged_innovations")]).success
+    result = submission_run(one_doc(h, 9, "i", "2026-03-03T09:00:00+07:00"))
+    assert modes(result) == ("full", "full")
+    assert reason(result) == "harmonized_innovations was rebuilt in full since"
+
+    # after all that, what the incremental runs kept is what a full rebuild gives
+    assert modes(submission_run(one_doc(h, 11, "j", "2026-03-03T09:00:00+07:00"))) == (
+        "incremental",
+        "incremental",
+    )
+    kept = {"history": history(wh), "summary": summary(wh)}
+    ok(run(selection=FULL_RUN, raise_on_error=False))
+    pd.testing.assert_frame_equal(history(wh), kept["history"])
+    pd.testing.assert_frame_equal(summary(wh), kept["summary"])
