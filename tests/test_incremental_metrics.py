@@ -7,6 +7,8 @@ Real pipeline on the bundled sample, SQLite and PostgreSQL, the clock set to one
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from functools import partial
 
 import pandas as pd
@@ -14,6 +16,9 @@ import pytest
 from dagster import AssetKey, DagsterInstance
 
 from jippnas_orchestration.campaign_history import CLOCK_VAR
+from jippnas_orchestration.quality import gate
+from jippnas_orchestration.quality.gate import run_suite
+from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite
 from jippnas_orchestration.vocab import PROGRAMMES
 from jippnas_orchestration.warehouse import Warehouse
 
@@ -161,6 +166,18 @@ def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipel
     assert meta(nothing, "campaign_history")["mode"] == "incremental"
     assert meta(nothing, "campaign_history")["agencies_recomputed"] == 0
     assert meta(nothing, "national_summary")["agencies_recomputed"] == 0
+    # nothing changed: the gate's evaluation of no rows is still recorded, under the checksum
+    evaluation = wh.read_sql(
+        'SELECT scope, "rows", checksum, success, suite_success FROM quality_history '
+        "WHERE run_id = :r AND suite = 'harmonized_innovations'",
+        {"r": nothing.run_id},
+    )
+    assert len(evaluation) == len(suite("harmonized_innovations")["expectations"])
+    assert set(evaluation["scope"]) == {"changed"} and set(evaluation["rows"]) == {0}
+    assert evaluation["success"].all() and evaluation["suite_success"].all()
+    assert set(evaluation["checksum"]) == {
+        wh.read_sql("SELECT checksum FROM harmonized_innovations_state")["checksum"].iloc[0]
+    }
     incremental = {"history": history(wh), "summary": summary(wh)}
     pd.testing.assert_frame_equal(national_rows(wh), expected_national(wh))
 
@@ -255,3 +272,35 @@ def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypat
     ok(run(selection=FULL_RUN, raise_on_error=False))
     pd.testing.assert_frame_equal(history(wh), kept["history"])
     pd.testing.assert_frame_equal(summary(wh), kept["summary"])
+
+
+@pytest.mark.parametrize("name", [HARMONIZED, PORTAL])
+def test_no_rows_outcomes_are_what_great_expectations_reports(name, tmp_path, monkeypatch):
+    """The gate's shortcut for an incremental run with nothing changed gives the outcomes Great
+    Expectations itself gives on a batch of no rows; a missing column is left to it."""
+    spec = suite(name)
+    columns = sorted(
+        {c for e in spec["expectations"] for c in e["kwargs"].get("column_set", [])}
+        | {e["kwargs"]["column"] for e in spec["expectations"] if "column" in e["kwargs"]}
+    )
+    params = {"agency_ids": ["35.10"], "max_year": 2027, "min_rows": 1, "max_rows": 10}
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+    def outcomes(result) -> list[dict]:  # in any order: Great Expectations groups by column
+        return sorted((asdict(o) for o in result.outcomes), key=lambda o: json.dumps(o))
+
+    shortcut = run_suite(name, empty, params, "innovation_id", tmp_path / "a", "c", table_rows=5)
+    assert not (tmp_path / "a" / "data_docs").exists()  # Great Expectations did not run
+    monkeypatch.setattr(gate, "no_rows", lambda spec, columns: None)
+    by_gx = run_suite(name, empty, params, "innovation_id", tmp_path / "b", "c", table_rows=5)
+    assert (tmp_path / "b" / "data_docs" / "index.html").exists()
+    assert outcomes(shortcut) == outcomes(by_gx)
+    assert (shortcut.success, shortcut.rows, shortcut.scope) == (by_gx.success, 0, "changed")
+    # too few rows in the table still fails, without Great Expectations as with it
+    if name == PORTAL:
+        monkeypatch.undo()
+        short = run_suite(name, empty, params, "innovation_id", tmp_path / "c", "c", table_rows=0)
+        assert not short.success and [o.expectation for o in short.failed] == [
+            "expect_table_row_count_to_be_between"
+        ]
+    assert gate.no_rows(spec, columns[1:]) is None

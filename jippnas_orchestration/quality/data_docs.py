@@ -16,9 +16,12 @@ great_expectations is imported only inside build_data_docs (the caller has alrea
 
 from __future__ import annotations
 
+import filecmp
 import logging
+import os
 import re
 import shutil
+import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -204,9 +207,18 @@ def _rewrite(text: str, root: str) -> str:
     )  # GE writes ../../../ on pages four folders deep (favicon)
 
 
-def make_offline(docs_dir: Path) -> list[Path]:
+def _copy_if_changed(src: str, dst: str) -> str:
+    """copy2 keeps the modification time, so a copy made before compares equal (os.stat signature)."""
+    if os.path.exists(dst) and filecmp.cmp(src, dst, shallow=True):
+        return dst
+    return shutil.copy2(src, dst)
+
+
+def make_offline(docs_dir: Path, since: float | None = None) -> list[Path]:
     """Copy the shipped assets into the site and point every page at them; return the pages changed.
 
+    `since` (a time.time()): only the pages and stylesheets written from then on (a build renders
+    the new pages and the index; the others were made offline when they were written).
     Idempotent; raises DataDocsError naming the page and URL if anything would still load from elsewhere
     (a GE upgrade with a new CDN URL has to add it to CDN_FILES and the shipped assets)."""
     target = docs_dir.joinpath(*VENDOR_DIR)
@@ -215,11 +227,13 @@ def make_offline(docs_dir: Path) -> list[Path]:
         target,
         dirs_exist_ok=True,
         ignore=shutil.ignore_patterns("__pycache__", "SHA256SUMS"),
+        copy_function=_copy_if_changed,
     )
     changed, leaks = [], []
-    for path in sorted(
-        [*docs_dir.rglob("*.html"), *docs_dir.joinpath("static", "styles").glob("*.css")]
-    ):
+    pages = [*docs_dir.rglob("*.html"), *docs_dir.joinpath("static", "styles").glob("*.css")]
+    if since is not None:
+        pages = [p for p in pages if p.stat().st_mtime >= since]
+    for path in sorted(pages):
         depth = len(path.relative_to(docs_dir).parts) - 1
         text = path.read_text(encoding="utf-8")
         new = _rewrite(text, "../" * depth)
@@ -281,10 +295,11 @@ def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path
         },
     )
     # only the new pages are rendered; the index lists every kept run and GE deletes pages of pruned ones
+    started = time.time() - 1  # a coarse file-system clock may stamp a page a little earlier
     ctx.build_data_docs(site_names=[SITE_NAME], resource_identifiers=new_ids)
     _remove_empty_dirs(docs_dir / "validations")
     _remove_empty_dirs(gx_dir / "validations")
-    make_offline(docs_dir)
+    make_offline(docs_dir, since=started)
     first = next(iter(run.run_results), None)
     return docs_dir / validation_page_path(first) if first is not None else None
 
