@@ -20,6 +20,11 @@ ALSO_WRITTEN = {
     "field_provenance_state": "field_provenance",
     "portal_candidate_state": "portal_candidate",
     "portal_candidate_digests": "portal_candidate",
+    "national_summary_state": "national_summary",
+    "campaign_history_state": "campaign_history",
+    # exact per-agency totals the outputs are derived from (jippnas_orchestration.agency_totals)
+    "national_summary_totals": "national_summary",
+    "campaign_history_totals": "campaign_history",
     "portal_innovations_previous": "portal_innovations",
     "portal_publications": "portal_innovations",
     # received submissions: inserted outside Dagster (portal, `jippnas submit`); decided by this asset alone
