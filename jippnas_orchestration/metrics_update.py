@@ -91,8 +91,10 @@ def update_national_summary(wh: Warehouse, incremental: bool = True) -> SummaryU
                 conn, "harmonized_innovations", "innovation_id", delta.innovations, '"agency_id"'
             )
             agencies = set(owners["agency_id"])
-            if owners["agency_id"].isna().any() or not has_table(conn, SUMMARY):
-                delta = Delta(None, delta.upstream, "an innovation without agency")
+            if owners["agency_id"].isna().any():
+                delta = Delta(None, delta.upstream, "a changed innovation has no agency")
+            elif not has_table(conn, SUMMARY):
+                delta = Delta(None, delta.upstream, "no national_summary table yet")
         if delta.full:
             t = agency_totals.totals(
                 query(conn, f"SELECT {cols} FROM harmonized_innovations"), by_type=True
