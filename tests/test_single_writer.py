@@ -133,6 +133,8 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
         for a in (
             "harmonized_innovations",
             "agency_completeness",
+            "national_summary",
+            "campaign_history",
             "field_provenance",
             "portal_candidate",
         )
