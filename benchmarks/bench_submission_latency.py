@@ -233,12 +233,23 @@ def run_timeline(instance, run_id: str) -> dict:
         }.get(kind)
         if key and key not in first:
             first[key] = entry.timestamp
-        if kind == DagsterEventType.STEP_SUCCESS and event.step_key == PUBLISH_STEP:
+        if event.step_key == PUBLISH_STEP and kind == DagsterEventType.STEP_START:
+            first["publishing"] = entry.timestamp
+        if event.step_key == PUBLISH_STEP and kind == DagsterEventType.STEP_SUCCESS:
             first["published"] = entry.timestamp
     return {**out, **{k: first.get(k) for k in MILESTONES}}
 
 
-MILESTONES = ("enqueued", "dequeued", "starting", "started", "first_step", "published", "ended")
+MILESTONES = (
+    "enqueued",
+    "dequeued",
+    "starting",
+    "started",
+    "first_step",
+    "publishing",  # portal_innovations started
+    "published",  # portal_innovations succeeded
+    "ended",
+)
 
 
 def _gap(a: float | None, b: float | None) -> float | None:
@@ -253,7 +264,8 @@ def run_summary(t: dict) -> dict:
         "queued_s": _gap(t["created"], t["dequeued"] or t["starting"]),
         "worker_start_s": _gap(t["starting"], t["started"]),
         "to_first_step_s": _gap(t["started"], t["first_step"]),
-        "steps_to_publication_s": _gap(t["first_step"], t["published"]),
+        "steps_before_publication_s": _gap(t["first_step"], t["publishing"]),
+        "publication_step_s": _gap(t["publishing"], t["published"]),
         "after_publication_s": _gap(t["published"], t["ended"]),
         "run_s": _gap(t["started"], t["ended"]),
         "created_to_end_s": _gap(t["created"], t["ended"]),
@@ -377,7 +389,7 @@ def wait_quiet(instance, wh, daemon: Daemon, timeout: float) -> float:
 
 
 def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeout, rng) -> dict:
-    rows = []
+    seen_rows = []
     for i, target in enumerate(targets):
         time.sleep(rng.uniform(0, interval))
         token = f"lat-{uuid.uuid4().hex[:12]}"
@@ -396,28 +408,27 @@ def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeou
             raise RuntimeError(
                 f"submission {i + 1} not visible after {timeout:.0f} s; see {daemon.log}"
             )
+        seen_rows.append((doc["submission_id"], target["innovation_id"], token, t0, stored, seen))
+        print(f"   single {i + 1}/{len(targets)}: {seen - t0:.1f} s", flush=True)
+    wait_quiet(instance, wh, daemon, timeout=1800)  # the runs' last events are written
+    rows = []
+    for n, (sid, iid, token, t0, stored, seen) in enumerate(seen_rows, 1):
         run_id = wh.read_sql(
             "SELECT processed_by_run FROM innovation_submissions WHERE submission_id = :s",
-            {"s": doc["submission_id"]},
+            {"s": sid},
         ).iloc[0, 0]
         t = run_timeline(instance, run_id)
-        row = {
-            "n": i + 1,
-            "latency_s": round(seen - t0, 2),
-            "store_s": round(stored - t0, 2),
-            "sensor_wait_s": _gap(stored, t["created"]),
-            "publication_to_seen_s": _gap(t["published"], seen),
-            "version": portal.version(),
-            "token": token,
-            "innovation_id": target["innovation_id"],
-            **run_summary(t),
-        }
-        rows.append(row)
-        print(
-            f"   single {i + 1}/{len(targets)}: {row['latency_s']} s (sensor {row['sensor_wait_s']}, "
-            f"queue {row['queued_s']}, worker {row['worker_start_s']}, to publication "
-            f"{row['steps_to_publication_s']}) run {row['run_id']}",
-            flush=True,
+        rows.append(
+            {
+                "n": n,
+                "latency_s": round(seen - t0, 2),
+                "store_s": round(stored - t0, 2),
+                "sensor_wait_s": _gap(stored, t["created"]),
+                **run_summary(t),
+                "publication_step_to_seen_s": _gap(t["publishing"], seen),
+                "token": token,
+                "innovation_id": iid,
+            }
         )
     latencies = [r["latency_s"] for r in rows]
     return {
@@ -428,6 +439,18 @@ def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeou
         # distinct innovations: the last version's files hold every token of the phase
         "files_hold_all": portal.files_hold({r["innovation_id"]: r["token"] for r in rows}),
     }
+
+
+def other_runs(instance, after: float) -> list[dict]:
+    """Runs of other jobs in the phase (the report after submission runs): they share the 2 cores."""
+    from dagster import RunsFilter
+
+    since = datetime.fromtimestamp(after, timezone.utc)
+    return [
+        {"job": r.dagster_run.job_name, **run_summary(run_timeline(instance, r.dagster_run.run_id))}
+        for r in instance.get_run_records(RunsFilter(created_after=since))
+        if r.dagster_run.job_name != JOB
+    ]
 
 
 def burst_phase(instance, wh, portal: Portal, daemon, targets, window, timeout) -> dict:
@@ -457,6 +480,8 @@ def burst_phase(instance, wh, portal: Portal, daemon, targets, window, timeout) 
             first_seen[iid] = now
         time.sleep(1)
     done = time.time()
+    if len(first_seen) == len(tokens):
+        wait_quiet(instance, wh, daemon, timeout=1800)  # the runs' last events are written
     ids = [d["submission_id"] for d in docs]
     states = _count_by(wh, "innovation_submissions", "state", ids)
     log_rows = _count_by(wh, "innovation_change_log", "submission_id", ids)
@@ -486,6 +511,7 @@ def burst_phase(instance, wh, portal: Portal, daemon, targets, window, timeout) 
         "runs_that_decided_them": len(runs_used),
         "runs": [run_summary(t) for t in sorted(timelines, key=lambda t: t["created"])],
         "files_hold_all": portal.files_hold(tokens) if all_seen else None,
+        "other_runs": other_runs(instance, start),
     }
 
 
@@ -614,6 +640,7 @@ def main() -> None:
             )
             ticks = [t.timestamp for t in sensor_ticks(instance, phase_start)]
             single["sensor_tick_spacing_s"] = _spacing(ticks)
+            single["other_runs"] = other_runs(instance, phase_start)
             print(f"   single: median {single['median_s']} s, max {single['max_s']} s", flush=True)
             wait_quiet(instance, wh, daemon, timeout=1800)
             burst = (
@@ -658,8 +685,9 @@ def main() -> None:
                 "queued_s",
                 "worker_start_s",
                 "to_first_step_s",
-                "steps_to_publication_s",
-                "publication_to_seen_s",
+                "steps_before_publication_s",
+                "publication_step_s",
+                "publication_step_to_seen_s",
                 "run_s",
             )
         },
