@@ -5,6 +5,7 @@ import platform
 from pathlib import Path
 
 from benchmarks.bench_steps import steps_section
+from benchmarks.render_latency import latency_section
 from benchmarks.render_submissions import incremental_section, submissions_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,22 +125,9 @@ def render() -> Path:
             "them down to SQL.",
             "",
         ]
-    lat = _load("submission_latency")
-    if lat:
-        lines += [
-            "## Submission to visible, with the daemon running",
-            "",
-            f"{lat['submissions']} submissions, one at a time, through `jippnas submit`, sensor interval "
-            f"{lat['sensor_interval_s']} s (the default), sample scale, PostgreSQL warehouse, SQLite Dagster instance. "
-            "Target: median under 60 s; the submission run itself under 10 s.",
-            "",
-            f"- latency: median **{lat['median_s']} s**, max **{lat['max_s']} s** (all: {lat['latencies_s']})",
-            f"- `submission_job` run duration: median **{lat['run_duration_median_s']} s**, max "
-            f"{lat['run_duration_max_s']} s over {lat['submission_runs']} runs",
-            "",
-        ]
     lines += submissions_section(_load("submissions"))
     lines += incremental_section(_load("submission_incremental"))
+    lines += latency_section(_load("submission_latency"))
     lines += steps_section(_load("steps_scale45"))
     lines += _similar_section(_load("similar"))
     lines += _pipeline_section(_load("pipeline"))

@@ -1,10 +1,11 @@
 """Run every benchmark against a throwaway PostgreSQL server and write docs/benchmarks.md.
 
-usage: python benchmarks/run_all.py [--skip-latency] [--skip-pipeline]
+usage: python benchmarks/run_all.py [--skip-latency | --latency-env ENV_FILE] [--skip-pipeline]
 
 The whole-pipeline benchmark (bench_pipeline: scale 45 on SQLite and PostgreSQL, scale 300 on
 PostgreSQL, generating the sets once into benchmarks/.work) is the long part; bench_submissions
-(scale 45) runs with it.
+(scale 45) runs with it. The latency benchmark (a real daemon) runs on a fresh sample environment, or
+with --latency-env on an environment already materialized (e.g. at scale 45; see its docstring).
 """
 
 import subprocess
@@ -36,10 +37,13 @@ def main() -> None:
         run("bench_ingest", url)
         run("bench_harmonize", url)
         run("bench_gate_publish", url, tempfile.mkdtemp(prefix="jippnas-bench-out-"))
-        if "--skip-latency" not in sys.argv:
-            run("bench_submission_latency", server.create_database("latency"), "10")
     finally:
         server.stop()
+    if "--skip-latency" not in sys.argv:
+        if "--latency-env" in sys.argv:
+            run("bench_submission_latency", sys.argv[sys.argv.index("--latency-env") + 1])
+        else:
+            run("bench_submission_latency", "--sample")
     if "--skip-pipeline" not in sys.argv:
         run("bench_pipeline")  # starts its own PostgreSQL server
         run(
