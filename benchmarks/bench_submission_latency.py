@@ -695,6 +695,7 @@ def main() -> None:
         },
         "burst": burst,
         "targets": {
+            "single_submissions": 20,
             "single_median_s": 15,
             "single_max_s": 30,
             "burst_submissions": 1000,
