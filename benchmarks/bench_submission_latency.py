@@ -126,6 +126,7 @@ def instance_settings(instance) -> dict:
         "pool_default_limit": getattr(pools, "default_pool_limit", None),
         "pool_granularity": str(getattr(pools, "pool_granularity", None)),
         "run_launcher": type(instance.run_launcher).__name__,
+        "run_storage": type(instance.run_storage).__name__,
         "sensor_daemon_loop_s": _sensor_loop_s(),
     }
 
