@@ -324,10 +324,13 @@ class Portal:
         return {i for i, token in expected.items() if token in got.get(i, "")}
 
     def files_hold(self, expected: dict[str, str]) -> bool | None:
-        """The published Parquet file(s) under portal/ hold every token (None: no Parquet there)."""
+        """The published Parquet file under portal/ holds every token (the combined file; else the
+        parts); None: no Parquet there."""
         import pandas as pd
 
-        parts = sorted(self.manifest.parent.resolve().rglob("*.parquet"))
+        folder = self.manifest.parent.resolve()
+        combined = folder / "innovations.parquet"
+        parts = [combined] if combined.exists() else sorted(folder.rglob("*.parquet"))
         if not parts:
             return None
         df = pd.concat(pd.read_parquet(p, columns=["innovation_id", "summary"]) for p in parts)
