@@ -415,6 +415,7 @@ def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeou
         seen_rows.append((doc["submission_id"], target["innovation_id"], token, t0, stored, seen))
         print(f"   single {i + 1}/{len(targets)}: {seen - t0:.1f} s", flush=True)
     wait_quiet(instance, wh, daemon, timeout=1800)  # the runs' last events are written
+    earlier = phase_runs(instance, seen_rows[0][3] - 1)
     rows = []
     for n, (sid, iid, token, t0, stored, seen) in enumerate(seen_rows, 1):
         run_id = wh.read_sql(
@@ -430,6 +431,8 @@ def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeou
                 "sensor_wait_s": _gap(stored, t["created"]),
                 **run_summary(t),
                 "publication_step_to_seen_s": _gap(t["publishing"], seen),
+                # what the run queue held it behind: the longest another run still had to go
+                "others_busy_s": busy_at(earlier, t),
                 "token": token,
                 "innovation_id": iid,
             }
@@ -443,6 +446,26 @@ def single_phase(instance, wh, portal: Portal, daemon, targets, interval, timeou
         # distinct innovations: the last version's files hold every token of the phase
         "files_hold_all": portal.files_hold({r["innovation_id"]: r["token"] for r in rows}),
     }
+
+
+def phase_runs(instance, after: float) -> list[dict]:
+    from dagster import RunsFilter
+
+    since = datetime.fromtimestamp(after, timezone.utc)
+    return [
+        run_timeline(instance, r.dagster_run.run_id)
+        for r in instance.get_run_records(RunsFilter(created_after=since))
+    ]
+
+
+def busy_at(runs: list[dict], t: dict) -> float:
+    """Seconds the runs created before `t` still had to go when `t` was created (0: none running)."""
+    left = [
+        o["ended"] - t["created"]
+        for o in runs
+        if o["run_id"] != t["run_id"] and o["created"] < t["created"] and o["ended"]
+    ]
+    return round(max([x for x in left if x > 0], default=0.0), 2)
 
 
 def other_runs(instance, after: float) -> list[dict]:

@@ -50,15 +50,18 @@ def latency_section(r: dict | None) -> list[str]:
         "was created; queue = created until dequeued; worker = launched until the run worker "
         "began (a new process importing the definitions); steps = first step until "
         "`portal_innovations` began; publish→seen = `portal_innovations` began until the "
-        "benchmark saw the new version (polling every 0.2 s).",
+        "benchmark saw the new version (polling every 0.2 s); busy = how long an earlier run "
+        "(the previous submission run, a report) still had to go when this run was created: the "
+        "queue holds a run while another holds the `warehouse` pool its first step needs.",
         "",
-        "| # | latency s | sensor | queue | worker | to 1st step | steps | publish→seen | run s | run |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| # | latency s | sensor | queue | busy | worker | to 1st step | steps | publish→seen "
+        "| run s | run |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for s in single["submissions"]:
         lines.append(
             f"| {s['n']} | **{s['latency_s']}** | {_v(s['sensor_wait_s'])} | {_v(s['queued_s'])} "
-            f"| {_v(s['worker_start_s'])} | {_v(s['to_first_step_s'])} | "
+            f"| {_v(s.get('others_busy_s'))} | {_v(s['worker_start_s'])} | {_v(s['to_first_step_s'])} | "
             f"{_v(s['steps_before_publication_s'])} | {_v(s['publication_step_to_seen_s'])} | "
             f"{_v(s['run_s'])} | {s['run_id']} |"
         )
