@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 
 def _v(x) -> str:
     return "–" if x is None else f"{x}"
@@ -78,7 +80,9 @@ def latency_section(r: dict | None) -> list[str]:
         f"{_v(spacing.get('median'))} s apart, at most {_v(spacing.get('max'))} s), queue "
         f"{_median(b, 'queued_s')} s, run worker start {_median(b, 'worker_start_s')} s, steps "
         f"before publication {_median(b, 'steps_before_publication_s')} s, the publication "
-        f"step {_median(b, 'publication_step_s')} s; whole run {_median(b, 'run_s')} s.",
+        f"step {_median(b, 'publication_step_s')} s, of which {_tail(single['submissions'])} s "
+        "after the new version was visible (the next run waits for it: busy); whole run "
+        f"{_median(b, 'run_s')} s.",
         f"- a run worker's fixed cost, measured alone: `python -c \"import "
         f'jippnas_orchestration.definitions"` {w["import_definitions_s"]} s (of which `import '
         f"dagster` {w['import_dagster_s']} s, the interpreter {w['python_s']} s).",
@@ -87,6 +91,17 @@ def latency_section(r: dict | None) -> list[str]:
     ]
     lines += _burst(r.get("burst"), t)
     return lines
+
+
+def _tail(rows: list[dict]) -> str:
+    """Median seconds the publication step went on after the benchmark saw its version."""
+    tails = [
+        r["publication_step_s"] - r["publication_step_to_seen_s"]
+        for r in rows
+        if r.get("publication_step_s") is not None
+        and r.get("publication_step_to_seen_s") is not None
+    ]
+    return _v(round(statistics.median(tails), 1) if tails else None)
 
 
 def _median(b: dict, key: str) -> str:
