@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -108,6 +109,8 @@ def write_instance_yaml(home: Path, dequeue_s: int) -> str:
     if path.exists() and MARKER not in path.read_text():
         return "kept the instance's own dagster.yaml"
     base = (ROOT / ".dagster" / "dagster.yaml").read_text()
+    # the project's own file already sets a run queue: its interval is replaced, not repeated
+    base = re.sub(r"\nrun_queue:\n  dequeue_interval_seconds: \d+\n?", "\n", base)
     path.write_text(
         f"{MARKER}: the project's .dagster/dagster.yaml and a run queue that dequeues every "
         f"{dequeue_s} s\n{base}\nrun_queue:\n  dequeue_interval_seconds: {dequeue_s}\n"

@@ -27,7 +27,7 @@ from resources import AlertMailerResource, WarehouseResource
 from .jobs import report_job, submission_job
 from .submissions.watch import new_pending, run_key_for
 
-SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "30"))
+SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "4"))
 # the report reads every table (tens of seconds at national scale): at most once per interval
 REPORT_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_REPORT_INTERVAL_S", "600"))
 ALERT_SENSOR_INTERVAL_S = 30

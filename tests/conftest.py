@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from jippnas_orchestration.settings import SAMPLE_DIR
-from jippnas_orchestration.testing.postgres import start_postgres
-from jippnas_orchestration.warehouse import Warehouse
+# a source that stays down is retried with the real policy's shape (3 retries, doubling, jitter) but
+# from a short delay: in process, the production 30 s, 60 s, 120 s would be minutes of sleep per test.
+# Set before the assets are imported (the policy is read at definition time).
+os.environ.setdefault("JIPPNAS_SOURCE_RETRY_DELAY_S", "0.5")
+
+from jippnas_orchestration.settings import SAMPLE_DIR  # noqa: E402
+from jippnas_orchestration.testing.postgres import start_postgres  # noqa: E402
+from jippnas_orchestration.warehouse import Warehouse  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 

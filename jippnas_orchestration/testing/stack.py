@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--static-port", type=int, default=8080)
     parser.add_argument("--code-port", type=int, default=4000)
     parser.add_argument(
-        "--sensor-interval", type=int, default=30, help="JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S"
+        "--sensor-interval", type=int, default=4, help="JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S"
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the services too, as Ctrl-C does
