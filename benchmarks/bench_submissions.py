@@ -109,6 +109,12 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=45)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--single-runs", type=int, default=2)
+    ap.add_argument(
+        "--keep-env",
+        type=Path,
+        help="keep the materialized environment and write its variables to this file (env.sh) "
+        "for bench_submission_incremental and bench_submission_latency",
+    )
     args = ap.parse_args()
     started = time.perf_counter()
     data, sample = generated(args.scale, args.seed)
@@ -238,7 +244,12 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "submissions.json").write_text(json.dumps(result, indent=1))
     print(json.dumps({k: v for k, v in result.items() if k != "single"}, indent=1))
-    shutil.rmtree(tmp, ignore_errors=True)
+    if args.keep_env:
+        names = [k for k in env if k.startswith(("DAGSTER_HOME", "JIPPNAS_"))]
+        args.keep_env.write_text("".join(f"export {k}={env[k]}\n" for k in sorted(names)))
+        print(f"== environment kept: {tmp} (variables in {args.keep_env})", flush=True)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
