@@ -101,7 +101,8 @@ def _tail(rows: list[dict]) -> str:
         if r.get("publication_step_s") is not None
         and r.get("publication_step_to_seen_s") is not None
     ]
-    return _v(round(statistics.median(tails), 1) if tails else None)
+    # seen before the step's end event was written: nothing after (never "-0.0")
+    return _v(max(0.0, round(statistics.median(tails), 1)) if tails else None)
 
 
 def _median(b: dict, key: str) -> str:

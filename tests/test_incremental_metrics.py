@@ -24,7 +24,7 @@ from jippnas_orchestration.warehouse import Warehouse
 
 from .helpers import run_pipeline
 from .submission_fixtures import doc
-from .test_incremental_runs import FULL_RUN, SUBMISSION_RUN, meta, ok, submit
+from .test_incremental_runs import FULL_RUN, SUBMISSION_RUN, first_wave, meta, ok, submit
 
 DAY = "2026-03-02"
 CLOCK = f"{DAY}T09:00:00+07:00"
@@ -103,45 +103,14 @@ def one_doc(h: pd.DataFrame, i: int, text: str, submitted_at: str = SUBMITTED) -
     )
 
 
-def wave(h: pd.DataFrame) -> tuple[list[dict], set[str]]:
-    """Every innovation of one small agency (complete: they become updated), one of two others."""
-    sizes = h.groupby("agency_id").size()
-    whole = sizes[(sizes >= 3) & (sizes <= 6)].index[0]
-    others = [a for a in sizes[sizes >= 2].index if a != whole][:2]
-    docs = [
-        doc(
-            innovation={"innovation_id": iid},
-            agency_id=whole,
-            changes={
-                "status": "berlanjut_tanpa_pengembangan",
-                "summary": f"Ringkasan baru {iid}",
-                "outcomes": "Antrean turun setengahnya.",
-                "sdgs": [3, 16],
-            },
-            submitted_at=SUBMITTED,
-        )
-        for iid in h.loc[h["agency_id"] == whole, "innovation_id"]
-    ]
-    for agency in others:
-        iid = h.loc[h["agency_id"] == agency, "innovation_id"].iloc[0]
-        docs.append(
-            doc(
-                innovation={"innovation_id": iid},
-                agency_id=agency,
-                changes={"status": "berhenti", "status_reason": "Anggaran dihentikan."},
-                submitted_at=SUBMITTED,
-            )
-        )
-    return docs, {whole, *others}
-
-
 def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipeline, tmp_path):
     wh, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
     before = today_rows(wh)
     summary_before = summary(wh)
 
-    docs, agencies = wave(h)
+    docs, picked = first_wave(h, submitted_at=SUBMITTED)
+    agencies = picked["agencies"]
     submit(wh, tmp_path, docs, "first")
     first = ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
     m = meta(first, "campaign_history")

@@ -84,8 +84,14 @@ def recomputed_checksum(wh: Warehouse) -> str:
         )
 
 
-def first_wave(h: pd.DataFrame) -> tuple[list[dict], dict]:
-    """Every innovation of one agency (it has several), a stop elsewhere, a summary elsewhere."""
+def first_wave(h: pd.DataFrame, submitted_at: str | None = None) -> tuple[list[dict], dict]:
+    """Every innovation of one agency (it has several), a stop elsewhere, a summary elsewhere;
+    submitted on three days of August 2024, or all at `submitted_at`."""
+    dated = (
+        (lambda day: submitted_at)
+        if submitted_at
+        else (lambda day: f"2024-08-0{day}T09:00:00+07:00")
+    )
     sizes = h.groupby("agency_id").size()
     whole = sizes[(sizes >= 3) & (sizes <= 6)].index[0]
     others = [a for a in sizes[sizes >= 2].index if a != whole]
@@ -100,7 +106,7 @@ def first_wave(h: pd.DataFrame) -> tuple[list[dict], dict]:
                 "outcomes": "Antrean turun setengahnya.",
                 "sdgs": [3, 16],
             },
-            submitted_at="2024-08-01T09:00:00+07:00",
+            submitted_at=dated(1),
         )
         for iid in h.loc[h["agency_id"] == whole, "innovation_id"]
     ]
@@ -110,7 +116,7 @@ def first_wave(h: pd.DataFrame) -> tuple[list[dict], dict]:
             innovation={"innovation_id": stopped},
             agency_id=stop_agency,
             changes={"status": STOPPED, "status_reason": "Anggaran dihentikan."},
-            submitted_at="2024-08-02T09:00:00+07:00",
+            submitted_at=dated(2),
         )
     )
     texted = h.loc[h["agency_id"] == text_agency, "innovation_id"].iloc[0]
@@ -119,10 +125,15 @@ def first_wave(h: pd.DataFrame) -> tuple[list[dict], dict]:
             innovation={"innovation_id": texted},
             agency_id=text_agency,
             changes={"summary": "Layanan kini daring penuh.", "replication_count": 4},
-            submitted_at="2024-08-03T09:00:00+07:00",
+            submitted_at=dated(3),
         )
     )
-    return docs, {"whole": whole, "stopped": stopped, "texted": texted}
+    return docs, {
+        "whole": whole,
+        "stopped": stopped,
+        "texted": texted,
+        "agencies": {whole, stop_agency, text_agency},
+    }
 
 
 @pytest.fixture
