@@ -61,13 +61,9 @@ def update_campaign_history(
 ) -> HistoryUpdate:
     _ensure_recorded_by(wh)  # its own transaction, before this one takes the write lock
     with consuming(wh) as conn:
-        delta = downstream_delta(conn, ASSET, TOTALS)
+        delta = downstream_delta(conn, ASSET, TOTALS, incremental)
         upto = log_position(conn)
-        reason = (
-            _why_full(wh, conn, delta, read_state(conn, ASSET), campaign_start, day, upto)
-            if incremental
-            else "not a submission run"
-        )
+        reason = _why_full(wh, conn, delta, read_state(conn, ASSET), campaign_start, day, upto)
         update = None if reason else _incremental(wh, conn, delta.innovations, day)
         if update is None:
             update = _full(

@@ -123,9 +123,7 @@ def rows_where_in(
 ) -> pd.DataFrame:
     """SELECT ... WHERE column IN (values), in chunks (SQLite's bound-variable limit)."""
     frames = []
-    for part in chunks(sorted(set(values))):
-        names = {f"v{i}": v for i, v in enumerate(part)}
-        marks = ", ".join(f":{k}" for k in names)
+    for marks, names in _in_lists(values):
         frames.append(
             query(
                 conn,
@@ -160,13 +158,30 @@ def replace_rows_of(
         wh.insert_frame(conn, table, conform(conn, table, df))
 
 
-def delete_where_in(conn: Connection, table: str, column: str, values: Iterable) -> None:
+def _in_lists(values: Iterable) -> Iterable[tuple[str, dict]]:
+    """`(:v0, :v1, ...)` and its parameters, chunk by chunk (SQLite's bound-variable limit)."""
     for part in chunks(sorted(set(values))):
         names = {f"v{i}": v for i, v in enumerate(part)}
-        marks = ", ".join(f":{k}" for k in names)
+        yield ", ".join(f":{k}" for k in names), names
+
+
+def delete_where_in(conn: Connection, table: str, column: str, values: Iterable) -> None:
+    for marks, names in _in_lists(values):
         conn.execute(
             sa.text(
                 f'DELETE FROM "{_check_ident(table)}" WHERE "{_check_ident(column)}" IN ({marks})'
+            ),
+            names,
+        )
+
+
+def delete_parts(conn: Connection, table: str, parts: Iterable[str]) -> None:
+    """Delete the rows of these parts (the first PART_CHARS characters of innovation_id)."""
+    for marks, names in _in_lists(parts):
+        conn.execute(
+            sa.text(
+                f'DELETE FROM "{_check_ident(table)}" '
+                f"WHERE substr(innovation_id, 1, {PART_CHARS}) IN ({marks})"
             ),
             names,
         )
@@ -209,9 +224,14 @@ class Delta:
         return self.innovations is None
 
 
-def downstream_delta(conn: Connection, asset: str, own_table: str) -> Delta:
-    """Call inside `consuming`: the innovations `asset` must redo since it last consumed harmonized."""
+def downstream_delta(
+    conn: Connection, asset: str, own_table: str, incremental: bool = True
+) -> Delta:
+    """Call inside `consuming`: the innovations `asset` must redo since it last consumed harmonized
+    (everything outside a submission run: `incremental` False)."""
     upstream = read_state(conn, "harmonized_innovations")
+    if not incremental:
+        return Delta(None, upstream, "not a submission run")
     mine = read_state(conn, asset)
     if upstream is None:
         return Delta(None, None, "harmonized_innovations has no state yet")
@@ -295,9 +315,7 @@ def write_digests(
 def rows_of_parts(conn: Connection, table: str, parts: Iterable[str]) -> tuple[list[str], list]:
     """The stored rows of these parts, as `SELECT *` returns them."""
     columns, rows = None, []
-    for chunk in chunks(sorted(set(parts))):
-        names = {f"p{i}": p for i, p in enumerate(chunk)}
-        marks = ", ".join(f":{k}" for k in names)
+    for marks, names in _in_lists(parts):
         columns, got = raw_rows(
             conn,
             f'SELECT * FROM "{_check_ident(table)}" '

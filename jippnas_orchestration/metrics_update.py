@@ -38,9 +38,7 @@ class MetricsUpdate:
 
 def update_agency_completeness(wh: Warehouse, incremental: bool = True) -> MetricsUpdate:
     with consuming(wh) as conn:
-        delta = downstream_delta(conn, TABLE, TABLE)
-        if not incremental:
-            delta = Delta(None, delta.upstream, "not a submission run")
+        delta = downstream_delta(conn, TABLE, TABLE, incremental)
         if delta.full:
             df = completeness.agency_completeness(
                 query(conn, "SELECT * FROM harmonized_innovations")
@@ -82,9 +80,7 @@ class SummaryUpdate:
 def update_national_summary(wh: Warehouse, incremental: bool = True) -> SummaryUpdate:
     cols = ", ".join(f'"{c}"' for c in completeness.SUMMARY_COLUMNS)
     with consuming(wh) as conn:
-        delta = downstream_delta(conn, SUMMARY, SUMMARY_TOTALS)
-        if not incremental:
-            delta = Delta(None, delta.upstream, "not a submission run")
+        delta = downstream_delta(conn, SUMMARY, SUMMARY_TOTALS, incremental)
         agencies = None
         if not delta.full:
             owners = rows_where_in(

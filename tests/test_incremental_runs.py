@@ -37,6 +37,15 @@ def submit(wh: Warehouse, tmp_path: Path, docs: list[dict], name: str) -> None:
     assert submit_files([path], io.StringIO(), wh) == 0
 
 
+def summary_doc(row, text: str) -> dict:
+    """A new summary for the innovation of `row` (innovation_id, agency_id), by its agency."""
+    return doc(
+        innovation={"innovation_id": row["innovation_id"]},
+        agency_id=row["agency_id"],
+        changes={"summary": text},
+    )
+
+
 def ok(result):
     """A run that must succeed; if a gate failed, its failures are the message."""
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
@@ -231,18 +240,7 @@ def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(pipeline, tmp_path
     one = h.iloc[0]
 
     def one_submission(name: str, text: str):
-        submit(
-            wh,
-            tmp_path,
-            [
-                doc(
-                    innovation={"innovation_id": one["innovation_id"]},
-                    agency_id=one["agency_id"],
-                    changes={"summary": text},
-                )
-            ],
-            name,
-        )
+        submit(wh, tmp_path, [summary_doc(one, text)], name)
         return ok(run(selection=SUBMISSION_RUN, raise_on_error=False))
 
     # materialized alone (UI, backfill): not a submission run
@@ -290,18 +288,7 @@ def test_a_failed_gate_in_an_incremental_run_publishes_nothing_and_the_next_run_
         "UPDATE merged_innovations SET year_first = 1800 WHERE innovation_id = :i",
         {"i": one["innovation_id"]},
     )
-    submit(
-        wh,
-        tmp_path,
-        [
-            doc(
-                innovation={"innovation_id": one["innovation_id"]},
-                agency_id=one["agency_id"],
-                changes={"summary": "baru"},
-            )
-        ],
-        "bad",
-    )
+    submit(wh, tmp_path, [summary_doc(one, "baru")], "bad")
     result = run(selection=SUBMISSION_RUN, raise_on_error=False)
     assert not result.success
     m = meta(result, "harmonized_innovations")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..incremental import (
-    Delta,
     consumed,
     consuming,
     downstream_delta,
@@ -45,9 +44,7 @@ def _origins(df: pd.DataFrame) -> dict[str, int]:
 
 def update_field_provenance(wh: Warehouse, incremental: bool = True) -> ProvenanceUpdate:
     with consuming(wh) as conn:
-        delta = downstream_delta(conn, TABLE, TABLE)
-        if not incremental:
-            delta = Delta(None, delta.upstream, "not a submission run")
+        delta = downstream_delta(conn, TABLE, TABLE, incremental)
         if delta.full:
             staged_cols = ", ".join(f'"{c}"' for c in STAGED_COLUMNS)
             ids = query(conn, "SELECT innovation_id FROM harmonized_innovations")["innovation_id"]

@@ -75,10 +75,8 @@ def _why_full(wh: Warehouse, conn, delta: Delta, similar_token) -> str | None:
 
 def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None):
     with consuming(wh) as conn:
-        delta = downstream_delta(conn, TABLE, TABLE)
-        reason = (
-            _why_full(wh, conn, delta, similar_token) if incremental else "not a submission run"
-        )
+        delta = downstream_delta(conn, TABLE, TABLE, incremental)
+        reason = _why_full(wh, conn, delta, similar_token)
         if reason is None:
             redone = _incremental(wh, conn, sorted(delta.innovations))
             digests = _record_digests(wh, conn, {part_of(i) for i in redone})

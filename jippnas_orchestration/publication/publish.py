@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ..incremental import PART_CHARS, chunks, digests_table, rows_of_parts
+from ..incremental import delete_parts, digests_table, rows_of_parts
 from ..schema import portal_publications
 from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
@@ -298,7 +298,7 @@ def _commit_table(
         if base and columns == content.columns and current == base["version"]:
             gone = set(base["parts"]) - set(content.digests)
             frames = list(content.frames(redone).values())
-            _delete_parts(conn, "portal_innovations", set(redone) | gone)
+            delete_parts(conn, "portal_innovations", set(redone) | gone)
             if frames:
                 warehouse.insert_frame(conn, "portal_innovations", pd.concat(frames))
         else:
@@ -307,18 +307,6 @@ def _commit_table(
                 "portal_innovations", content.whole(), primary_key=["innovation_id"], conn=conn
             )
         _log_publication(conn, manifest, "publish")
-
-
-def _delete_parts(conn, table: str, parts: set[str]) -> None:
-    for chunk in chunks(sorted(parts)):
-        names = {f"p{i}": p for i, p in enumerate(chunk)}
-        marks = ", ".join(f":{k}" for k in names)
-        conn.execute(
-            sa.text(
-                f'DELETE FROM "{table}" WHERE substr(innovation_id, 1, {PART_CHARS}) IN ({marks})'
-            ),
-            names,
-        )
 
 
 def _log_publication(conn, manifest: dict, action: str) -> None:
