@@ -20,6 +20,8 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from . import forms
+from .places import place_regions
 from .registry import (
     OLD_PAPUA_CODES,
     PROVINCE_ALIASES,
@@ -27,6 +29,14 @@ from .registry import (
     central_agencies,
     region_aliases,
     regions,
+)
+from .units import (
+    enterprise_kind,
+    enterprise_match,
+    hospital_core,
+    hospital_form,
+    hospital_owners,
+    is_hospital,
 )
 
 _PUNCT = re.compile(r"[^\w\s]")
@@ -310,6 +320,9 @@ class Resolution:
     note: str = ""
     # for a person when unresolved: (agency_id, score 0-1, evidence), best first
     candidates: tuple[tuple[str, float, str], ...] = ()
+    # unresolved on purpose (a hospital or enterprise no registry knows): no other reading of the
+    # name may then give it to the region it stands in
+    final: bool = False
 
 
 @dataclass
@@ -555,8 +568,14 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
 _OFFICE_WORDS = frozenset(
     """dinas badan bappeda bapenda bappenda rsud puskesmas kecamatan kelurahan desa sekretariat
 setda sekda satpol bpbd disdukcapil dukcapil inspektorat bagian upt uptd dprd bkpsdm bkd dpmptsp bpkad diskominfo
-dispendukcapil bapeda kantor unit""".split()
+dispendukcapil bapeda kantor unit dinkes disnaker disnakertrans disdik disdikbud dispendik disperindag
+dishub dispar disparbud dinsos dpmpptsp bpmptsp bptsp bappelitbangda bappelitbang bpkpd bpkd bapenda
+bppkad dlh blh dpupr dpu dpkp dkp diskan dispertan distan disbun disnak dispora disporapar dispusip
+dinkop diskop diskopukm dpmd dpmdes dp3a dppkb bkpsdm bkppd bpsdm setwan damkar biro rsu rsia
+rsj rsjd uptd upt""".split()
 )
+# 'Disper', 'Dinsosnaker': the abbreviations of a regional office ('Dinas ...') follow one pattern
+_OFFICE_ABBREVIATION = re.compile(r"^(?:dis|din)[a-z0-9]{2,12}$")
 
 
 @lru_cache(maxsize=1)
@@ -570,7 +589,7 @@ def _region_after_office(n: str, hint: str | None, code: str | None) -> str | No
     """'Dinas Kesehatan Banyuwangi': an office followed by a bare region name that can mean one region
     only (a twin needs the type or the code)."""
     tokens = n.split()
-    if len(tokens) < 2 or tokens[0] not in _OFFICE_WORDS:
+    if len(tokens) < 2 or not (tokens[0] in _OFFICE_WORDS or _OFFICE_ABBREVIATION.match(tokens[0])):
         return None
     idx = _index()
     for j in range(max(1, len(tokens) - 3), len(tokens)):
@@ -594,12 +613,12 @@ def _name_forms(n: str) -> list[str]:
     return forms
 
 
-def resolve_agency(
+def _resolve_written(
     name: object, type_hint: str | None = None, code_hint: str | None = None
 ) -> Resolution:
-    """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code."""
+    """One form of a name, by the order of evidence in the module's docstring."""
     idx = _index()
-    n = norm(name).replace("kementrian", "kementerian")
+    n = _expand_words(norm(name))
     hint = (type_hint or "").strip().lower() or None
     regional_hint = hint in ("provinsi", "kabupaten", "kota")
     code = current_code(code_hint)
@@ -611,6 +630,10 @@ def resolve_agency(
     central_key = _key(_strip_central_suffix(n))
     if central_key in idx.central and not regional_hint:
         return Resolution(idx.central[central_key], "central alias")
+    for decide_class in (_resolve_enterprise, _resolve_hospital):
+        decided = decide_class(str(name), n, code)
+        if decided is not None:
+            return decided
 
     typo_cands: list[tuple[str, int]] = []
     rtype, rest = _split_prefix(n)
@@ -714,3 +737,268 @@ def _with_code_note(agency_id: str, method: str, code: str | None) -> Resolution
     if code:
         return Resolution(agency_id, method + " + code")
     return Resolution(agency_id, method)
+
+
+# --- real names: other forms, segments, classes of units -----------------------------------------
+
+# Words written short in agency names, read out before anything else ('Dirjen' = 'Ditjen').
+_WORD_FORMS = {
+    "dirjen": "direktorat jenderal",
+    "sekjen": "sekretariat jenderal",
+    "setjen": "sekretariat jenderal",
+    "irjen": "inspektorat jenderal",
+    "itjen": "inspektorat jenderal",
+}
+
+
+def _expand_words(n: str) -> str:
+    n = n.replace("kementrian", "kementerian")
+    if not any(w in n for w in _WORD_FORMS):
+        return n
+    return " ".join(_WORD_FORMS.get(t, t) for t in n.split())
+
+
+@lru_cache(maxsize=1)
+def _region_words() -> frozenset[str]:
+    """Every word of a region's name or short form: what a unit's name may end in to say where."""
+    idx = _index()
+    words: set[str] = set()
+    for r in regions():
+        words.update(norm(r.base).split())
+    for alias in [*PROVINCE_ALIASES, *PROVINCE_TYPED_ALIASES]:
+        words.update(alias.split())
+    words.update(w for a in region_aliases() for w in norm(a["alias"]).split())
+    words.discard("")
+    del idx
+    return frozenset(words)
+
+
+def _location(raw: str, code: str | None) -> str | None:
+    """Where a unit stands, from its name: a typed region anywhere, else a bare region name that means
+    one region only, written in a segment, a parenthesis or at the end."""
+    n = norm(raw)
+    found = _region_in_text(n, code)
+    if found:
+        return found
+    idx = _index()
+    pieces = [*forms.segments(forms.without_parentheses(raw)), *forms.parenthesised(raw)]
+    tokens = norm(forms.without_parentheses(raw)).split()
+    pieces += [" ".join(tokens[j:]) for j in range(max(1, len(tokens) - 3), len(tokens))]
+    for piece in pieces:
+        candidates = idx.any_type.get(_key(norm(piece)), [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if code in candidates:
+            return code
+        if candidates:  # a kabupaten/kota twin: the province they share is still known
+            provinces = {c[:2] for c in candidates}
+            if len(provinces) == 1:
+                return provinces.pop()
+    return current_code(code)
+
+
+def _located_candidates(location: str | None, evidence: str) -> tuple[tuple[str, float, str], ...]:
+    if not location:
+        return ()
+    idx = _index()
+    out = [(location, 0.4, f"{evidence}: {idx.names[location]}")]
+    if len(location) > 2 and location[:2] in idx.names:
+        out.append((location[:2], 0.4, f"province of that place: {idx.names[location[:2]]}"))
+    return tuple(out)
+
+
+_OWNER_STATED = re.compile(r"\b(?:milik|pemerintah|pemkab|pemkot|pemprov|pemda)\b")
+
+
+def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
+    """A hospital belongs to its owner (module units). None: not a hospital, or its name states its
+    owner ('RSUD Kabupaten Sleman') and the ordinary rules decide."""
+    if not is_hospital(n):
+        return None
+    parts = forms.segments(forms.without_parentheses(raw)) or [forms.without_parentheses(raw)]
+    named = [p for p in parts if is_hospital(norm(p))] or parts
+    words = _region_words()
+    owners: set[tuple[str, str]] = set()
+    for piece in [named[-1], forms.without_parentheses(raw), raw]:
+        owners = hospital_owners(_expand_words(norm(piece)), words)
+        if owners:
+            break
+    location = _location(raw, code)
+    if owners:
+        ids = {o for o, _ in owners}
+        if len(ids) > 1 and location:
+            near = {o for o, loc in owners if loc.startswith(location) or location.startswith(loc)}
+            ids = near or ids
+        if len(ids) == 1:
+            return Resolution(next(iter(ids)), "hospital registry")
+        idx = _index()
+        return Resolution(
+            None,
+            "unresolved",
+            f"several registered hospitals are named like {raw!r}",
+            tuple(
+                (o, 0.6, f"owner of a hospital so named: {idx.names.get(o, o)}")
+                for o in sorted(ids)
+            ),
+            final=True,
+        )
+    hn = _expand_words(norm(named[-1]))
+    if not hospital_core(hn, words):
+        return None  # only a type and a region: 'RSUD Kabupaten Sleman' is Sleman's own
+    if _OWNER_STATED.search(n) or _index().central_office(hospital_form(n)):
+        return None
+    if location and location.startswith("31"):
+        return Resolution("31", "hospital in DKI Jakarta", "Jakarta's hospitals are the province's")
+    return Resolution(
+        None,
+        "unresolved",
+        f"hospital {raw!r} is not in the hospital registry: where it stands does not say who owns it",
+        _located_candidates(location, "stands in"),
+        final=True,
+    )
+
+
+def _resolve_enterprise(raw: str, n: str, code: str | None) -> Resolution | None:
+    """An enterprise is its own agency (module units); None when the name is not an enterprise's."""
+    plain = norm(forms.without_parentheses(raw))
+    kind = enterprise_kind(plain) or enterprise_kind(n)
+    if not kind:
+        return None
+    words = _region_words()
+    for form in (plain, n):
+        ids = enterprise_match(form, kind, words)
+        if len(ids) == 1:
+            return Resolution(next(iter(ids)), "enterprise registry")
+    agency_id = _index().central_office(n)
+    if agency_id and (kind != "bumd" or agency_id not in _CENTRAL_GOVERNMENT):
+        return Resolution(agency_id, "enterprise unit")
+    return Resolution(
+        None,
+        "unresolved",
+        f"enterprise {raw!r} is not in the registry: an enterprise is its own agency, not its region",
+        _located_candidates(_location(raw, code), "region named in it (owner?)"),
+        final=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _central_government_ids() -> frozenset[str]:
+    return frozenset(
+        c["agency_id"] for c in central_agencies() if c["agency_type"] in ("kementerian", "lembaga")
+    )
+
+
+class _CentralGovernment:
+    def __contains__(self, agency_id: object) -> bool:
+        return agency_id in _central_government_ids()
+
+
+_CENTRAL_GOVERNMENT = _CentralGovernment()
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _central_at_end(raw: str) -> str | None:
+    """'Pusdiklat ... BPKP', '... Badan Reserse Kriminal POLRI': a unit followed by its central
+    agency's short form, in capitals at the end (short forms are too ambiguous inside a name)."""
+    words = _WORD.findall(raw)
+    if len(words) < 2:
+        return None
+    idx = _index()
+    last = words[-1]
+    if last.isupper() and len(last) >= 2 and _key(norm(last)) in idx.central:
+        return idx.central[_key(norm(last))]
+    for k in (2, 3):
+        joined = _key(norm(" ".join(words[-k:])))
+        if len(words) > k and len(joined) >= 6 and joined in idx.central:
+            return idx.central[joined]
+    return None
+
+
+def _resolve_segments(raw: str, hint: str | None, code: str | None) -> Resolution | None:
+    """'Jawa Timur - Dinas Perkebunan', 'Balai X, Dinas Y' after a province, 'Menteri X/BPN': a segment
+    naming its own agency decides; a region segment owns the others when they are its offices."""
+    parts = forms.segments(forms.without_parentheses(raw)) or forms.slash_parts(raw)
+    if not parts:
+        return None
+    results = [(p, _resolve_written(p, hint, code)) for p in parts]
+    region_only = {
+        r.agency_id
+        for p, r in results
+        if r.agency_id and r.method.startswith(("region name", "bare region", "province name"))
+    }
+    units = {
+        r.agency_id
+        for p, r in results
+        if r.agency_id and not r.method.startswith(("region name", "bare region", "province name"))
+    }
+    if len(units) == 1:
+        return Resolution(units.pop(), "segment of the name", f"read from {raw!r} in parts")
+    if units:
+        return None
+    offices = [p for p, r in results if not r.agency_id and _is_office(norm(p))]
+    if len(region_only) == 1 and offices:
+        return Resolution(
+            region_only.pop(), "region and its office", f"{offices[0]!r} of that region"
+        )
+    if len(region_only) == 1 and len(parts) == len(results) and forms.slash_parts(raw):
+        return None
+    return None
+
+
+def _is_office(n: str) -> bool:
+    first = n.split()[:1]
+    return bool(first) and (first[0] in _OFFICE_WORDS or bool(_OFFICE_ABBREVIATION.match(first[0])))
+
+
+def _resolve_place(n: str, code: str | None) -> Resolution | None:
+    found = place_regions(n)
+    if not found:
+        return None
+    codes, how = found
+    if len(codes) == 1:
+        return Resolution(next(iter(codes)), f"local place ({how})")
+    if code in codes:
+        return Resolution(code, f"local place ({how}) + code")
+    idx = _index()
+    return Resolution(
+        None,
+        "unresolved",
+        f"a {how} of that name lies in several kabupaten/kota",
+        tuple((c, 0.5, f"{how} in {idx.names[c]}") for c in sorted(codes)[:8]),
+    )
+
+
+def resolve_agency(
+    name: object, type_hint: str | None = None, code_hint: str | None = None
+) -> Resolution:
+    """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code.
+    The name as written first, then its other forms (module forms), its segments, the central
+    agency's short form at its end and the local place it names; the first decision wins, and an
+    undecided name keeps the most telling candidates for a person."""
+    first = _resolve_written(name, type_hint, code_hint)
+    if first.agency_id or first.final or name is None:
+        return first
+    raw = str(name)
+    for form in forms.variants(raw):
+        r = _resolve_written(form, type_hint, code_hint)
+        if r.agency_id:
+            return Resolution(r.agency_id, r.method, _read_as(form, r.note), r.candidates)
+        if r.final:
+            return r
+    code = current_code(code_hint)
+    for form in [raw, *forms.variants(raw)]:
+        r = _resolve_segments(form, type_hint, code)
+        if r:
+            return r
+    agency_id = _central_at_end(forms.without_parentheses(raw))
+    if agency_id:
+        return Resolution(agency_id, "central agency named at the end")
+    for form in [raw, *forms.variants(raw)]:
+        r = _resolve_place(_expand_words(norm(form)), code)
+        if r:
+            return r if r.agency_id or not first.candidates or "several" in r.note else first
+    return first
+
+
+def _read_as(form: str, note: str) -> str:
+    return f"read as {form!r}" + (f"; {note}" if note else "")

@@ -1,0 +1,175 @@
+"""How real agency names are written beyond '<type> <region>', and the plainer forms they stand for.
+
+Each function takes a name as written (not normalised: dashes, commas, slashes and parentheses still
+carry meaning here) and returns other forms of it for the resolver to try, in order of trust:
+- a parenthesis is either an expansion of the abbreviation before it ('PDAM (Perusahaan Daerah Air
+  Minum) X'), an abbreviation of the words before it ('Rumah Sakit Umum Daerah (RSUD) X') or where
+  the unit stands ('RSUD X (Bandung)'): the name without it is tried first;
+- role titles stand for their government ('Bupati X' -> 'Kabupaten X', 'Menteri X' -> 'Kementerian X');
+- English names ('X Regency', 'Health Office of X Province', 'Government of X City');
+- '<Province> - <unit>', '<unit>, <region>', '<a>/<b>' are segments of one name;
+- noise after the agency ('... dan Tim Y', '... bekerja sama dengan ...').
+"""
+
+from __future__ import annotations
+
+import re
+
+_PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
+# '<Province> - <unit>' and '<unit>, <region>': a dash with spaces around it, an en/em dash, a comma.
+_SEGMENTS = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*|\s*,\s*|\s*;\s*")
+# Words after which the rest names someone else: a partner, a team, a programme.
+_NOISE_TAIL = re.compile(
+    r"\s+(?:dan\s+tim|bersama(?:\s+dengan)?|bekerja\s*sama(?:\s+dengan)?|kerjasama(?:\s+dengan)?"
+    r"|berkolaborasi|kolaborasi|melalui|didukung|with|and\s+team)\b.*$",
+    re.I,
+)
+
+# Role titles and the government they head (normalised words).
+ROLE_TITLES = (
+    ("wakil walikota", "kota"),
+    ("wakil wali kota", "kota"),
+    ("wakil bupati", "kabupaten"),
+    ("wakil gubernur", "provinsi"),
+    ("walikota", "kota"),
+    ("wali kota", "kota"),
+    ("bupati", "kabupaten"),
+    ("gubernur", "provinsi"),
+    ("wakil menteri", "kementerian"),
+    ("menteri", "kementerian"),
+)
+_ROLE = re.compile(
+    r"^\s*(" + "|".join(re.escape(r).replace(r"\ ", r"\s+") for r, _ in ROLE_TITLES) + r")\b\.?\s+",
+    re.I,
+)
+
+# English region types: 'Banyuwangi Regency', 'Regency of Banyuwangi', 'City of Surabaya',
+# 'West Java Province', 'Provincial Government of West Java'.
+_EN_SUFFIX = re.compile(
+    r"\b([A-Za-z][\w .'-]*?)\s+(Regency|City|Municipality|Province)\b(?:\s+Government)?", re.I
+)
+_EN_PREFIX = re.compile(
+    r"\b(?:(?:the\s+)?(?:Government|Administration)\s+of\s+(?:the\s+)?)?"
+    r"(Regency|City|Municipality|Province|Provincial\s+Government|Regional\s+Government)\s+of\s+"
+    r"(?:the\s+)?([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)",
+    re.I,
+)
+_EN_TYPES = {
+    "regency": "Kabupaten",
+    "city": "Kota",
+    "municipality": "Kota",
+    "province": "Provinsi",
+    "provincial government": "Provinsi",
+    "regional government": "Pemerintah Daerah",
+}
+# Compass words of English province names: 'West Java' -> 'Jawa Barat'.
+_EN_COMPASS = {
+    "north": "Utara",
+    "south": "Selatan",
+    "east": "Timur",
+    "west": "Barat",
+    "central": "Tengah",
+    "southeast": "Tenggara",
+    "southwest": "Barat Daya",
+}
+_EN_ISLANDS = {
+    "java": "Jawa",
+    "sumatra": "Sumatera",
+    "sumatera": "Sumatera",
+    "kalimantan": "Kalimantan",
+    "borneo": "Kalimantan",
+    "sulawesi": "Sulawesi",
+    "celebes": "Sulawesi",
+    "nusa tenggara": "Nusa Tenggara",
+    "maluku": "Maluku",
+    "moluccas": "Maluku",
+    "papua": "Papua",
+}
+_EN_COMPASS_RE = re.compile(
+    r"\b(" + "|".join(_EN_COMPASS) + r")\s+(" + "|".join(_EN_ISLANDS) + r")\b", re.I
+)
+_EN_OTHER = {
+    "special region of yogyakarta": "Daerah Istimewa Yogyakarta",
+    "jakarta special capital region": "DKI Jakarta",
+    "bangka belitung islands": "Kepulauan Bangka Belitung",
+    "riau islands": "Kepulauan Riau",
+}
+
+
+def without_parentheses(name: str) -> str:
+    return _SPACES.sub(" ", _PARENS.sub(" ", name)).strip()
+
+
+def parenthesised(name: str) -> list[str]:
+    return [p.strip() for p in _PARENS.findall(name) if p.strip()]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def without_noise_tail(name: str) -> str:
+    return _NOISE_TAIL.sub("", name).strip()
+
+
+def role_rewrite(name: str) -> str | None:
+    """'Bupati Banyuwangi' -> 'Kabupaten Banyuwangi'; 'Menteri Kesehatan' -> 'Kementerian Kesehatan'."""
+    m = _ROLE.match(name)
+    if not m:
+        return None
+    role = _SPACES.sub(" ", m.group(1).lower())
+    government = dict(ROLE_TITLES)[role]
+    return f"{government.capitalize()} {name[m.end() :].strip()}"
+
+
+def english_rewrite(name: str) -> str | None:
+    """English region types and province names in Indonesian order; None if nothing English."""
+    out = name
+    for en, idn in _EN_OTHER.items():
+        out = re.sub(re.escape(en), idn, out, flags=re.I)
+    out = _EN_COMPASS_RE.sub(
+        lambda m: f"{_EN_ISLANDS[m.group(2).lower()]} {_EN_COMPASS[m.group(1).lower()]}", out
+    )
+    out = _EN_PREFIX.sub(
+        lambda m: f"{_EN_TYPES[_SPACES.sub(' ', m.group(1).lower())]} {m.group(2)}", out
+    )
+
+    def suffix(m: re.Match) -> str:
+        words = m.group(1).split()
+        # 'Health Office of Banyuwangi Regency': the region is the words after the last 'of'
+        lowered = [w.lower() for w in words]
+        cut = len(words) - lowered[::-1].index("of") if "of" in lowered else 0
+        head = " ".join(words[:cut])
+        return f"{head} {_EN_TYPES[m.group(2).lower()]} {' '.join(words[cut:])}".strip()
+
+    out = _EN_SUFFIX.sub(suffix, out)
+    return out if out != name else None
+
+
+def segments(name: str) -> list[str]:
+    """'Jawa Timur - Dinas Perkebunan' -> ['Jawa Timur', 'Dinas Perkebunan']; one segment: []."""
+    parts = [p.strip() for p in _SEGMENTS.split(name) if p and p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def slash_parts(name: str) -> list[str]:
+    parts = [p.strip() for p in name.split("/") if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def variants(name: str) -> list[str]:
+    """Whole-name forms to try after the name as written, most faithful first, without repeats."""
+    out: list[str] = []
+
+    def add(form: str | None) -> None:
+        if form and form.strip() and form.strip() != name.strip() and form.strip() not in out:
+            out.append(form.strip())
+
+    base = without_parentheses(name)
+    add(base)
+    for form in (name, base):
+        add(without_noise_tail(form))
+    for form in [name, *out]:
+        add(role_rewrite(form))
+    for form in [name, *out]:
+        add(english_rewrite(form))
+    return out

@@ -1,0 +1,174 @@
+"""Units whose owner is not where they stand: hospitals and enterprises (BUMN, BUMD).
+
+A hospital written with the city it stands in belongs to its owner — a province, a kabupaten/kota, a
+ministry, TNI, POLRI — which only a registry of real hospitals can tell (`hospitals.csv`, sources in
+docs/registries/hospitals.md). A hospital the registry lacks is decided from its name only when the
+name states the owner ('RSUD Kabupaten Sleman', 'RSUD Provinsi X'); otherwise it goes to review with
+the region it stands in as a candidate, never to that region silently.
+
+An enterprise (PDAM, Perumda, PD, PT ... Perseroda, BPD) is an agency of its own type, never its
+owning region: it resolves to a registered BUMN/BUMD by its distinctive name, or goes to review.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .registry import central_agencies
+
+# Hospital type words, normalised, longest first, and their short form.
+_HOSPITAL_TYPES = (
+    ("rumah sakit umum daerah", "rsud"),
+    ("rumah sakit umum pusat", "rsup"),
+    ("rumah sakit ibu dan anak", "rsia"),
+    ("rumah sakit ibu anak", "rsia"),
+    ("rumah sakit jiwa daerah", "rsjd"),
+    ("rumah sakit jiwa", "rsj"),
+    ("rumah sakit khusus daerah", "rskd"),
+    ("rumah sakit khusus", "rsk"),
+    ("rumah sakit umum", "rsu"),
+    ("rumah sakit daerah", "rsd"),
+    ("rumah sakit", "rs"),
+    ("rumkit", "rs"),
+)
+HOSPITAL_WORDS = frozenset(
+    "rs rsu rsud rsup rsj rsjd rsia rsab rsk rskd rsd rsgm rsau rsal rsad rspad rsupn rsudp".split()
+)
+# Words of a hospital's name that say what it is, not which one it is.
+_GENERIC = frozenset(
+    """rs rsu rsud rsup rsupn rsj rsjd rsia rsab rsk rskd rsd rsgm rsudp umum daerah pusat jiwa khusus
+    ibu anak dan kelas tipe type a b c d blud uptd upt unit dr dr. drs prof h hj ir r kh sp
+    mm mars mkes rumah sakit provinsi kabupaten kota kab prov pemerintah pemkab pemkot pemprov
+    regional negeri""".split()
+)
+
+
+def hospital_form(n: str) -> str:
+    """A normalised name with each hospital type written short: 'rumah sakit umum daerah x' -> 'rsud x'."""
+    for long, short in _HOSPITAL_TYPES:
+        n = re.sub(rf"\b{long}\b", short, n)
+    return n
+
+
+def is_hospital(n: str) -> bool:
+    return any(t in HOSPITAL_WORDS for t in hospital_form(n).split())
+
+
+def hospital_core(n: str, region_words: frozenset[str]) -> str:
+    """What names this hospital among others: 'rsud dr saiful anwar malang' -> 'saifulanwar'."""
+    tokens = [t for t in hospital_form(n).split() if t not in _GENERIC]
+    while tokens and tokens[-1] in region_words:  # where it stands, written after its name
+        tokens.pop()
+    return "".join(tokens)
+
+
+@dataclass(frozen=True)
+class Hospital:
+    name: str
+    owner_id: str
+    location_code: str
+
+
+def _norm(text: str) -> str:
+    from .resolve import norm  # resolve imports this module: import at call time
+
+    return norm(text)
+
+
+@lru_cache(maxsize=1)
+def hospitals() -> tuple[Hospital, ...]:
+    path = Path(__file__).with_name("hospitals.csv")
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        owner = (row.get("owner_id") or "").strip()
+        if not owner:
+            continue
+        for written in [row["name"], *(row.get("aliases") or "").split("|")]:
+            if written.strip():
+                out.append(
+                    Hospital(written.strip(), owner, (row.get("location_code") or "").strip())
+                )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _hospital_index(region_words: frozenset[str]) -> dict[str, set[tuple[str, str]]]:
+    """core key -> {(owner_id, location_code)}."""
+    index: dict[str, set[tuple[str, str]]] = {}
+    for h in hospitals():
+        core = hospital_core(_norm(h.name), region_words)
+        if len(core) >= 3:
+            index.setdefault(core, set()).add((h.owner_id, h.location_code))
+    return index
+
+
+def hospital_owners(n: str, region_words: frozenset[str]) -> set[tuple[str, str]]:
+    """(owner, location) of registered hospitals this normalised name can mean."""
+    core = hospital_core(n, region_words)
+    if len(core) < 3:
+        return set()
+    return _hospital_index(region_words).get(core, set())
+
+
+# --- enterprises ---------------------------------------------------------------------------------
+
+_BUMD_HEADS = re.compile(
+    r"^(?:pdam|perumda|perumdam|pd|perusda|perusahaan daerah|perusahaan umum daerah|bumd|bpr|bprs"
+    r"|bank perkreditan rakyat|bank pembangunan daerah|bpd|pt bpr)\b"
+)
+_ENTERPRISE_HEADS = re.compile(r"^(?:pt|perum|persero|perusahaan umum)\b")
+_ENTERPRISE_MARKS = re.compile(r"\b(?:perseroda|persero|tbk)\b")
+# Words of an enterprise's name that say what it is, not which one it is.
+_LEGAL = re.compile(
+    r"\b(?:pt|perum|perumda|perumdam|pdam|pd|perusda|perusahaan umum daerah|perusahaan daerah"
+    r"|perusahaan umum|perusahaan|air minum|persero|perseroda|tbk|bumd|daerah)\b"
+)
+
+
+def enterprise_kind(n: str) -> str | None:
+    """'bumd' for a regional enterprise's name, 'enterprise' for a company of either kind, else None."""
+    if _BUMD_HEADS.match(n) or re.search(r"\bperseroda\b", n):
+        return "bumd"
+    if _ENTERPRISE_HEADS.match(n) or _ENTERPRISE_MARKS.search(n):
+        return "enterprise"
+    return None
+
+
+def enterprise_core(n: str, region_words: frozenset[str]) -> str:
+    tokens = _LEGAL.sub(" ", n).split()
+    while tokens and tokens[-1] in region_words:
+        tokens.pop()
+    return "".join(tokens)
+
+
+@lru_cache(maxsize=1)
+def _enterprise_index(region_words: frozenset[str]) -> dict[str, dict[str, set[str]]]:
+    """agency type ('bumd'/'bumn') -> core key -> agency ids."""
+    index: dict[str, dict[str, set[str]]] = {"bumd": {}, "bumn": {}}
+    for c in central_agencies():
+        if c["agency_type"] not in index:
+            continue
+        for written in [c["agency_name"], *c["aliases"]]:
+            core = enterprise_core(_norm(written), region_words)
+            if len(core) >= 3:
+                index[c["agency_type"]].setdefault(core, set()).add(c["agency_id"])
+    return index
+
+
+def enterprise_match(n: str, kind: str, region_words: frozenset[str]) -> set[str]:
+    """Registered enterprises whose distinctive name this one carries; a BUMD-headed name ('PD',
+    'PDAM', 'Perumda') only among BUMD."""
+    core = enterprise_core(n, region_words)
+    if len(core) < 3:
+        return set()
+    index = _enterprise_index(region_words)
+    types = ("bumd",) if kind == "bumd" else ("bumn", "bumd")
+    return {a for t in types for a in index[t].get(core, set())}
