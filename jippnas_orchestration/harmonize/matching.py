@@ -44,6 +44,8 @@ RULE_TITLE_TYPOS = "title within typos"
 RULE_ACRONYM = "same acronym"
 RULE_ACRONYM_TITLE = "same acronym and title"
 RULE_REVIEW = "review decision"
+RULE_ACRONYM_WORD = "same acronym, one word changed"
+RULE_UNIT_TAIL = "title with its unit or place"
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +183,8 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
             )
         if exact and score * 100 >= SAME_ACRONYM_CLOSE:
             return Verdict(True, RULE_ACRONYM_TITLE, score)
+        if exact and _one_word_changed(a, b):
+            return Verdict(True, RULE_ACRONYM_WORD, max(score, 0.8))
         if exact:
             return Verdict(False, score=score, review="one acronym, two different expansions")
         return NO
@@ -192,6 +196,8 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
                 RULE_SAME_TITLE if identical else RULE_TITLE_TYPOS,
                 1.0 if identical else score,
             )
+        if _with_unit_tail(a.tokens, b.tokens) or _with_unit_tail(b.tokens, a.tokens):
+            return Verdict(True, RULE_UNIT_TAIL, score)
         return NO
     acronym, words = (a, b) if a.acronym else (b, a)
     if acronym.acronym == words.compact:
@@ -201,6 +207,35 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
             False, score=0.5, review="an acronym alone that fits the other title's words"
         )
     return NO
+
+
+def _one_word_changed(a: TitleParts, b: TitleParts) -> bool:
+    """'Tempat Olah Sampah Setempat' / '... Sementara' under one acronym (TOSS): the acronym reads off
+    both, and one word of three or more changed, keeping its initial."""
+    ta, tb = a.tokens, b.tokens
+    if len(ta) != len(tb) or len(ta) < 3 or not a.acronym or len(a.acronym) < 3:
+        return False
+    diff = [(x, y) for x, y in zip(ta, tb) if x != y]
+    return (
+        len(diff) == 1
+        and diff[0][0][0] == diff[0][1][0]
+        and acronym_fits(a.acronym, ta)
+        and acronym_fits(a.acronym, tb)
+    )
+
+
+# Words that open the name of a unit or place: written after an innovation's title, they say where
+# it runs ('Klinik Konsultasi Agribisnis Balai Penyuluh Pertanian X'), not which innovation it is.
+UNIT_TAIL_WORDS = frozenset(
+    """balai bpp upt uptd puskesmas kecamatan kelurahan desa dinas badan kantor rsud sekretariat
+    bagian bidang kabupaten kota provinsi""".split()
+)
+
+
+def _with_unit_tail(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """`long` is `short` (two words or more) followed by a unit or place of two words or more."""
+    k = len(short)
+    return k >= 2 and len(long) >= k + 2 and long[:k] == short and long[k] in UNIT_TAIL_WORDS
 
 
 class _UnionFind:
@@ -570,6 +605,21 @@ def _expansion_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[i
     return pairs
 
 
+def _unit_tail_pairs(keys: list[TitleParts], with_exp: list[int]) -> set[tuple[int, int]]:
+    """A title beside the same title followed by its unit or place: too unlike for the prefilter."""
+    by_tokens: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for k in with_exp:
+        by_tokens[keys[k].tokens].append(k)
+    pairs: set[tuple[int, int]] = set()
+    for k in with_exp:
+        tokens = keys[k].tokens
+        for cut in range(2, len(tokens) - 1):
+            if tokens[cut] in UNIT_TAIL_WORDS:
+                for o in by_tokens.get(tokens[:cut], []):
+                    pairs.add((min(k, o), max(k, o)))
+    return pairs
+
+
 def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
     """Key pairs worth deciding: expansions alike, one acronym (or one typo apart), or an acronym
     alone beside an expansion it could stand for."""
@@ -598,6 +648,7 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
             for q in range(p + 1, len(members)):
                 if members[p] in group or members[q] in group:
                     pairs.add((members[p], members[q]))
+    pairs |= _unit_tail_pairs(keys, with_exp)
     alone = [k for k in range(n) if keys[k].acronym and not keys[k].expansion]
     if alone:
         by_initial: dict[str, list[int]] = defaultdict(list)

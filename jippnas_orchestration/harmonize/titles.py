@@ -162,9 +162,47 @@ def _read_out(word: str) -> str:
     return word
 
 
+# English names of services, read in the Indonesian words agencies use for them (after the
+# abbreviations are read out: 'PTSP' is a one-stop service too).
+_ENGLISH = (
+    ("one stop services", "pelayanan terpadu"),
+    ("one stop service", "pelayanan terpadu"),
+    ("pelayanan terpadu satu pintu", "pelayanan terpadu"),
+    ("integrated services", "pelayanan terpadu"),
+    ("integrated service", "pelayanan terpadu"),
+    ("public services", "pelayanan publik"),
+    ("public service", "pelayanan publik"),
+    ("poverty alleviation", "penanggulangan kemiskinan"),
+    ("poverty reduction", "penanggulangan kemiskinan"),
+    ("waste bank", "bank sampah"),
+    ("health center", "puskesmas"),
+)
+_ENGLISH_RE = re.compile(r"\b(" + "|".join(re.escape(e) for e, _ in _ENGLISH) + r")\b")
+# Words that open a title without naming the innovation: 'Pengembangan Klinik X' is 'Klinik X'.
+_LEAD_WORDS = frozenset(
+    {
+        "pengembangan",
+        "program",
+        "optimalisasi",
+        "optimasi",
+        "peningkatan",
+        "penerapan",
+        "implementasi",
+    }
+)
+
+
+def _without_lead_word(text: str) -> str:
+    words = text.split()
+    if len(words) >= 3 and norm(words[0]) in _LEAD_WORDS and not words[1].startswith("("):
+        return " ".join(words[1:])
+    return text
+
+
 def _expansion(text: str) -> str:
     """Normalised words; a one-letter prefix ('e-Retribusi', 'm Banking') joins its word; common
-    abbreviations are read out; joining words go when enough words remain."""
+    abbreviations and English service names are read out; joining words go when enough words
+    remain."""
     words = norm(text).split()
     out: list[str] = []
     for w in words:
@@ -172,7 +210,10 @@ def _expansion(text: str) -> str:
             out[-1] += w
         else:
             out.append(w)
-    out = " ".join(_read_out(w) for w in out).split()
+    joined = " ".join(_read_out(w) for w in out)
+    if _ENGLISH_RE.search(joined):
+        joined = _ENGLISH_RE.sub(lambda m: dict(_ENGLISH)[m.group(1)], joined)
+    out = joined.split()
     content = [w for w in out if w not in _JOINERS]
     return without_years(" ".join(content if len(content) >= 2 else out))
 
@@ -180,7 +221,13 @@ def _expansion(text: str) -> str:
 def title_parts(title: object) -> TitleParts:
     """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
     text = _SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " .").strip()
-    text = strip_versions(_without_filler(text)).strip(_QUOTES + " .")
+    text = strip_versions(_without_lead_word(_without_filler(text))).strip(_QUOTES + " .")
+    compound = _compound(text)
+    if compound:
+        return compound
+    subtitled = _acronym_with_subtitle(text)
+    if subtitled:
+        return subtitled
     m = _SPLIT.match(text)
     if m:
         parts = [p.strip() for p in (m.group(1), m.group(2), m.group(3)) if p and p.strip()]
@@ -193,6 +240,36 @@ def title_parts(title: object) -> TitleParts:
     if " " not in text.strip() and _compact(text):
         return TitleParts(_compact(text), "")
     return TitleParts(None, _expansion(text))
+
+
+_COMPOUND = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
+_PARTS = re.compile(r"\s+[-–—/]\s+|\s*/\s*")
+
+
+def _compound(text: str) -> TitleParts | None:
+    """'Expansion A - Expansion B (ACR-A - ACR-B)': two named parts; the last names the product the
+    innovation is known by, and identifies it."""
+    m = _COMPOUND.match(text)
+    if not m:
+        return None
+    expansions, acronyms = _PARTS.split(m.group(1)), _PARTS.split(m.group(2))
+    if len(acronyms) < 2 or len(acronyms) != len(expansions):
+        return None
+    if not all(_looks_like_acronym(a, e) for a, e in zip(acronyms, expansions)):
+        return None
+    return TitleParts(_compact(acronyms[-1]), _expansion(expansions[-1]))
+
+
+_SUBTITLED = re.compile(r"^([A-Z][A-Z0-9]{2,9})\s+([A-Z]?[a-z][\w'-]*(?:\s+[\w'-]+){0,4})$")
+
+
+def _acronym_with_subtitle(text: str) -> TitleParts | None:
+    """'TOSS Gema Santi': an acronym in capitals followed by a motto in ordinary case is that acronym's
+    innovation (a later award's subtitle), read as the acronym alone."""
+    m = _SUBTITLED.match(text)
+    if not m or m.group(2).isupper():
+        return None
+    return TitleParts(_compact(m.group(1)), "")
 
 
 # --- the agency's own name inside a title ------------------------------------------------------
