@@ -88,6 +88,11 @@ _EN_ISLANDS = {
 _EN_COMPASS_RE = re.compile(
     r"\b(" + "|".join(_EN_COMPASS) + r")\s+(" + "|".join(_EN_ISLANDS) + r")\b", re.I
 )
+# 'East Sumba Regency', 'North Lombok': a compass word before any other name, in an English name.
+_EN_COMPASS_ANY = re.compile(r"\b(" + "|".join(_EN_COMPASS) + r")\s+([A-Z][a-z]+)\b", re.I)
+_EN_MARKERS = re.compile(
+    r"\b(?:regency|city|province|provincial|district|government|ministry|office|of|the)\b", re.I
+)
 _EN_OTHER = {
     "special region of yogyakarta": "Daerah Istimewa Yogyakarta",
     "jakarta special capital region": "DKI Jakarta",
@@ -111,6 +116,32 @@ def without_noise_tail(name: str) -> str:
     return _NOISE_TAIL.sub("", name).strip()
 
 
+# Offices held in an agency ('Kepala Dinas X', 'Plt. Bupati X', 'Direktur RSUD X'): the agency follows.
+_OFFICE_HOLDER = re.compile(
+    r"^\s*(?:(?:plt|plh|pj|pjs|pejabat|penjabat)\b\.?\s*)?"
+    r"(?:(?:kepala|sekretaris|direktur|direktur utama|dirut|ketua|kabag|kabid|kasi|kasubag|kasubbag"
+    r"|staf|staff|pegawai|asn)\b\.?\s+)?",
+    re.I,
+)
+# Heads written as one word: 'Kapolda X' is the head of 'Polda X', 'Kadinkes' of 'Dinkes'.
+_HEAD_WORD = re.compile(r"^\s*(?:wa)?ka((?:pol|din|dis|kan|rut|lapas)\w*)\b", re.I)
+# 'Sekda', 'Sekdaprov', 'Sekdakab', 'Sekdakot': the regional secretariat of that government.
+_SEKDA = re.compile(r"^\s*sekda(prov|kab|kot|kota)?\b\.?", re.I)
+_SEKDA_TYPES = {"prov": "Provinsi", "kab": "Kabupaten", "kot": "Kota", "kota": "Kota", None: ""}
+
+
+def office_holder_rewrite(name: str) -> str | None:
+    """'Kepala Bappeda X' -> 'Bappeda X'; 'Kapolda X' -> 'Polda X'; 'Sekdaprov X' -> 'Sekretariat
+    Daerah Provinsi X'."""
+    out = _OFFICE_HOLDER.sub("", name, count=1).strip()
+    out = _HEAD_WORD.sub(lambda m: m.group(1), out, count=1).strip()
+    m = _SEKDA.match(out)
+    if m:
+        kind = _SEKDA_TYPES[(m.group(1) or "").lower() or None]
+        out = f"Sekretariat Daerah {kind} {out[m.end() :].strip()}".replace("  ", " ")
+    return out if out and out != name.strip() else None
+
+
 def role_rewrite(name: str) -> str | None:
     """'Bupati Banyuwangi' -> 'Kabupaten Banyuwangi'; 'Menteri Kesehatan' -> 'Kementerian Kesehatan'."""
     m = _ROLE.match(name)
@@ -129,6 +160,15 @@ def english_rewrite(name: str) -> str | None:
     out = _EN_COMPASS_RE.sub(
         lambda m: f"{_EN_ISLANDS[m.group(2).lower()]} {_EN_COMPASS[m.group(1).lower()]}", out
     )
+    if _EN_MARKERS.search(out):
+        out = _EN_COMPASS_ANY.sub(lambda m: f"{m.group(2)} {_EN_COMPASS[m.group(1).lower()]}", out)
+    out = re.sub(r"^\s*the\s+", "", out, flags=re.I)
+    out = re.sub(r"\b(\w[\w ]*?)\s+provincial\s+government\b", r"Provinsi \1", out, flags=re.I)
+    out = re.sub(
+        r"^([\w ]+?)\s+(?:district|regency)(?:\s+government)?$", r"Kabupaten \1", out, flags=re.I
+    )
+    out = re.sub(r"^([\w ]+?)\s+(?:city\s+)?government$", r"Pemerintah \1", out, flags=re.I)
+    out = re.sub(r"^([\w ]+?)\s+ministry$", r"Ministry of \1", out, flags=re.I)
     out = _EN_PREFIX.sub(
         lambda m: f"{_EN_TYPES[_SPACES.sub(' ', m.group(1).lower())]} {m.group(2)}", out
     )
@@ -164,12 +204,19 @@ def variants(name: str) -> list[str]:
         if form and form.strip() and form.strip() != name.strip() and form.strip() not in out:
             out.append(form.strip())
 
-    base = without_parentheses(name)
-    add(base)
-    for form in (name, base):
-        add(without_noise_tail(form))
-    for form in [name, *out]:
-        add(role_rewrite(form))
-    for form in [name, *out]:
-        add(english_rewrite(form))
-    return out
+    rewrites = (
+        without_parentheses,
+        without_noise_tail,
+        office_holder_rewrite,
+        role_rewrite,
+        english_rewrite,
+        lambda form: re.sub(r"^\s*(?:pemerintah|pemda)\s+", "", form, flags=re.I),
+    )
+    for _ in range(3):  # rewrites combine: 'Plt. Bupati X (Y)' needs three of them
+        before = len(out)
+        for rewrite in rewrites:
+            for form in [name, *out]:
+                add(rewrite(form))
+        if len(out) == before:
+            break
+    return out[:24]

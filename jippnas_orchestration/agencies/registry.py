@@ -166,6 +166,21 @@ def region_aliases() -> tuple[dict, ...]:
     return tuple(rows)
 
 
+@lru_cache(maxsize=1)
+def central_units() -> tuple[dict, ...]:
+    """Units, vertical offices, facilities, subsidiaries and former names of central agencies and
+    BUMN, as written inside longer names (`central_units.csv`, sources in
+    docs/registries/central_units.md): phrase, agency_id, kind, source."""
+    path = Path(__file__).with_name("central_units.csv")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    known = {c["agency_id"] for c in central_agencies()}
+    for row in rows:
+        if row["agency_id"] not in known:
+            raise ValueError(f"central_units.csv: unknown agency_id {row['agency_id']!r}")
+    return tuple(rows)
+
+
 def agencies_frame() -> pd.DataFrame:
     """The `agencies` table: one row per canonical agency."""
     aliases: dict[str, list[str]] = {}

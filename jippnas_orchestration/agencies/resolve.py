@@ -27,6 +27,7 @@ from .registry import (
     PROVINCE_ALIASES,
     PROVINCE_TYPED_ALIASES,
     central_agencies,
+    central_units,
     region_aliases,
     regions,
 )
@@ -295,6 +296,11 @@ CENTRAL_OFFICE_PATTERNS = {
     "bpk perwakilan": "BPK",
     "perwakilan bpkp": "BPKP",
     "kantor perwakilan bank indonesia": "BI",
+    # the short forms of the police and the armed forces are never anything else inside a name
+    "polri": "POLRI",
+    "tni": "TNI",
+    "badan pertanahan": "ATRBPN",
+    "tax service office": "KEMENKEU",
 }
 # Abbreviations inside region names (normalised): "Kep. Riau" -> "Kepulauan Riau".
 _NAME_ABBREVIATIONS = {"kep": "kepulauan", "kepl": "kepulauan", "sel": "selatan", "utr": "utara"}
@@ -457,6 +463,8 @@ def _index() -> _Index:
             central[key] = next(iter(owners))
     for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
         phrases.append((phrase, agency_id))
+    for unit in central_units():
+        phrases.append((norm(unit["phrase"]), unit["agency_id"]))
     phrases.sort(key=lambda p: -len(p[0]))
     return _Index(central, phrases, by_type, any_type, by_code, names, written)
 
@@ -542,6 +550,7 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
     idx = _index()
     tokens = n.split()
     found: list[tuple[int, int, str]] = []
+    unknown_kabupaten = False
     for i in range(len(tokens)):
         for prefix, rtype in _PREFIXES:
             ptoks = prefix.split()
@@ -560,7 +569,11 @@ def _region_in_text(n: str, code: str | None = None) -> str | None:
                         break
             if hit:
                 found.append((0 if rtype == "provinsi" else 1, i, hit))
+            elif rtype == "kabupaten" and rest:
+                unknown_kabupaten = True
             break
+    if found and max(found)[0] == 0 and unknown_kabupaten:
+        return None  # 'X, Kabupaten <unknown>, Provinsi Y': a kabupaten's unit, not the province's
     return max(found)[2] if found else None
 
 
@@ -976,15 +989,17 @@ def resolve_agency(
     agency's short form at its end and the local place it names; the first decision wins, and an
     undecided name keeps the most telling candidates for a person."""
     first = _resolve_written(name, type_hint, code_hint)
-    if first.agency_id or first.final or name is None:
+    if first.agency_id or name is None:
         return first
     raw = str(name)
     for form in forms.variants(raw):
         r = _resolve_written(form, type_hint, code_hint)
         if r.agency_id:
             return Resolution(r.agency_id, r.method, _read_as(form, r.note), r.candidates)
-        if r.final:
+        if r.final and not first.final:
             return r
+    if first.final:  # a hospital or enterprise none of whose forms a registry knows
+        return first
     code = current_code(code_hint)
     for form in [raw, *forms.variants(raw)]:
         r = _resolve_segments(form, type_hint, code)

@@ -60,7 +60,8 @@ def is_hospital(n: str) -> bool:
 
 def hospital_core(n: str, region_words: frozenset[str]) -> str:
     """What names this hospital among others: 'rsud dr saiful anwar malang' -> 'saifulanwar'."""
-    tokens = [t for t in hospital_form(n).split() if t not in _GENERIC]
+    # initials ('R. M.', 'H.') are written or left out at will
+    tokens = [t for t in hospital_form(n).split() if t not in _GENERIC and len(t) > 2]
     while tokens and tokens[-1] in region_words:  # where it stands, written after its name
         tokens.pop()
     return "".join(tokens)

@@ -46,6 +46,7 @@ RULE_ACRONYM_TITLE = "same acronym and title"
 RULE_REVIEW = "review decision"
 RULE_ACRONYM_WORD = "same acronym, one word changed"
 RULE_UNIT_TAIL = "title with its unit or place"
+RULE_SERVICE_WORD = "title with a service word before it"
 
 log = logging.getLogger(__name__)
 
@@ -183,12 +184,15 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
             )
         if exact and score * 100 >= SAME_ACRONYM_CLOSE:
             return Verdict(True, RULE_ACRONYM_TITLE, score)
-        if exact and _one_word_changed(a, b):
+        if exact and (_one_word_changed(a, b) or _expansion_within(a, b)):
             return Verdict(True, RULE_ACRONYM_WORD, max(score, 0.8))
         if exact:
             return Verdict(False, score=score, review="one acronym, two different expansions")
         return NO
     if a.expansion and b.expansion:
+        named, words_only = (a, b) if a.acronym else (b, a)
+        if named.acronym and named.acronym == words_only.compact:
+            return Verdict(True, RULE_ACRONYM, 1.0)  # 'Ransel Sidora' is the name 'RANSEL SIDORA'
         words, identical = same_words(a, b, vocab)
         if words:
             return Verdict(
@@ -198,6 +202,8 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
             )
         if _with_unit_tail(a.tokens, b.tokens) or _with_unit_tail(b.tokens, a.tokens):
             return Verdict(True, RULE_UNIT_TAIL, score)
+        if _with_service_word(a.tokens, b.tokens) or _with_service_word(b.tokens, a.tokens):
+            return Verdict(True, RULE_SERVICE_WORD, score)
         return NO
     acronym, words = (a, b) if a.acronym else (b, a)
     if acronym.acronym == words.compact:
@@ -221,6 +227,29 @@ def _one_word_changed(a: TitleParts, b: TitleParts) -> bool:
         and diff[0][0][0] == diff[0][1][0]
         and acronym_fits(a.acronym, ta)
         and acronym_fits(a.acronym, tb)
+    )
+
+
+def _expansion_within(a: TitleParts, b: TitleParts) -> bool:
+    """'Reducing Malaria Cases Through Early Diagnosis and Treatment (EDAT)' / 'Early Diagnosis and
+    Treatment (EDAT)': under one acronym, the words it stands for stand whole in the longer title."""
+    short, long_ = sorted((a.tokens, b.tokens), key=len)
+    k = len(short)
+    if k < 2 or not a.acronym or len(a.acronym) < 3 or not acronym_fits(a.acronym, short):
+        return False
+    return any(long_[i : i + k] == short for i in range(len(long_) - k + 1))
+
+
+# Words that open a title by saying it is a service: 'Pelayanan SKCK Online' is 'SKCK Online'.
+SERVICE_WORDS = frozenset({"pelayanan", "layanan", "aplikasi", "sistem", "gerakan"})
+
+
+def _with_service_word(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return (
+        len(short) >= 3
+        and len(long) == len(short) + 1
+        and long[0] in SERVICE_WORDS
+        and long[1:] == short
     )
 
 
@@ -649,6 +678,14 @@ def _candidates(keys: list[TitleParts]) -> list[tuple[int, int]]:
                 if members[p] in group or members[q] in group:
                     pairs.add((members[p], members[q]))
     pairs |= _unit_tail_pairs(keys, with_exp)
+    by_compact: dict[str, list[int]] = defaultdict(list)
+    for k in with_exp:
+        if not keys[k].acronym:
+            by_compact[keys[k].compact].append(k)
+    for acr, group in by_acr.items():  # a name written as words beside the same name as acronym
+        for o in by_compact.get(acr, []):
+            for k in group:
+                pairs.add((min(k, o), max(k, o)))
     alone = [k for k in range(n) if keys[k].acronym and not keys[k].expansion]
     if alone:
         by_initial: dict[str, list[int]] = defaultdict(list)

@@ -101,14 +101,18 @@ def without_years(expansion: str) -> str:
 
 
 def _looks_like_acronym(part: str, other: str) -> bool:
-    """'SIPADU', 'SIPADU-DESA', 'SIPADU DESA', 'e-SaPupBeMas', 'Gerpeber' beside a longer expansion."""
+    """'SIPADU', 'SIPADU-DESA', 'e-SaPupBeMas', 'Gerpeber' beside a longer expansion; also a short
+    name the innovation is known by ('Kabinet Arabika', 'Ransel Si DORA') beside an expansion at
+    least two words longer."""
     words, other_words = part.split(), norm(other).split()
-    if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 2:
+    if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 3:
         return False
     compact = _NOT_ALNUM.sub("", part)
     if not 2 <= len(compact) <= 20:
         return False
-    return len(words) == 1 or part.upper() == part
+    if len(words) == 1 or (len(words) == 2 and part.upper() == part):
+        return True
+    return len(other_words) >= len(words) + 2 and len(other_words) >= 4
 
 
 def _compact(text: str) -> str:
@@ -218,10 +222,32 @@ def _expansion(text: str) -> str:
     return without_years(" ".join(content if len(content) >= 2 else out))
 
 
+_GLOSS = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
+
+
+def _without_gloss(text: str) -> str:
+    """'Ojek Lansia (Lanjut Usia)': a parenthesis spelling out one word of the title ('lansia' is read
+    off 'LANjut uSIA') says nothing more about which innovation it is."""
+    m = _GLOSS.match(text)
+    if not m:
+        return text
+    head, gloss = norm(m.group(1)).split(), norm(m.group(2)).split()
+    if len(head) < 2 or not 2 <= len(gloss) <= 3:
+        return text
+    letters = "".join(gloss)
+    for word in head:
+        if len(word) >= 4 and word[0] == letters[0] and len(letters) > len(word):
+            it = iter(letters)
+            if all(ch in it for ch in word):
+                return m.group(1).strip()
+    return text
+
+
 def title_parts(title: object) -> TitleParts:
     """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
     text = _SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " .").strip()
     text = strip_versions(_without_lead_word(_without_filler(text))).strip(_QUOTES + " .")
+    text = _without_gloss(text)
     compound = _compound(text)
     if compound:
         return compound
