@@ -84,6 +84,17 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agency(args: argparse.Namespace) -> int:
+    from .agencies import check
+
+    if args.csv:
+        return check.resolve_csv(Path(args.csv), sys.stdout)
+    if not args.name:
+        print("error: give a NAME or --csv FILE", file=sys.stderr)
+        return 1
+    return check.print_one(args.name, args.type, args.code, sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jippnas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     ex.add_argument("innovation_id")
     ex.set_defaults(func=_explain)
+    ag = sub.add_parser("agency", help="check how written agency names resolve")
+    ag_sub = ag.add_subparsers(dest="action", required=True)
+    res = ag_sub.add_parser(
+        "resolve",
+        help="the agency a written name resolves to, how and on what evidence, or the candidates "
+        "(exit 2 when unresolved)",
+    )
+    res.add_argument("name", nargs="?", help="the agency name as written")
+    res.add_argument("--type", help="agency type hint: provinsi, kabupaten, kota, kementerian, ...")
+    res.add_argument("--code", help="Kemendagri code carried by the record (IGA kode_wilayah)")
+    res.add_argument("--csv", help="a CSV with a 'name' column (optional 'type', 'code'): CSV out")
+    ag.set_defaults(func=_agency)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -164,9 +164,8 @@ def english_rewrite(name: str) -> str | None:
         out = _EN_COMPASS_ANY.sub(lambda m: f"{m.group(2)} {_EN_COMPASS[m.group(1).lower()]}", out)
     out = re.sub(r"^\s*the\s+", "", out, flags=re.I)
     out = re.sub(r"\b(\w[\w ]*?)\s+provincial\s+government\b", r"Provinsi \1", out, flags=re.I)
-    out = re.sub(
-        r"^([\w ]+?)\s+(?:district|regency)(?:\s+government)?$", r"Kabupaten \1", out, flags=re.I
-    )
+    if not re.search(r"\bof\b", out, flags=re.I):  # 'Sragen district'; an 'of' names a unit first
+        out = re.sub(r"^([\w ]+?)\s+district(?:\s+government)?$", r"Kabupaten \1", out, flags=re.I)
     out = re.sub(r"^([\w ]+?)\s+(?:city\s+)?government$", r"Pemerintah \1", out, flags=re.I)
     out = re.sub(r"^([\w ]+?)\s+ministry$", r"Ministry of \1", out, flags=re.I)
     out = _EN_PREFIX.sub(
@@ -186,7 +185,7 @@ def english_rewrite(name: str) -> str | None:
 
 
 def segments(name: str) -> list[str]:
-    """'Jawa Timur - Dinas Perkebunan' -> ['Jawa Timur', 'Dinas Perkebunan']; one segment: []."""
+    """'Jawa Barat - Dinas Kesehatan' -> ['Jawa Timur', 'Dinas Perkebunan']; one segment: []."""
     parts = [p.strip() for p in _SEGMENTS.split(name) if p and p.strip()]
     return parts if len(parts) > 1 else []
 

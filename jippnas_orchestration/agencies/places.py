@@ -77,6 +77,16 @@ def place_regions(n: str) -> tuple[set[str], str] | None:
     return None
 
 
+def kecamatan_regions(n: str) -> set[str]:
+    """Kabupaten/kota having a kecamatan of the name a local unit carries (first candidates: a
+    puskesmas is usually named after its kecamatan)."""
+    kec, _ = _index()
+    m = _UNIT.match(n)
+    if m:
+        return _kabkota(kec.get(_key(m.group(1)), set()))
+    return None
+
+
 @lru_cache(maxsize=1)
 def region_names() -> dict[str, str]:
     return {r.code: r.name for r in regions()}

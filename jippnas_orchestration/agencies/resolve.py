@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from . import forms
-from .places import place_regions
+from .places import kecamatan_regions, place_regions
 from .registry import (
     OLD_PAPUA_CODES,
     PROVINCE_ALIASES,
@@ -464,7 +464,7 @@ def _index() -> _Index:
     for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
         phrases.append((phrase, agency_id))
     for unit in central_units():
-        phrases.append((norm(unit["phrase"]), unit["agency_id"]))
+        phrases.append((_expand_words(norm(unit["phrase"])), unit["agency_id"]))
     phrases.sort(key=lambda p: -len(p[0]))
     return _Index(central, phrases, by_type, any_type, by_code, names, written)
 
@@ -610,6 +610,8 @@ def _region_after_office(n: str, hint: str | None, code: str | None) -> str | No
         if hint in ("provinsi", "kabupaten", "kota"):
             candidates = [c for c in candidates if idx.by_code[c] == hint]
         if len(candidates) == 1:
+            if len(candidates[0]) == 2 and re.search(r"\b(?:kabupaten|kab|kota)\b", n):
+                return None  # a kabupaten's or kota's unit whose region is not known: not the province's
             return candidates[0]
         if len(candidates) > 1 and code in candidates:
             return code
@@ -761,6 +763,7 @@ _WORD_FORMS = {
     "setjen": "sekretariat jenderal",
     "irjen": "inspektorat jenderal",
     "itjen": "inspektorat jenderal",
+    "bandara": "bandar udara",
 }
 
 
@@ -928,7 +931,7 @@ def _central_at_end(raw: str) -> str | None:
 
 
 def _resolve_segments(raw: str, hint: str | None, code: str | None) -> Resolution | None:
-    """'Jawa Timur - Dinas Perkebunan', 'Balai X, Dinas Y' after a province, 'Menteri X/BPN': a segment
+    """'Jawa Barat - Dinas Kesehatan', 'Balai X, Dinas Y' after a province, 'Menteri X/BPN': a segment
     naming its own agency decides; a region segment owns the others when they are its offices."""
     parts = forms.segments(forms.without_parentheses(raw)) or forms.slash_parts(raw)
     if not parts:
@@ -948,7 +951,13 @@ def _resolve_segments(raw: str, hint: str | None, code: str | None) -> Resolutio
         return Resolution(units.pop(), "segment of the name", f"read from {raw!r} in parts")
     if units:
         return None
-    offices = [p for p, r in results if not r.agency_id and _is_office(norm(p))]
+    offices = [
+        p
+        for p, r in results
+        if not r.agency_id
+        and _is_office(norm(p))
+        and not re.search(r"\b(?:kabupaten|kab|kota)\b", norm(p))  # an unknown kabupaten's office
+    ]
     if len(region_only) == 1 and offices:
         return Resolution(
             region_only.pop(), "region and its office", f"{offices[0]!r} of that region"
@@ -973,11 +982,18 @@ def _resolve_place(n: str, code: str | None) -> Resolution | None:
     if code in codes:
         return Resolution(code, f"local place ({how}) + code")
     idx = _index()
+    first = kecamatan_regions(n)
+    ranked = sorted(codes, key=lambda c: (c not in first, c))
     return Resolution(
         None,
         "unresolved",
-        f"a {how} of that name lies in several kabupaten/kota",
-        tuple((c, 0.5, f"{how} in {idx.names[c]}") for c in sorted(codes)[:8]),
+        f"a place of that name ({how}) lies in several kabupaten/kota",
+        tuple(
+            (c, 0.6, f"a kecamatan of that name in {idx.names[c]}")
+            if c in first
+            else (c, 0.4, f"a desa/kelurahan of that name in {idx.names[c]}")
+            for c in ranked[:8]
+        ),
     )
 
 

@@ -192,7 +192,7 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
     if a.expansion and b.expansion:
         named, words_only = (a, b) if a.acronym else (b, a)
         if named.acronym and named.acronym == words_only.compact:
-            return Verdict(True, RULE_ACRONYM, 1.0)  # 'Ransel Sidora' is the name 'RANSEL SIDORA'
+            return Verdict(True, RULE_ACRONYM, 1.0)  # 'Gerai Sehat' is the name 'GERAI SEHAT'
         words, identical = same_words(a, b, vocab)
         if words:
             return Verdict(
@@ -216,7 +216,7 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
 
 
 def _one_word_changed(a: TitleParts, b: TitleParts) -> bool:
-    """'Tempat Olah Sampah Setempat' / '... Sementara' under one acronym (TOSS): the acronym reads off
+    """'Sistem Antar Kartu Terpadu' / 'Sistem Antar Kartu Tepat' under one acronym (SAKT): the acronym reads off
     both, and one word of three or more changed, keeping its initial."""
     ta, tb = a.tokens, b.tokens
     if len(ta) != len(tb) or len(ta) < 3 or not a.acronym or len(a.acronym) < 3:
@@ -231,8 +231,8 @@ def _one_word_changed(a: TitleParts, b: TitleParts) -> bool:
 
 
 def _expansion_within(a: TitleParts, b: TitleParts) -> bool:
-    """'Reducing Malaria Cases Through Early Diagnosis and Treatment (EDAT)' / 'Early Diagnosis and
-    Treatment (EDAT)': under one acronym, the words it stands for stand whole in the longer title."""
+    """'Menekan Kasus Gizi Buruk lewat Pos Gizi Keliling (POSGILING)' / 'Pos Gizi Keliling
+    (POSGILING)': under one acronym, the words it stands for stand whole in the longer title."""
     short, long_ = sorted((a.tokens, b.tokens), key=len)
     k = len(short)
     if k < 2 or not a.acronym or len(a.acronym) < 3 or not acronym_fits(a.acronym, short):
@@ -254,7 +254,7 @@ def _with_service_word(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 # Words that open the name of a unit or place: written after an innovation's title, they say where
-# it runs ('Klinik Konsultasi Agribisnis Balai Penyuluh Pertanian X'), not which innovation it is.
+# it runs ('Klinik Tani Balai Penyuluhan Pertanian X'), not which innovation it is.
 UNIT_TAIL_WORDS = frozenset(
     """balai bpp upt uptd puskesmas kecamatan kelurahan desa dinas badan kantor rsud sekretariat
     bagian bidang kabupaten kota provinsi""".split()

@@ -102,7 +102,7 @@ def without_years(expansion: str) -> str:
 
 def _looks_like_acronym(part: str, other: str) -> bool:
     """'SIPADU', 'SIPADU-DESA', 'e-SaPupBeMas', 'Gerpeber' beside a longer expansion; also a short
-    name the innovation is known by ('Kabinet Arabika', 'Ransel Si DORA') beside an expansion at
+    name the innovation is known by ('Gerai Sehat', 'Si PINTAR Desa') beside an expansion at
     least two words longer."""
     words, other_words = part.split(), norm(other).split()
     if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 3:
@@ -226,8 +226,8 @@ _GLOSS = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 
 
 def _without_gloss(text: str) -> str:
-    """'Ojek Lansia (Lanjut Usia)': a parenthesis spelling out one word of the title ('lansia' is read
-    off 'LANjut uSIA') says nothing more about which innovation it is."""
+    """'Posyandu Lansia (Lanjut Usia)': a parenthesis spelling out one word of the title ('lansia' is
+    read off 'LANjut uSIA') says nothing more about which innovation it is."""
     m = _GLOSS.match(text)
     if not m:
         return text
@@ -290,7 +290,7 @@ _SUBTITLED = re.compile(r"^([A-Z][A-Z0-9]{2,9})\s+([A-Z]?[a-z][\w'-]*(?:\s+[\w'-
 
 
 def _acronym_with_subtitle(text: str) -> TitleParts | None:
-    """'TOSS Gema Santi': an acronym in capitals followed by a motto in ordinary case is that acronym's
+    """'SAKTI Warga Berdaya': an acronym in capitals followed by a motto in ordinary case is that acronym's
     innovation (a later award's subtitle), read as the acronym alone."""
     m = _SUBTITLED.match(text)
     if not m or m.group(2).isupper():

@@ -1,0 +1,87 @@
+"""Real ways agency names are written (issue 21): classes of names, each with names built for the
+test from public structure (the hospital and unit registries, the Kemendagri lists), never the
+development set's rows."""
+
+import pytest
+
+from jippnas_orchestration.agencies.registry import central_units
+from jippnas_orchestration.agencies.resolve import resolve_agency
+from jippnas_orchestration.agencies.units import hospitals
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # role titles and office holders stand for their government or office
+        ("Walikota Surabaya", "35.78"),
+        ("Wakil Bupati Banyuwangi", "35.10"),
+        ("Plh. Gubernur Jabar", "32"),
+        ("Kepala Dinas Pendidikan Kabupaten Sleman", "34.04"),
+        ("Sekdakab Banyuwangi", "35.10"),
+        ("Kapolres Banyuwangi", "POLRI"),
+        ("Menteri Kesehatan", "KEMENKES"),
+        # English
+        ("Banyuwangi Regency", "35.10"),
+        ("City of Surabaya", "35.78"),
+        ("Central Java Province", "33"),
+        ("Health Office of Banyuwangi Regency", "35.10"),
+        # '<Province> - <unit>', '<unit>, <region>', noise after the agency
+        ("Jawa Barat - Dinas Kesehatan", "32"),
+        ("Bappeda, Kabupaten Banyuwangi", "35.10"),
+        ("Dinas Sosial Banyuwangi bekerja sama dengan Forum Warga", "35.10"),
+        # office abbreviations before a bare region
+        ("Dinkes Banyuwangi", "35.10"),
+        ("Disdukcapil Sleman", "34.04"),
+        # local places: a kecamatan found in one kabupaten only
+        ("Kecamatan Bakongan", "11.01"),
+        # vertical offices and units of central agencies, BUMN subsidiaries
+        ("Polrestabes Surabaya", "POLRI"),
+        ("Pusdiklat Pegawai BPKP", "BPKP"),
+        ("Direktorat Jenderal Pajak Kanwil Jawa Timur", "KEMENKEU"),
+        # a province's or a ministry's hospital written with the city it stands in
+        ("RSUD Dr. Soetomo Surabaya", "35"),
+        ("Rumah Sakit Umum Daerah dr. Saiful Anwar (Malang)", "35"),
+        ("RSUP Dr. Sardjito Yogyakarta", "KEMENKES"),
+        # a hospital whose name says whose it is
+        ("RSUD Kabupaten Sleman", "34.04"),
+    ],
+)
+def test_real_name_classes_resolve(name, expected):
+    r = resolve_agency(name)
+    assert r.agency_id == expected, (name, r)
+
+
+@pytest.mark.parametrize(
+    "name,location",
+    [
+        # an unregistered hospital goes to review, with where it stands as a candidate — never to it
+        ("RSUD Dr. Nama Rekaan Kota Madiun", "35.77"),
+        # an enterprise the registry lacks is its own agency: review, not its region
+        ("Perumda Air Minum Tirta Rekaan Kota Kediri", "35.71"),
+        ("PD Pasar Rekaan Kabupaten Sleman", "34.04"),
+    ],
+)
+def test_units_owned_elsewhere_go_to_review_not_to_their_location(name, location):
+    r = resolve_agency(name)
+    assert r.agency_id is None and r.final, r
+    assert location in [c[0] for c in r.candidates]
+
+
+def test_a_place_in_several_kabupaten_goes_to_review_with_each_as_a_candidate():
+    # Cibeber is a kecamatan in Cianjur, Lebak and Cilegon: a puskesmas of that name is any of them
+    r = resolve_agency("Puskesmas Cibeber")
+    assert r.agency_id is None
+    assert {"32.03", "36.02", "36.72"} <= {c[0] for c in r.candidates[:3]}
+    assert resolve_agency("Puskesmas Cibeber", code_hint="36.72").agency_id == "36.72"
+
+
+def test_a_unit_of_an_unknown_kabupaten_is_not_its_provinces():
+    assert (
+        resolve_agency("Dinas Kesehatan Kabupaten Tidakada, Provinsi Jawa Timur").agency_id is None
+    )
+
+
+def test_registries_point_to_known_agencies():
+    assert len(hospitals()) > 1000 and len(central_units()) > 500
+    owners = {h.owner_id for h in hospitals()}
+    assert {"KEMENKES", "TNI", "POLRI"} <= owners
