@@ -93,12 +93,45 @@ _EN_COMPASS_ANY = re.compile(r"\b(" + "|".join(_EN_COMPASS) + r")\s+([A-Z][a-z]+
 _EN_MARKERS = re.compile(
     r"\b(?:regency|city|province|provincial|district|government|ministry|office|of|the)\b", re.I
 )
+# English geographic words of region names: 'Bintuni Bay' is 'Teluk Bintuni'.
+_EN_GEOGRAPHIC = re.compile(r"\b([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s+(Bay|Islands?)\b")
+_EN_GEOGRAPHIC_WORDS = {"bay": "Teluk", "islands": "Kepulauan", "island": "Pulau"}
 _EN_OTHER = {
     "special region of yogyakarta": "Daerah Istimewa Yogyakarta",
     "jakarta special capital region": "DKI Jakarta",
     "bangka belitung islands": "Kepulauan Bangka Belitung",
     "riau islands": "Kepulauan Riau",
 }
+
+
+# English names of a region's offices, read as the Indonesian office (then ' of <region>').
+_EN_OFFICES = (
+    (r"(?:district\s+|regency\s+|city\s+|provincial\s+)?health\s+offices?", "Dinas Kesehatan"),
+    (r"(?:district\s+|regency\s+|city\s+|provincial\s+)?education\s+offices?", "Dinas Pendidikan"),
+    (
+        r"(?:district\s+|regency\s+|city\s+|provincial\s+)?social\s+(?:affairs\s+)?offices?",
+        "Dinas Sosial",
+    ),
+    (
+        r"population\s+and\s+civil\s+registration\s+(?:office|agency|service)",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+    ),
+    (r"regional\s+development\s+planning\s+(?:agency|board)", "Bappeda"),
+    (r"regional\s+disaster\s+management\s+agency", "BPBD"),
+    (r"(?:regional\s+)?general\s+hospital", "RSUD"),
+)
+_EN_OFFICE_RE = [(re.compile(rf"^\s*{pat}\b", re.I), idn) for pat, idn in _EN_OFFICES]
+
+
+def english_office(name: str) -> str | None:
+    """'District Health Office, X Regency' -> 'Dinas Kesehatan X Regency' (then read as Indonesian)."""
+    for pattern, office in _EN_OFFICE_RE:
+        m = pattern.match(name)
+        if m:
+            rest = re.sub(r"^[\s,]*(?:of\s+(?:the\s+)?)?", "", name[m.end() :])
+            rest = re.sub(r"\s*\b(?:sub-?district|district)\b", "", rest, flags=re.I)
+            return f"{office} {rest}".strip()
+    return None
 
 
 def without_parentheses(name: str) -> str:
@@ -160,6 +193,9 @@ def english_rewrite(name: str) -> str | None:
     out = _EN_COMPASS_RE.sub(
         lambda m: f"{_EN_ISLANDS[m.group(2).lower()]} {_EN_COMPASS[m.group(1).lower()]}", out
     )
+    out = _EN_GEOGRAPHIC.sub(
+        lambda m: f"{_EN_GEOGRAPHIC_WORDS[m.group(2).lower()]} {m.group(1)}", out
+    )
     if _EN_MARKERS.search(out):
         out = _EN_COMPASS_ANY.sub(lambda m: f"{m.group(2)} {_EN_COMPASS[m.group(1).lower()]}", out)
     out = re.sub(r"^\s*the\s+", "", out, flags=re.I)
@@ -209,6 +245,7 @@ def variants(name: str) -> list[str]:
         office_holder_rewrite,
         role_rewrite,
         english_rewrite,
+        english_office,
         lambda form: re.sub(r"^\s*(?:pemerintah|pemda)\s+", "", form, flags=re.I),
     )
     for _ in range(3):  # rewrites combine: 'Plt. Bupati X (Y)' needs three of them

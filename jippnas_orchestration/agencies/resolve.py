@@ -37,6 +37,8 @@ from .units import (
     hospital_core,
     hospital_form,
     hospital_owners,
+    hospital_owners_at,
+    hospital_type,
     is_hospital,
 )
 
@@ -377,6 +379,7 @@ class _Index:
         return None
 
 
+_GEOGRAPHIC_HEADS = frozenset({"teluk", "kepulauan", "pulau", "tanjung"})
 _MINISTRY_PREFIXES = ("kementerian", "kemen", "kem")
 _INITIAL_SKIP = {"dan", "bidang", "republik", "indonesia", "ri", "di", "serta", "untuk"}
 
@@ -451,6 +454,15 @@ def _index() -> _Index:
         by_type[a["type"]].setdefault(key, a["code"])
         if a["bare_ok"] and a["code"] not in any_type.setdefault(key, []):
             any_type[key].append(a["code"])
+    # 'Kabupaten Bintuni' for Teluk Bintuni, 'Kabupaten Meranti' for Kepulauan Meranti: a name that
+    # opens with a geographic word is often written without it (with its type only: bare, the rest
+    # of the name may be a place of its own)
+    for r in regions():
+        words = norm(r.base).split()
+        if len(words) >= 2 and words[0] in _GEOGRAPHIC_HEADS:
+            key = _key(" ".join(words[1:]))
+            if key not in any_type and key not in by_type[r.type]:
+                by_type[r.type][key] = r.code
     for alias, code in PROVINCE_TYPED_ALIASES.items():
         by_type["provinsi"].setdefault(_key(alias), code)
         if _key(alias) in any_type and code not in any_type[_key(alias)]:
@@ -775,7 +787,7 @@ def _expand_words(n: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _region_words() -> frozenset[str]:
+def region_words() -> frozenset[str]:
     """Every word of a region's name or short form: what a unit's name may end in to say where."""
     idx = _index()
     words: set[str] = set()
@@ -833,7 +845,7 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         return None
     parts = forms.segments(forms.without_parentheses(raw)) or [forms.without_parentheses(raw)]
     named = [p for p in parts if is_hospital(norm(p))] or parts
-    words = _region_words()
+    words = region_words()
     owners: set[tuple[str, str]] = set()
     for piece in [named[-1], forms.without_parentheses(raw), raw]:
         owners = hospital_owners(_expand_words(norm(piece)), words)
@@ -860,7 +872,13 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         )
     hn = _expand_words(norm(named[-1]))
     if not hospital_core(hn, words):
-        return None  # only a type and a region: 'RSUD Kabupaten Sleman' is Sleman's own
+        # only a type and a place: 'RSUD Kabupaten Sleman' is Sleman's own; 'RSJD <city>' is the
+        # owner of the one mental hospital the registry has there
+        if not _OWNER_STATED.search(n) and not re.search(r"\b(?:kabupaten|kab|kota|provinsi)\b", n):
+            at = hospital_owners_at(hospital_type(hn), location, words)
+            if len(at) == 1:
+                return Resolution(next(iter(at)), "hospital registry (type and place)")
+        return None
     if _OWNER_STATED.search(n) or _index().central_office(hospital_form(n)):
         return None
     if location and location.startswith("31"):
@@ -880,7 +898,7 @@ def _resolve_enterprise(raw: str, n: str, code: str | None) -> Resolution | None
     kind = enterprise_kind(plain) or enterprise_kind(n)
     if not kind:
         return None
-    words = _region_words()
+    words = region_words()
     for form in (plain, n):
         ids = enterprise_match(form, kind, words)
         if len(ids) == 1:

@@ -47,10 +47,19 @@ _GENERIC = frozenset(
 )
 
 
+# SIRS writes 'RS Umum Daerah', 'RS Jiwa': the same types after 'rs'
+_HOSPITAL_TYPES = _HOSPITAL_TYPES + tuple(
+    ("rs" + long[len("rumah sakit") :], short)
+    for long, short in _HOSPITAL_TYPES
+    if long.startswith("rumah sakit ")
+)
+
+
 def hospital_form(n: str) -> str:
     """A normalised name with each hospital type written short: 'rumah sakit umum daerah x' -> 'rsud x'."""
     for long, short in _HOSPITAL_TYPES:
-        n = re.sub(rf"\b{long}\b", short, n)
+        if long in n:
+            n = re.sub(rf"\b{long}\b", short, n)
     return n
 
 
@@ -58,13 +67,22 @@ def is_hospital(n: str) -> bool:
     return any(t in HOSPITAL_WORDS for t in hospital_form(n).split())
 
 
-def hospital_core(n: str, region_words: frozenset[str]) -> str:
-    """What names this hospital among others: 'rsud dr saiful anwar malang' -> 'saifulanwar'."""
+def _core_tokens(n: str, region_words: frozenset[str]) -> list[str]:
     # initials ('R. M.', 'H.') are written or left out at will
     tokens = [t for t in hospital_form(n).split() if t not in _GENERIC and len(t) > 2]
     while tokens and tokens[-1] in region_words:  # where it stands, written after its name
         tokens.pop()
-    return "".join(tokens)
+    return tokens
+
+
+def hospital_core(n: str, region_words: frozenset[str]) -> str:
+    """What names this hospital among others: 'rsud dr saiful anwar malang' -> 'saifulanwar'."""
+    return "".join(_core_tokens(n, region_words))
+
+
+def hospital_type(n: str) -> str | None:
+    """The short type a name opens with ('rsud', 'rsj', 'rsjd', ...)."""
+    return next((t for t in hospital_form(n).split() if t in HOSPITAL_WORDS), None)
 
 
 @dataclass(frozen=True)
@@ -100,23 +118,62 @@ def hospitals() -> tuple[Hospital, ...]:
     return tuple(out)
 
 
+@dataclass
+class _HospitalIndex:
+    by_core: dict[str, set[tuple[str, str]]]  # core key -> {(owner_id, location_code)}
+    by_head: dict[
+        str, set[tuple[str, str]]
+    ]  # first word of a core -> its hospitals' (owner, location)
+    by_type_place: dict[tuple[str, str], set[str]]  # (type, location) -> owners
+
+
 @lru_cache(maxsize=1)
-def _hospital_index(region_words: frozenset[str]) -> dict[str, set[tuple[str, str]]]:
-    """core key -> {(owner_id, location_code)}."""
-    index: dict[str, set[tuple[str, str]]] = {}
+def _hospital_index(region_words: frozenset[str]) -> _HospitalIndex:
+    index = _HospitalIndex({}, {}, {})
+    heads: dict[str, set[str]] = {}
     for h in hospitals():
-        core = hospital_core(_norm(h.name), region_words)
+        n = _norm(h.name)
+        tokens = _core_tokens(n, region_words)
+        core = "".join(tokens)
         if len(core) >= 3:
-            index.setdefault(core, set()).add((h.owner_id, h.location_code))
+            index.by_core.setdefault(core, set()).add((h.owner_id, h.location_code))
+            heads.setdefault(tokens[0], set()).add(core)
+            index.by_head.setdefault(tokens[0], set()).add((h.owner_id, h.location_code))
+        kind = hospital_type(n)
+        if kind and h.location_code:
+            index.by_type_place.setdefault((kind, h.location_code), set()).add(h.owner_id)
+    # a first word is a key of its own only when one hospital's name opens with it
+    index.by_head = {
+        head: owners
+        for head, owners in index.by_head.items()
+        if len(heads[head]) == 1 and len(head) >= 5
+    }
     return index
 
 
 def hospital_owners(n: str, region_words: frozenset[str]) -> set[tuple[str, str]]:
-    """(owner, location) of registered hospitals this normalised name can mean."""
-    core = hospital_core(n, region_words)
-    if len(core) < 3:
+    """(owner, location) of registered hospitals this normalised name can mean: its whole
+    distinctive name, else that name without a trailing town ('... Soekarjo Purwokerto'), else its
+    first word when one registered hospital only opens with it ('RSUD Margono')."""
+    index = _hospital_index(region_words)
+    tokens = _core_tokens(n, region_words)
+    for cut in range(len(tokens), max(0, len(tokens) - 2), -1):
+        core = "".join(tokens[:cut])
+        if len(core) >= 3 and core in index.by_core:
+            return index.by_core[core]
+    if tokens and len(tokens) <= 2:
+        return index.by_head.get(tokens[0], set())
+    return set()
+
+
+def hospital_owners_at(
+    kind: str | None, location: str | None, region_words: frozenset[str]
+) -> set[str]:
+    """Owners of the registered hospitals of one type standing in one region: 'RSJD <city>' when the
+    registry holds one mental hospital there."""
+    if not kind or not location:
         return set()
-    return _hospital_index(region_words).get(core, set())
+    return _hospital_index(region_words).by_type_place.get((kind, location), set())
 
 
 # --- enterprises ---------------------------------------------------------------------------------

@@ -46,13 +46,18 @@ class Innovation:
         return f"{self.acronym} ({self.expansion})" if self.acronym else self.expansion
 
 
+# The registry is append-only; the generator's world is its first rows, so that a sample stays the
+# same when the registry learns another agency (regenerate the sample to widen the world).
+GENERATOR_CENTRAL_AGENCIES = 234
+
+
 def all_agencies() -> list[Agency]:
     out = [Agency(r.code, r.name, r.type, r.base) for r in regions()]
     out += [
         Agency(
             c["agency_id"], c["agency_name"], c["agency_type"], c["agency_name"], list(c["aliases"])
         )
-        for c in central_agencies()
+        for c in central_agencies()[:GENERATOR_CENTRAL_AGENCIES]
     ]
     return out
 

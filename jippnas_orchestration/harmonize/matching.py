@@ -32,6 +32,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
+from ..agencies.resolve import region_words
 from .titles import TitleParts, identity_parts
 
 PREFILTER = 70  # token_sort_ratio below which two expansions are not even compared
@@ -235,9 +236,19 @@ def _expansion_within(a: TitleParts, b: TitleParts) -> bool:
     (POSGILING)': under one acronym, the words it stands for stand whole in the longer title."""
     short, long_ = sorted((a.tokens, b.tokens), key=len)
     k = len(short)
-    if k < 2 or not a.acronym or len(a.acronym) < 3 or not acronym_fits(a.acronym, short):
+    if k < 2 or not a.acronym or len(a.acronym) < 3:
         return False
-    return any(long_[i : i + k] == short for i in range(len(long_) - k + 1))
+    for i in range(len(long_) - k + 1):
+        if long_[i : i + k] == short:
+            rest = long_[:i] + long_[i + k :]
+            # the acronym reads off the shared words, or all the rest says is where ('Kota X')
+            return acronym_fits(a.acronym, short) or all(t in _place_words() for t in rest)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    return region_words() | {"kota", "kabupaten", "kab", "provinsi", "prov", "pemerintah"}
 
 
 # Words that open a title by saying it is a service: 'Pelayanan SKCK Online' is 'SKCK Online'.
@@ -257,7 +268,8 @@ def _with_service_word(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 # it runs ('Klinik Tani Balai Penyuluhan Pertanian X'), not which innovation it is.
 UNIT_TAIL_WORDS = frozenset(
     """balai bpp upt uptd puskesmas kecamatan kelurahan desa dinas badan kantor rsud sekretariat
-    bagian bidang kabupaten kota provinsi""".split()
+    bagian bidang kabupaten kota provinsi polres polresta polrestabes polsek polda lapas rutan
+    """.split()
 )
 
 

@@ -20,6 +20,7 @@ from ..review.model import agency_subject
 from ..review.queue import agency_candidates
 from ..sources.common import REJECT_COLUMNS, UNRESOLVED_AGENCY, to_json
 from ..vocab import CATEGORIES, CATEGORY_VARIANTS, PROGRAMMES, URUSAN_CATEGORY
+from .context import with_context
 
 STAGED_COLUMNS = [
     "source",
@@ -274,6 +275,7 @@ def resolve_agencies(
         if row not in cache:
             cache[row] = _resolve_with_decisions(*row, overrides)
         results.append(cache[row])
+    results = with_context(staged, results)
     staged = staged.copy()
     staged["agency_id"] = [r.agency_id for r in results]
     staged["agency_method"] = [r.method for r in results]
