@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -12,10 +13,10 @@ from dagster import (
     DagsterEventType,
     DagsterRunStatus,
     DefaultSensorStatus,
-    EventRecordsFilter,
     RunFailureSensorContext,
     RunRequest,
     RunsFilter,
+    RunStatusChangeRecordsFilter,
     SensorEvaluationContext,
     SkipReason,
     run_failure_sensor,
@@ -30,7 +31,7 @@ from .submissions.watch import new_pending, run_key_for
 SUBMISSION_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S", "4"))
 # the report reads every table (tens of seconds at national scale): at most once per interval
 REPORT_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_REPORT_INTERVAL_S", "600"))
-ALERT_SENSOR_INTERVAL_S = 30
+ALERT_SENSOR_INTERVAL_S = int(os.environ.get("JIPPNAS_ALERT_SENSOR_INTERVAL_S", "30"))
 ACTIVE = [
     DagsterRunStatus.QUEUED,
     DagsterRunStatus.NOT_STARTED,
@@ -168,49 +169,91 @@ def alert_on_run_failure_sensor(context: RunFailureSensorContext, alerts: AlertM
     return None
 
 
+# A run ends with one of these. Run status changes are also written to the instance's index (one
+# table for all runs, even on the default SQLite storage, where each run has its own event
+# database), so a storage id to read them after means the same on SQLite and PostgreSQL; the check
+# evaluations are then read run by run.
+RUN_ENDS = (
+    DagsterEventType.RUN_SUCCESS,
+    DagsterEventType.RUN_FAILURE,
+    DagsterEventType.RUN_CANCELED,
+)
+RUNS_PER_TICK = 50  # per way of ending; the rest is read on the next tick
+
+
+def _ended_runs_cursor(instance) -> dict[str, int]:
+    """The newest run end of each kind: where watching begins (the past is not mailed)."""
+    cursor = {}
+    for kind in RUN_ENDS:
+        latest = instance.fetch_run_status_changes(kind, limit=1, ascending=False).records
+        cursor[kind.value] = latest[0].storage_id if latest else 0
+    return cursor
+
+
+def _failed_checks(instance, run_id: str) -> list:
+    """The failed asset checks of a finished run: the last evaluation of each check (a retried step
+    evaluates again) that did not pass."""
+    last = {}
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+        ev = entry.dagster_event.event_specific_data
+        last[(ev.asset_key, ev.check_name)] = ev
+    return [ev for ev in last.values() if not ev.passed]
+
+
 @sensor(
     minimum_interval_seconds=ALERT_SENSOR_INTERVAL_S,
     default_status=DefaultSensorStatus.RUNNING,
-    description="E-mails operators (JIPPNAS_ALERT_*) about every asset check that failed, gates included; "
-    "the cursor is the last check evaluation seen.",
+    description="E-mails operators (JIPPNAS_ALERT_*) about every asset check that failed, gates "
+    "included, once each: it reads the check evaluations of each run that ended (succeeded, failed "
+    "or was canceled) since the last tick; the cursor is the storage id of the last run end seen, "
+    "per kind (JSON).",
 )
 def alert_on_failed_check_sensor(context: SensorEvaluationContext, alerts: AlertMailerResource):
-    after = int(context.cursor) if context.cursor else None
-    if after is None:  # first evaluation: start from now, do not mail the past
-        latest = context.instance.get_event_records(
-            EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION),
-            limit=1,
-            ascending=False,
-        )
-        context.update_cursor(str(latest[0].storage_id if latest else 0))
-        return SkipReason("started watching check evaluations")
-    records = context.instance.get_event_records(
-        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after),
-        limit=200,
-        ascending=True,
-    )
-    if not records:
-        return SkipReason("no new check evaluations")
-    failed = [r for r in records if not r.event_log_entry.dagster_event.event_specific_data.passed]
+    instance = context.instance
+    try:
+        cursor = json.loads(context.cursor) if context.cursor else None
+    except ValueError:
+        cursor = None
+    if not isinstance(cursor, dict):  # first evaluation (or an older cursor): start from now
+        context.update_cursor(json.dumps(_ended_runs_cursor(instance), sort_keys=True))
+        return SkipReason("started watching the check evaluations of runs that end from now on")
+    ended = []
+    for kind in RUN_ENDS:
+        after = int(cursor.get(kind.value, 0))
+        records = instance.fetch_run_status_changes(
+            RunStatusChangeRecordsFilter(kind, after_storage_id=after),
+            limit=RUNS_PER_TICK,
+            ascending=True,
+        ).records
+        ended.extend(records)
+        if records:
+            cursor[kind.value] = records[-1].storage_id
+    if not ended:
+        return SkipReason("no run ended since the last tick")
+    ended.sort(key=lambda r: r.storage_id)
+    failed = [
+        (r.event_log_entry.run_id, ev)
+        for r in ended
+        for ev in _failed_checks(instance, r.event_log_entry.run_id)
+    ]
     if failed and alerts.enabled():
         lines = []
-        for r in failed:
-            ev = r.event_log_entry.dagster_event.event_specific_data
+        for run_id, ev in failed:
             failures = ev.metadata.get("failures")
             lines.append(
                 f"- {ev.check_name} on {ev.asset_key.to_user_string()} ({ev.severity.value}), run "
-                f"{r.event_log_entry.run_id}\n{failures.value if failures is not None else ''}"
+                f"{run_id}\n{failures.value if failures is not None else ''}"
             )
-        names = sorted(
-            {r.event_log_entry.dagster_event.event_specific_data.check_name for r in failed}
-        )
+        names = sorted({ev.check_name for _, ev in failed})
+        # sent before the cursor moves: a mail server that is down fails the tick, and the same
+        # runs are read again on the next one
         alerts.send(
             f"[JIPPNAS] check failed: {', '.join(names)}",
             "Failed asset checks:\n\n" + "\n\n".join(lines),
         )
-    context.update_cursor(str(records[-1].storage_id))
+    context.update_cursor(json.dumps(cursor, sort_keys=True))
     return SkipReason(
-        f"{len(records)} check evaluations seen, {len(failed)} failed"
+        f"{len(ended)} runs ended, {len(failed)} failed checks"
         + ("" if alerts.enabled() or not failed else "; alerts not configured")
     )
 

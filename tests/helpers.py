@@ -34,3 +34,30 @@ def run_pipeline(
         raise_on_error=raise_on_error,
         **kwargs,
     )
+
+
+def dagster_home(kind: str, home: Path, pg_server=None) -> dict[str, str]:
+    """A DAGSTER_HOME as deployed: `sqlite` is the project's .dagster/dagster.yaml (the default,
+    run-sharded SQLite storage), `postgres` is deploy/postgres/dagster.yaml on a fresh database of
+    the test server. Returns the environment the instance needs (DAGSTER_HOME, DAGSTER_PG_*)."""
+    import shutil
+    import uuid
+
+    from jippnas_orchestration.settings import PROJECT_ROOT
+
+    home.mkdir(parents=True, exist_ok=True)
+    env = {"DAGSTER_HOME": str(home)}
+    if kind == "sqlite":
+        shutil.copy(PROJECT_ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
+        return env
+    assert kind == "postgres", kind
+    db = f"dagster_{uuid.uuid4().hex[:12]}"
+    pg_server.create_database(db)
+    shutil.copy(PROJECT_ROOT / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
+    return env | {
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(pg_server.port),
+        "DAGSTER_PG_USERNAME": pg_server.user,
+        "DAGSTER_PG_PASSWORD": pg_server.password,
+        "DAGSTER_PG_DB": db,
+    }
