@@ -196,18 +196,21 @@ _LEAD_WORDS = frozenset(
 )
 
 
-def _without_lead_word(text: str) -> str:
-    words = text.split()
-    if len(words) >= 3 and norm(words[0]) in _LEAD_WORDS and not words[1].startswith("("):
-        return " ".join(words[1:])
-    return text
+def _without_lead_word(words: list[str]) -> list[str]:
+    """Normalised words without a lead word (also misspelt: 'Porgram') when two or more remain."""
+    if len(words) >= 3 and (
+        words[0] in _LEAD_WORDS
+        or (len(words[0]) >= 6 and any(OSA.distance(words[0], w) <= 1 for w in _LEAD_WORDS))
+    ):
+        return words[1:]
+    return words
 
 
 def _expansion(text: str) -> str:
     """Normalised words; a one-letter prefix ('e-Retribusi', 'm Banking') joins its word; common
     abbreviations and English service names are read out; joining words go when enough words
     remain."""
-    words = norm(text).split()
+    words = _without_lead_word(norm(text).split())
     out: list[str] = []
     for w in words:
         if out and len(out[-1]) == 1 and out[-1].isalpha():
@@ -246,7 +249,7 @@ def _without_gloss(text: str) -> str:
 def title_parts(title: object) -> TitleParts:
     """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
     text = _SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " .").strip()
-    text = strip_versions(_without_lead_word(_without_filler(text))).strip(_QUOTES + " .")
+    text = strip_versions(_without_filler(text)).strip(_QUOTES + " .")
     text = _without_gloss(text)
     compound = _compound(text)
     if compound:
