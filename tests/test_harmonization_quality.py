@@ -46,7 +46,8 @@ def test_quality_bar_on_sample_and_fresh_seeds(seed, sample_dir, tmp_path):
     staged, rejected, mapped = harmonize_dir(d)
     truth = load_truth(d / "ground_truth.csv")
     scores = evaluate(mapped, staged, truth)
-    assert scores["precision"] >= 0.99 and scores["recall"] >= 0.97, scores
+    # floors: a lead word read differently in "ACR: Program X" once cost 0.6 % of the pairs
+    assert scores["precision"] >= 0.995 and scores["recall"] >= 0.995, scores
     assert scores["regional_agency_accuracy"] >= 0.99, scores
     unresolved = set(truth.loc[truth["expected"] == "unresolved agency", "source_record_id"])
     assert unresolved == set(rejected["source_record_id"])
