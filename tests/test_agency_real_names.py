@@ -20,11 +20,17 @@ from jippnas_orchestration.agencies.units import hospitals
         ("Sekdakab Banyuwangi", "35.10"),
         ("Kapolres Banyuwangi", "POLRI"),
         ("Menteri Kesehatan", "KEMENKES"),
+        ("Menkeu", "KEMENKEU"),
+        ("Staf Ahli Kapolri Bidang Sosial Budaya", "POLRI"),
         # English
         ("Banyuwangi Regency", "35.10"),
         ("City of Surabaya", "35.78"),
         ("Central Java Province", "33"),
         ("Health Office of Banyuwangi Regency", "35.10"),
+        ("Education Office of Wondama Bay Regency", "92.07"),
+        ("Riau Islands Province", "21"),
+        # a name opening with a geographic word, written without it
+        ("Kabupaten Meranti", "14.10"),
         # '<Province> - <unit>', '<unit>, <region>', noise after the agency
         ("Jawa Barat - Dinas Kesehatan", "32"),
         ("Bappeda, Kabupaten Banyuwangi", "35.10"),
@@ -42,8 +48,9 @@ from jippnas_orchestration.agencies.units import hospitals
         ("RSUD Dr. Soetomo Surabaya", "35"),
         ("Rumah Sakit Umum Daerah dr. Saiful Anwar (Malang)", "35"),
         ("RSUP Dr. Sardjito Yogyakarta", "KEMENKES"),
-        # a hospital whose name says whose it is
+        # a hospital whose name says whose it is, or the registry's only one of its type there
         ("RSUD Kabupaten Sleman", "34.04"),
+        ("RSJD Klaten", "33"),
     ],
 )
 def test_real_name_classes_resolve(name, expected):

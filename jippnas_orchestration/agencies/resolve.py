@@ -779,8 +779,13 @@ _WORD_FORMS = {
 }
 
 
+_HEAD_OF_POLICE = re.compile(r"\b(?:wa)?ka(pol(?:ri|da|res|resta|restabes|sek)\w*)\b")
+
+
 def _expand_words(n: str) -> str:
     n = n.replace("kementrian", "kementerian")
+    if "kapol" in n:  # 'Kapolri', 'Wakapolda': the head of the police unit named after 'ka'
+        n = _HEAD_OF_POLICE.sub(r"\1", n)
     if not any(w in n for w in _WORD_FORMS):
         return n
     return " ".join(_WORD_FORMS.get(t, t) for t in n.split())
@@ -948,6 +953,14 @@ def _central_at_end(raw: str) -> str | None:
     return None
 
 
+def _minister_short_form(raw: str) -> str | None:
+    """'Menkes', 'MenPAN-RB', 'Mendagri': the minister's short form is the ministry's ('Kemen...')."""
+    key = _key(norm(raw))
+    if key.startswith("men") and len(key) >= 5:
+        return _index().central.get("ke" + key)
+    return None
+
+
 def _resolve_segments(raw: str, hint: str | None, code: str | None) -> Resolution | None:
     """'Jawa Barat - Dinas Kesehatan', 'Balai X, Dinas Y' after a province, 'Menteri X/BPN': a segment
     naming its own agency decides; a region segment owns the others when they are its offices."""
@@ -1042,6 +1055,9 @@ def resolve_agency(
     agency_id = _central_at_end(forms.without_parentheses(raw))
     if agency_id:
         return Resolution(agency_id, "central agency named at the end")
+    agency_id = _minister_short_form(raw)
+    if agency_id:
+        return Resolution(agency_id, "minister's short form")
     for form in [raw, *forms.variants(raw)]:
         r = _resolve_place(_expand_words(norm(form)), code)
         if r:
