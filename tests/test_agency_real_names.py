@@ -2,11 +2,13 @@
 test from public structure (the hospital and unit registries, the Kemendagri lists), never the
 development set's rows."""
 
+import pandas as pd
 import pytest
 
 from jippnas_orchestration.agencies.registry import central_units
 from jippnas_orchestration.agencies.resolve import resolve_agency
 from jippnas_orchestration.agencies.units import hospitals
+from jippnas_orchestration.harmonize.staging import resolve_agencies, stage_inolan
 
 
 @pytest.mark.parametrize(
@@ -92,3 +94,54 @@ def test_registries_point_to_known_agencies():
     assert len(hospitals()) > 1000 and len(central_units()) > 500
     owners = {h.owner_id for h in hospitals()}
     assert {"KEMENKES", "TNI", "POLRI"} <= owners
+
+
+def _inolan(**fields) -> pd.DataFrame:
+    row = {
+        "source_record_id": "X1",
+        "source_location": "inolan.csv, line 2",
+        "judul_inovasi": "A B",
+        "tahun": 2020,
+        **fields,
+    }
+    return pd.DataFrame([row])
+
+
+def test_inolan_region_fields_inform_a_twin_and_a_units_context():
+    # a bare twin name is decided by the record's region field when its code is missing
+    staged = stage_inolan(
+        _inolan(instansi_nama="Bogor", id_kabkot="", kabkot_nama="Kabupaten Bogor")
+    )
+    ok, rejected, _ = resolve_agencies(staged)
+    assert ok["agency_id"].tolist() == ["32.01"] and rejected.empty
+    # an ambiguous owner is decided by the unit the record names
+    staged = stage_inolan(
+        _inolan(
+            instansi_nama="Badan Penyelenggara Jaminan Sosial", unit_kerja="BPJS Ketenagakerjaan"
+        )
+    )
+    ok, rejected, _ = resolve_agencies(staged)
+    assert ok["agency_id"].tolist() == ["BPJSTK"], rejected
+
+
+def test_a_record_takes_the_candidate_its_innovations_other_records_resolved_to():
+    staged = pd.concat(
+        [
+            stage_inolan(
+                _inolan(
+                    instansi_nama="RSUD Nama Rekaan Kota Madiun",
+                    judul_inovasi="Layanan Antar Obat Pasien",
+                )
+            ),
+            stage_inolan(
+                _inolan(
+                    source_record_id="X2",
+                    instansi_nama="Kota Madiun",
+                    judul_inovasi="Layanan Antar Obat Pasien",
+                )
+            ),
+        ],
+        ignore_index=True,
+    )
+    ok, rejected, _ = resolve_agencies(staged)
+    assert sorted(ok["agency_id"]) == ["35.77", "35.77"] and rejected.empty

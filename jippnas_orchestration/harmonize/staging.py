@@ -221,6 +221,26 @@ def stage_iga(raw: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _inolan_region_codes(raw: pd.DataFrame) -> pd.Series:
+    """InoLAN's Kemendagri code, else the code its region fields name (`kabkot_nama`, then
+    `provinsi_nama`): evidence for twins, typos and a reviewer's candidates, never the agency."""
+
+    @lru_cache(maxsize=4096)
+    def code_of(name: str) -> str | None:
+        r = resolve_agency(name)
+        return r.agency_id if r.agency_id and r.agency_id[:2].isdigit() else None
+
+    codes = _col(raw, "id_kabkot").astype(object)
+    out = []
+    for code, kabkot, prov in zip(codes, _col(raw, "kabkot_nama"), _col(raw, "provinsi_nama")):
+        if isinstance(code, str) and code.strip():
+            out.append(code)
+            continue
+        named = (code_of(v.strip()) for v in (kabkot, prov) if isinstance(v, str) and v.strip())
+        out.append(next((c for c in named if c), None))
+    return pd.Series(out, index=raw.index, dtype=object)
+
+
 def stage_inolan(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -230,7 +250,7 @@ def stage_inolan(raw: pd.DataFrame) -> pd.DataFrame:
             "title": raw["judul_inovasi"],
             "agency_name": _col(raw, "instansi_nama"),
             "agency_type_hint": None,
-            "code_hint": _col(raw, "id_kabkot"),
+            "code_hint": _inolan_region_codes(raw),
             "year": raw["tahun"].astype("Int64"),
             "start_year": pd.array([None] * len(raw), dtype="Int64"),
             "category": None,
