@@ -93,7 +93,7 @@ class Hospital:
 
 
 def _norm(text: str) -> str:
-    from .resolve import norm  # resolve imports this module: import at call time
+    from .rules import norm  # rules imports this module: import at call time
 
     return norm(text)
 
