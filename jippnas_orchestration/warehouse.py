@@ -110,7 +110,9 @@ def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
     ]
     if any((df[c] == _NULL).any() for c in text_cols):
         raise ValueError(f"{table}: a text value equals the COPY NULL marker {_NULL!r}")
-    buf = io.StringIO(df.to_csv(index=False, header=False, na_rep=_NULL))
+    # lines end in "\r\n" so that the csv writer quotes a field holding a bare carriage return
+    # (with "\n" it leaves it unquoted, and COPY refuses the row: "unquoted carriage return")
+    buf = io.StringIO(df.to_csv(index=False, header=False, na_rep=_NULL, lineterminator="\r\n"))
     collist = ", ".join(f'"{c}"' for c in df.columns)
     sql = f"COPY \"{table}\" ({collist}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
     raw = conn.connection.driver_connection

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from ..cells import safe_cell
 from .resolve import Resolution, resolve_agency
 
 
@@ -85,6 +86,8 @@ def resolve_csv(path: Path, out: TextIO, err: TextIO = sys.stderr) -> int:
         d["candidates"] = json.dumps(
             [[c["agency_id"], c["score"], c["why"]] for c in d["candidates"]], ensure_ascii=False
         )
-        writer.writerow({"type": hint or "", "code": code or "", **d})
+        row_out = {"type": hint or "", "code": code or "", **d}
+        # a CSV a person opens: formula-like names behind an apostrophe (cells)
+        writer.writerow({k: safe_cell(v) for k, v in row_out.items()})
     err.write(f"{len(rows)} names: {len(rows) - unresolved} resolved, {unresolved} for review\n")
     return 0

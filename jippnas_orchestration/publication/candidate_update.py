@@ -6,8 +6,9 @@ NULL everywhere would otherwise become TEXT, and a later row could not be added 
 
 The rows to redo: the innovations changed since the candidate last consumed harmonized_innovations,
 and the innovations that suggest one of them (a stop removes it from their `similar`). Incremental
-only when the last candidate passed its gate, and similar_innovations is the materialization it
-was built with; otherwise a full rebuild.
+only when the last candidate passed its gate, similar_innovations is the materialization it
+was built with, and its part digests were taken over the CSV rendering of this release
+(cells.RENDERING); otherwise a full rebuild.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..cells import RENDERING
 from ..harmonize.provenance import public_provenance
 from ..incremental import (
     Delta,
@@ -62,6 +64,8 @@ def _why_full(wh: Warehouse, conn, delta: Delta, similar_token) -> str | None:
     mine = read_state(conn, TABLE)
     if mine.get("similar_token") != similar_token:
         return "similar_innovations was materialized since"
+    if mine.get("rendering") != RENDERING:  # the part digests are over the CSV as rendered
+        return "the CSV rendering of the parts changed since (cells.RENDERING)"
     if not wh.has_table(LINEAGE_TABLE):
         return "no lineage of the last candidate"
     if not has_table(conn, digests_table(TABLE)):
@@ -113,7 +117,12 @@ def update_candidate(wh: Warehouse, incremental: bool, similar_token: str | None
                 *_checksum(conn, digests),
                 stored,
             )
-        write_state(wh, conn, TABLE, consumed(delta.upstream) | {"similar_token": similar_token})
+        write_state(
+            wh,
+            conn,
+            TABLE,
+            consumed(delta.upstream) | {"similar_token": similar_token, "rendering": RENDERING},
+        )
     return update
 
 

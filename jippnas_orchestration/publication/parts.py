@@ -8,7 +8,7 @@ parts' tables). A publication therefore renders only the parts whose content cha
 the others from the version before.
 
 The dataset checksum is the sha256 over the column names and each part's digest, the sha256 of
-the part's CSV rows. The candidate asset and the publication compute it from the same rendering,
+the part's CSV rows as written (formula-like text behind an apostrophe: `cells`, one-to-one). The candidate asset and the publication compute it from the same rendering,
 and so do tests from any DataFrame holding the same content (`content_checksum`).
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import cells
 from ..incremental import PART_CHARS
 
 # the public columns with numbers; every other public column is text
@@ -58,7 +59,9 @@ def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def csv_rows(part: pd.DataFrame) -> str:
-    return part.to_csv(index=False, header=False)
+    """A part's CSV rows as published: formula-like text behind an apostrophe (`cells`), so the
+    digest is taken over the bytes written. JSON and Parquet render the values as they are."""
+    return cells.csv_rows(part)
 
 
 def csv_header(columns: Iterable[str]) -> str:

@@ -139,7 +139,8 @@ def candidate_content(warehouse: Warehouse, verify_all: bool = True) -> Content:
 def write_files(
     df: pd.DataFrame, directory: Path, names: tuple[str, ...] = FILES
 ) -> dict[str, str]:
-    """The three files of a version published before parts, rendered as they were then."""
+    """The three files of a version published before parts, rendered as they were then (before the
+    formula-text policy too: these bytes must reproduce the sha256s of that version's manifest)."""
     directory.mkdir(parents=True, exist_ok=True)
     if "innovations.csv" in names:
         df.to_csv(directory / "innovations.csv", index=False)

@@ -1,4 +1,8 @@
-"""tindak-lanjut.xlsx: the follow-up workbook for contacting agencies about pending innovations."""
+"""tindak-lanjut.xlsx: the follow-up workbook for contacting agencies about pending innovations.
+
+Every row goes in through `_append`: formula-like text (a title beginning with `=`, …) is written
+as text behind an apostrophe (jippnas_orchestration.cells), never as a formula; numbers as numbers.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..cells import safe_row
 from ..fileio import replacing
 from .data import ReportData
 
@@ -17,6 +22,12 @@ AGENCY_SHEET = "Ringkasan per Instansi"
 HISTORY_SHEET = "Riwayat per Instansi"
 SIMILAR_SHEET = "Inovasi Serupa"
 HISTORY_DAYS = 180  # day columns in the history sheet
+
+
+def _append(ws, values) -> None:
+    """A row of the workbook. openpyxl stores a string beginning with `=` as a formula: the text
+    of the data goes through the formula-text policy first (headers are the workbook's own)."""
+    ws.append(safe_row(values))
 
 
 def _autosize(ws) -> None:
@@ -40,13 +51,14 @@ def _history_sheet(ws, history: pd.DataFrame, days: int = HISTORY_DAYS) -> None:
         ws.cell(row=1, column=4 + i, value=f"Belum {day}")
     order = latest.sort_values(["pending", "innovations"], ascending=False).index
     for agency_id, row in wide.reindex(order).iterrows():
-        ws.append(
+        _append(
+            ws,
             [
                 agency_id,
                 latest.loc[agency_id, "agency_name"],
                 int(latest.loc[agency_id, "innovations"]),
                 *(None if pd.isna(v) else int(v) for v in row),
-            ]
+            ],
         )
 
 
@@ -66,7 +78,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
         ]
     )
     for r in data.pending.itertuples():
-        ws.append(
+        _append(
+            ws,
             [
                 r.agency_id,
                 r.agency_name,
@@ -75,7 +88,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 r.title,
                 float(r.completeness) if r.completeness == r.completeness else None,
                 r.missing or "pengajuan pemutakhiran belum diterima",
-            ]
+            ],
         )
     for cell in ws["F"][1:]:
         cell.number_format = "0%"
@@ -98,7 +111,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
             if totals is not None and r.agency_id in totals.index
             else None
         )
-        summary.append(
+        _append(
+            summary,
             [
                 r.agency_id,
                 r.agency_name,
@@ -106,7 +120,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 total,
                 None if total is None else total - int(r.size),
                 int(r.size),
-            ]
+            ],
         )
     _history_sheet(wb.create_sheet(HISTORY_SHEET), data.agency_history)
     similar = wb.create_sheet(SIMILAR_SHEET)
@@ -125,7 +139,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
         ]
     )
     for r in data.replication.itertuples():
-        similar.append(
+        _append(
+            similar,
             [
                 r.agency_id,
                 r.agency_name,
@@ -137,7 +152,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 r.similar_agency_name,
                 round(float(r.score), 3),
                 r.reason,
-            ]
+            ],
         )
     for sheet in (ws, summary, wb[HISTORY_SHEET], similar):
         for cell in sheet[1]:
