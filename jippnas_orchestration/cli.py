@@ -77,7 +77,7 @@ def _explain(args: argparse.Namespace) -> int:
     from .warehouse import Warehouse
 
     try:
-        explain(Warehouse(settings.warehouse_url()), args.innovation_id, sys.stdout)
+        explain(Warehouse(settings.warehouse_url()), args.reference, sys.stdout)
     except ExplainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -137,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         help="one innovation's source records, match evidence, submissions and the "
         "origin of each current value",
     )
-    ex.add_argument("innovation_id")
+    ex.add_argument(
+        "reference",
+        metavar="INNOVATION_ID|SOURCE:ID",
+        help="an innovation_id, or one of its source records as a submission names it: "
+        "SOURCE:ID with SOURCE one of KIPP, IGA, INOLAN (e.g. KIPP:609805)",
+    )
     ex.set_defaults(func=_explain)
     ag = sub.add_parser("agency", help="check how written agency names resolve")
     ag_sub = ag.add_subparsers(dest="action", required=True)

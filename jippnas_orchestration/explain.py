@@ -1,9 +1,14 @@
-"""`jippnas explain INNOVATION_ID`: the whole story of one innovation, without personal data.
+"""`jippnas explain INNOVATION_ID | SOURCE:ID`: the whole story of one innovation, without personal data.
 
 Its source records with the match evidence (innovation_source_map), the submissions received for it
 (accepted with the fields they changed, rejected with the reason), its current public values with
 where each came from (field_provenance) and the innovations suggested for replication. Submitters,
 e-mail addresses and phone numbers are never printed: only ids, dates, states, reasons and field names.
+
+The innovation is named as submissions name it (contract section 4): by its innovation_id, or by one
+of its source records, written SOURCE:ID (e.g. KIPP:609805, the innovation
+{"source": "KIPP", "source_record_id": "609805"} of a submission). A bare source record id is
+accepted too when it belongs to one source record only.
 """
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ from .publication.public import DERIVED, PUBLIC_COLUMNS
 from .warehouse import Warehouse
 
 PERSONAL_FIELDS = {"contact_email", "submitted_by"}
+SOURCES = ("KIPP", "IGA", "INOLAN")  # the sources a submission's innovation reference may name
+ID_FORMS = (
+    "give an innovation_id (e.g. JIP-3F2A9C0B1D), or a source record as SOURCE:ID with SOURCE "
+    "one of KIPP, IGA, INOLAN (e.g. KIPP:609805, IGA:IND2022040125, INOLAN:LAN-0001)"
+)
 
 
 class ExplainError(Exception):
@@ -34,14 +44,73 @@ def _short(value: object, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def explain(wh: Warehouse, innovation_id: str, out: TextIO) -> None:
+def _mapped(wh: Warehouse, where: str, params: dict) -> pd.DataFrame:
+    if not wh.has_table("innovation_source_map"):
+        return pd.DataFrame(columns=["source", "source_record_id", "innovation_id"])
+    return wh.read_sql(
+        "SELECT source, source_record_id, innovation_id FROM innovation_source_map "
+        f"WHERE {where} ORDER BY source, source_record_id",
+        params,
+    )
+
+
+def _quarantined(wh: Warehouse, source: str, record_id: str) -> str | None:
+    """Why a source record was quarantined, if it was (it then belongs to no innovation)."""
+    if not wh.has_table("rejected_source_rows"):
+        return None
+    rows = wh.read_sql(
+        "SELECT stage, reason FROM rejected_source_rows WHERE source = :s AND source_record_id = :r",
+        {"s": source, "r": record_id},
+    )
+    if rows.empty:
+        return None
+    return (
+        f"{source}:{record_id} was quarantined at {rows['stage'].iloc[0]}: {rows['reason'].iloc[0]}"
+    )
+
+
+def resolve(wh: Warehouse, reference: str) -> tuple[str, str | None]:
+    """(innovation_id, how the reference led to it) for an innovation_id or a source record,
+    resolved as a submission's innovation reference is; an ExplainError saying which forms work."""
+    ref = reference.strip()
+    if not _rows(wh, "harmonized_innovations", "innovation_id = :i", ref).empty:
+        return ref, None
+    source, sep, record_id = ref.partition(":")
+    if sep and source.strip().upper() in SOURCES:
+        source, record_id = source.strip().upper(), record_id.strip()
+        hits = _mapped(wh, "source = :s AND source_record_id = :r", {"s": source, "r": record_id})
+        if hits.empty:
+            why = _quarantined(wh, source, record_id)
+            raise ExplainError(
+                why
+                or f"no innovation for {source}:{record_id}: no {source} record "
+                f"{record_id!r} in innovation_source_map; {ID_FORMS}"
+            )
+        return str(hits["innovation_id"].iloc[0]), f"{source}:{record_id}"
+    if not sep:  # a bare source record id, when only one source record has it
+        hits = _mapped(wh, "source_record_id = :r", {"r": ref})
+        if len(hits) == 1:
+            return str(hits["innovation_id"].iloc[0]), f"{hits['source'].iloc[0]}:{ref}"
+        if len(hits) > 1:
+            forms = ", ".join(f"{h.source}:{h.source_record_id}" for h in hits.itertuples())
+            raise ExplainError(f"{ref!r} is a record id in several sources; name one: {forms}")
+    raise ExplainError(f"no innovation {ref!r} in harmonized_innovations; {ID_FORMS}")
+
+
+def explain(wh: Warehouse, reference: str, out: TextIO) -> None:
     if not wh.has_table("harmonized_innovations"):
         raise ExplainError(
             "the warehouse has no harmonized_innovations yet: run the pipeline first"
         )
+    innovation_id, via = resolve(wh, reference)
     current = _rows(wh, "harmonized_innovations", "innovation_id = :i", innovation_id)
     if current.empty:
-        raise ExplainError(f"no innovation {innovation_id!r} in harmonized_innovations")
+        raise ExplainError(
+            f"{via} belongs to innovation {innovation_id}, which is not in harmonized_innovations "
+            "yet: run the pipeline"
+        )
+    if via:
+        out.write(f"{via} is a source record of {innovation_id}\n")
     row = current.iloc[0]
     out.write(
         f"{innovation_id}: {row['title']}\n  agency {row['agency_id']} {row['agency_name']}; "

@@ -8,6 +8,20 @@ from typing import TextIO
 from . import settings
 from .warehouse import Warehouse
 
+SUBMISSION_STATES = ("pending", "accepted", "rejected")
+
+
+def submission_line(wh: Warehouse) -> str:
+    """Submissions received, by state: pending (not decided yet), accepted, rejected."""
+    counts = wh.read_sql(
+        "SELECT state, COUNT(*) AS n FROM innovation_submissions GROUP BY state ORDER BY state"
+    )
+    by = {str(r.state): int(r.n) for r in counts.itertuples()}
+    states = [*SUBMISSION_STATES, *sorted(set(by) - set(SUBMISSION_STATES))]
+    return f"submissions: {sum(by.values())} received; " + ", ".join(
+        f"{by.get(s, 0)} {s}" for s in states
+    )
+
 
 def print_status(out: TextIO) -> int:
     wh = Warehouse(settings.warehouse_url())
@@ -22,6 +36,8 @@ def print_status(out: TextIO) -> int:
         "portal_innovations",
     ):
         print(f"  {table:<24} {wh.count(table) if wh.has_table(table) else '-':>8}", file=out)
+    if wh.has_table("innovation_submissions"):
+        print(submission_line(wh), file=out)
     if wh.has_table("harmonized_innovations"):
         kipp = wh.read_sql(
             "SELECT update_status, COUNT(*) AS n, COUNT(DISTINCT agency_id) AS agencies "

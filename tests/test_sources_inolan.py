@@ -46,3 +46,31 @@ def test_missing_header_columns_is_a_clear_error(tmp_path):
     path.write_text("id;judul\n1;x\n")
     with pytest.raises(InolanFormatError, match="bad.csv, line 1: header lacks external_id"):
         read_inolan(path)
+
+
+def test_comma_separated_export_says_so_not_header_lacks(tmp_path):
+    """The header is there, in another delimiter: the message says which, not 'header lacks'."""
+    path = tmp_path / "inolan.csv"
+    path.write_text(HEADER.replace(";", ",") + "\nLAN-1,Judul,2021,,,,,,,,,,\n")
+    with pytest.raises(InolanFormatError) as err:
+        read_inolan(path)
+    assert str(err.value) == (
+        f"{path}, line 1: the header is comma-separated; InoLAN exports are ';'-separated"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])  # with and without a byte-order mark
+def test_utf16_export_is_named_as_such(tmp_path, encoding):
+    path = tmp_path / "inolan.csv"
+    path.write_bytes((HEADER + "\n" + BODY).encode(encoding))
+    with pytest.raises(InolanFormatError, match=r"inolan\.csv: UTF-16 text") as err:
+        read_inolan(path)
+    assert str(err.value).startswith(f"{path}: UTF-16 text")
+    assert str(err.value).endswith("expected UTF-8 or Windows-1252")
+
+
+def test_a_workbook_saved_as_csv_is_named_as_such(tmp_path):
+    path = tmp_path / "inolan.csv"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(InolanFormatError, match="a zip archive .* not a CSV export"):
+        read_inolan(path)

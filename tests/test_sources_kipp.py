@@ -1,5 +1,6 @@
 """KIPP workbook parsing against each irregularity the contract lists."""
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,38 @@ def test_missing_sheet_or_header_is_a_clear_error(tmp_path):
         read_kipp(write_book(tmp_path / "x.xlsx", [row("1")], sheet="Lain"))
     with pytest.raises(KippFormatError, match="no header row with 'Kode NRI'"):
         read_kipp(write_book(tmp_path / "y.xlsx", [row("1")], header=["NRI?", "Tahun"]))
+
+
+@pytest.mark.parametrize(
+    "content,why",
+    [
+        ("truncated", "not an Excel workbook (a damaged or truncated .xlsx zip archive)"),
+        (b"Kode NRI;Tahun\n100001;2019\n", "not an Excel workbook (the file is not a valid .xlsx"),
+        (b"", "the file is empty; expected an Excel workbook (.xlsx)"),
+        ("zip", "not an Excel workbook (a zip archive without the parts of an .xlsx workbook)"),
+        (
+            bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504),
+            "not an .xlsx workbook (an old-format .xls",
+        ),
+    ],
+    ids=["truncated", "garbage", "empty", "other-zip", "xls"],
+)
+def test_unreadable_workbook_names_the_file_in_plain_words(tmp_path, content, why):
+    """Not calamine's 'ZipError: invalid Zip archive: Could not find EOCD' without a file name."""
+    (tmp_path / "kipp").mkdir()
+    good = write_book(tmp_path / "kipp" / "2019.xlsx", [row("100001")])
+    bad = tmp_path / "kipp" / "a.xlsx"
+    if content == "truncated":
+        data = good.read_bytes()
+        bad.write_bytes(data[: len(data) // 2])
+    elif content == "zip":
+        with zipfile.ZipFile(bad, "w") as zf:
+            zf.writestr("readme.txt", "not a workbook")
+    else:
+        bad.write_bytes(content)
+    with pytest.raises(KippFormatError) as err:
+        read_kipp(tmp_path / "kipp")
+    assert str(err.value).startswith(f"{bad}: {why}")
 
 
 def test_sheet_not_starting_at_a1_and_whitespace_only_cells(tmp_path):

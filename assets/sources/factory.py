@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dagster import (
     AssetExecutionContext,
     Backoff,
+    Failure,
     Jitter,
     MaterializeResult,
     MetadataValue,
@@ -13,7 +14,7 @@ from dagster import (
     asset,
 )
 
-from jippnas_orchestration.sources.common import IngestResult
+from jippnas_orchestration.sources.common import IngestResult, PermanentSourceError
 from jippnas_orchestration.sources.landing import land, public_preview
 from jippnas_orchestration.testing.failpoints import failpoint
 from resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
@@ -22,7 +23,12 @@ GROUP = "sources"
 
 
 def source_retry_policy() -> RetryPolicy:
-    """A source that is down gets the whole read again, later: 3 more tries, 30 s, 60 s, 120 s (+-jitter)."""
+    """A source that is down gets the whole read again, later: 3 more tries, 30 s, 60 s, 120 s (+-jitter).
+
+    Only transient failures use it (an API that times out, refuses connections or answers 429/5xx
+    after the reader's own tries, or an unexpected error). A permanent one (an unreadable file, a
+    wrong format, a URL the API refuses) is raised as a Failure with allow_retries=False
+    (read_source), which Dagster fails at once, without the policy's retries."""
     delay = float(os.environ.get("JIPPNAS_SOURCE_RETRY_DELAY_S", "30"))
     return RetryPolicy(
         max_retries=int(os.environ.get("JIPPNAS_SOURCE_RETRIES", "3")),
@@ -34,6 +40,23 @@ def source_retry_policy() -> RetryPolicy:
 
 # what each programme's export is, for the asset's kind badges in the UI
 SOURCE_FORMATS = {"KIPP": "excel", "IGA": "json", "INOLAN": "csv"}
+
+
+def read_source(
+    name: str, read: "Callable[[SourcesResource], IngestResult]", sources: SourcesResource
+) -> IngestResult:
+    """The source's read; a permanent error becomes a Failure the RetryPolicy does not retry.
+
+    The reader's exception stays the Failure's cause: its message (file, sheet or line, and what
+    is wrong) is what the data-quality report shows for a stale source."""
+    try:
+        return read(sources)
+    except PermanentSourceError as exc:
+        raise Failure(
+            description=f"{name}: {exc} (a permanent error: not retried; fix the source and run again)",
+            metadata={"source_error": str(exc), "error_kind": type(exc).__name__},
+            allow_retries=False,
+        ) from exc
 
 
 def build_source_asset(
@@ -51,11 +74,12 @@ def build_source_asset(
     def _source_asset(
         context: AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource
     ) -> MaterializeResult:
-        result = read(sources)
+        result = read_source(name, read, sources)
         if not result.balanced:  # a bug, never data: every row read must be accounted for
-            raise RuntimeError(
+            raise Failure(
                 f"{name}: rows read {result.rows_read} != landed {len(result.records)} "
-                f"+ rejected {len(result.rejected)} + repeats {result.exact_duplicates}"
+                f"+ rejected {len(result.rejected)} + repeats {result.exact_duplicates}",
+                allow_retries=False,
             )
         land(warehouse.get(), name, result)
         failpoint(f"{name}.landed")  # drills: hold a run inside a warehouse writer

@@ -42,6 +42,15 @@ REJECT_COLUMNS = [
 ]
 
 
+class SourceError(Exception):
+    """A source could not be read as a whole; the message names the file or URL and says why."""
+
+
+class PermanentSourceError(SourceError, ValueError):
+    """A source that is there but unusable (unreadable file, wrong format, a page the API refuses):
+    reading it again changes nothing, so the asset fails at once instead of being retried."""
+
+
 def max_year() -> int:
     return date.today().year + 1
 

@@ -17,7 +17,14 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from .common import UNREADABLE_ROW, Collector, IngestResult, to_json
+from .common import (
+    UNREADABLE_ROW,
+    Collector,
+    IngestResult,
+    PermanentSourceError,
+    SourceError,
+    to_json,
+)
 
 COLUMNS = [
     "id",
@@ -45,8 +52,14 @@ COLUMNS = [
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
-class IgaFetchError(RuntimeError):
-    pass
+class IgaFetchError(SourceError, RuntimeError):
+    """The API could not be read: down, timing out, answering 429/5xx after every try. Transient:
+    the asset's RetryPolicy reads the whole source again later."""
+
+
+class IgaUnusableError(PermanentSourceError, IgaFetchError):
+    """A saved page that is missing or not a usable page, or a URL the API refuses (HTTP 4xx other
+    than 429): reading again changes nothing, so it is not retried."""
 
 
 class IgaPageError(ValueError):
@@ -133,7 +146,7 @@ class IgaHttpPages:
                 f"HTTP {resp.status_code}", float(retry_after) if retry_after.isdigit() else None
             )
         if resp.status_code != 200:
-            raise IgaFetchError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
+            raise IgaUnusableError(f"IGA: {url} answered HTTP {resp.status_code}; not retried")
         try:
             body = _check_page(json.loads(resp.content), page)
         except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
@@ -160,16 +173,16 @@ class IgaDirectoryPages:
         self.digest = hashlib.sha256()
         self.retries = 0
         if not (self.root / "tahun.json").exists():
-            raise IgaFetchError(f"IGA: {self.root / 'tahun.json'} not found")
+            raise IgaUnusableError(f"IGA: {self.root / 'tahun.json'} not found")
 
     def _load(self, path: Path, page: int | None) -> dict:
         if not path.exists():
-            raise IgaFetchError(f"IGA: {path} not found")
+            raise IgaUnusableError(f"IGA: {path} not found")
         content = path.read_bytes()
         try:
             body = _check_page(json.loads(content), page)
         except (json.JSONDecodeError, UnicodeDecodeError, IgaPageError) as exc:
-            raise IgaFetchError(f"IGA: {path} is not a usable page ({exc})") from exc
+            raise IgaUnusableError(f"IGA: {path} is not a usable page ({exc})") from None
         self.digest.update(content)
         return body
 

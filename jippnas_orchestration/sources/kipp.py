@@ -16,9 +16,17 @@ from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError
 
-from .common import Collector, IngestResult, blank, file_checksum, text_or_none, to_json
+from .common import (
+    Collector,
+    IngestResult,
+    PermanentSourceError,
+    blank,
+    file_checksum,
+    text_or_none,
+    to_json,
+)
 
 SHEET = "top inovasi"
 # normalised header (letters and digits only) -> column name in raw_kipp
@@ -68,8 +76,40 @@ COLUMNS = [
 REQUIRED = {"kode_nri", "tahun", "judul_inovasi", "instansi"}
 
 
-class KippFormatError(ValueError):
-    pass
+class KippFormatError(PermanentSourceError):
+    """A workbook that cannot be read or is not laid out as the contract says; not retried."""
+
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # old .xls, and password-protected .xlsx
+
+
+def not_a_workbook(path: Path, exc: Exception | None = None) -> KippFormatError:
+    """What is wrong with a file calamine could not open, in plain words, from its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as err:
+        return KippFormatError(f"{path}: cannot be read ({err.strerror or err})")
+    if not head:
+        return KippFormatError(f"{path}: the file is empty; expected an Excel workbook (.xlsx)")
+    if isinstance(exc, PasswordError):
+        return KippFormatError(f"{path}: the workbook is password-protected; save it without one")
+    if head.startswith(OLE_MAGIC):
+        return KippFormatError(
+            f"{path}: not an .xlsx workbook (an old-format .xls or a password-protected file); "
+            "save it as an Excel workbook (.xlsx) without a password"
+        )
+    if head.startswith(b"PK"):
+        if not zipfile.is_zipfile(path):
+            why = "a damaged or truncated .xlsx zip archive"
+        elif isinstance(exc, XmlError):
+            why = "the workbook's XML is damaged"
+        else:
+            why = "a zip archive without the parts of an .xlsx workbook"
+        return KippFormatError(f"{path}: not an Excel workbook ({why})")
+    return KippFormatError(
+        f"{path}: not an Excel workbook (the file is not a valid .xlsx zip archive)"
+    )
 
 
 def header_key(cell: object) -> str:
@@ -179,15 +219,25 @@ class SheetXml:
 
 def _read_workbook(path: Path, col: Collector) -> list[str]:
     notes = []
-    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise not_a_workbook(path, exc) from None
+    except OSError as exc:
+        raise KippFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     try:
         name = next((n for n in wb.sheet_names if n.strip().lower() == SHEET), None)
         if name is None:
             raise KippFormatError(
-                f"{path.name}: no sheet 'Top Inovasi' (sheets: {', '.join(wb.sheet_names)})"
+                f"{path}: no sheet 'Top Inovasi' (sheets: {', '.join(wb.sheet_names)})"
             )
         # skip_empty_area=False: rows and columns counted from A1, as the file numbers them
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except CalamineError as exc:
+            raise KippFormatError(
+                f"{path}, sheet '{name}': the sheet cannot be read (damaged workbook: {exc})"
+            ) from None
         xml = SheetXml(path, name)
         mapping: dict[int, str] | None = None
         skipped = 0
@@ -200,7 +250,7 @@ def _read_workbook(path: Path, col: Collector) -> list[str]:
                     missing = REQUIRED - set(mapping.values())
                     if missing:
                         raise KippFormatError(
-                            f"{path.name}, sheet 'Top Inovasi', row {row_no}: header lacks "
+                            f"{path}, sheet 'Top Inovasi', row {row_no}: header lacks "
                             + ", ".join(sorted(missing))
                         )
                 continue
@@ -229,9 +279,7 @@ def _read_workbook(path: Path, col: Collector) -> list[str]:
             if len(col.rejects) > rejected and any(v is None for v in raw.values()):
                 _restore_blank_text(col.rejects[-1], raw, mapping, xml, row_no)
         if mapping is None:
-            raise KippFormatError(
-                f"{path.name}, sheet 'Top Inovasi': no header row with 'Kode NRI'"
-            )
+            raise KippFormatError(f"{path}, sheet 'Top Inovasi': no header row with 'Kode NRI'")
         notes.append(f"{path.name}: {skipped} blank or total lines skipped")
     finally:
         wb.close()
