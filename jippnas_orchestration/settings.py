@@ -48,3 +48,36 @@ def ground_truth_path() -> Path | None:
     """Optional JIPPNAS_GROUND_TRUTH: a generator's ground_truth.csv to score matching against."""
     value = _env("JIPPNAS_GROUND_TRUTH")
     return Path(value) if value else None
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return number
+
+
+def submit_max_file_bytes() -> int:
+    """JIPPNAS_SUBMIT_MAX_FILE_BYTES: a larger submission file is rejected unread."""
+    return _positive_int("JIPPNAS_SUBMIT_MAX_FILE_BYTES", 10_000_000)
+
+
+def submit_max_documents() -> int:
+    """JIPPNAS_SUBMIT_MAX_DOCUMENTS: a file holding more documents is rejected as a whole."""
+    return _positive_int("JIPPNAS_SUBMIT_MAX_DOCUMENTS", 10_000)
+
+
+def submit_max_depth() -> int:
+    """JIPPNAS_SUBMIT_MAX_DEPTH: how deeply a document's arrays and objects may nest."""
+    return _positive_int("JIPPNAS_SUBMIT_MAX_DEPTH", 32)
+
+
+def submit_max_field_chars() -> int:
+    """JIPPNAS_SUBMIT_MAX_FIELD_CHARS: the longest text (value or key) a document may hold."""
+    return _positive_int("JIPPNAS_SUBMIT_MAX_FIELD_CHARS", 20_000)

@@ -95,11 +95,14 @@ def test_same_submission_id_again_is_a_no_op(warehouse_url):
     d = doc(changes={"outcomes": "Pertama"})
     assert store_document(wh, d, "t").status == "stored"
     apply_pending(wh)
+    assert store_document(wh, dict(d), "t").status == "duplicate"
+    # the same id with other content is a reported conflict: kept as rejected, never applied
     again = dict(d, changes={"outcomes": "Kedua"})
-    assert store_document(wh, again, "t").status == "duplicate"
+    conflict = store_document(wh, again, "t")
+    assert conflict.status == "rejected" and d["submission_id"] in conflict.message
     assert apply_pending(wh).accepted == 0
     assert harmonized(wh).loc["JIP-000000000A", "outcomes"] == "Pertama"
-    assert wh.count("innovation_change_log") == 1 and wh.count("innovation_submissions") == 1
+    assert wh.count("innovation_change_log") == 1 and wh.count("innovation_submissions") == 2
 
 
 def test_latest_submitted_wins_whatever_the_application_order(warehouse_url):
