@@ -117,7 +117,8 @@ def test_inolan_region_fields_inform_a_twin_and_a_units_context():
     # an ambiguous owner is decided by the unit the record names
     staged = stage_inolan(
         _inolan(
-            instansi_nama="Badan Penyelenggara Jaminan Sosial", unit_kerja="BPJS Ketenagakerjaan"
+            instansi_nama="Badan Penyelenggara Jaminan Sosial",
+            unit_kerja="BPJS Ketenagakerjaan Kantor Cabang Madiun",
         )
     )
     ok, rejected, _ = resolve_agencies(staged)
