@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 from dagster import materialize
@@ -61,3 +64,14 @@ def dagster_home(kind: str, home: Path, pg_server=None) -> dict[str, str]:
         "DAGSTER_PG_PASSWORD": pg_server.password,
         "DAGSTER_PG_DB": db,
     }
+
+
+def stop_process_group(proc: subprocess.Popen) -> int:
+    """Stop a service started in its own process group (daemon, webserver) as Ctrl-C would; kill it
+    if it does not end within a minute."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        return proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise

@@ -27,7 +27,7 @@ from jippnas_orchestration.settings import PROJECT_ROOT
 from jippnas_orchestration.testing.postgres import free_port
 from resources import AlertMailerResource
 
-from .helpers import dagster_home, run_pipeline
+from .helpers import dagster_home, run_pipeline, stop_process_group
 from .submission_fixtures import harmonized, seed_warehouse
 
 BIN = Path(sys.executable).parent
@@ -193,15 +193,6 @@ def _sensor_state(instance, name: str):
     return None
 
 
-def _stop(proc: subprocess.Popen) -> int:
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        return proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-
-
 @pytest.mark.slow
 def test_daemon_mails_a_failed_gate_once(
     sqlite_url, sample_dir, smtp, instance_env, instance, tmp_path
@@ -267,6 +258,6 @@ def test_daemon_mails_a_failed_gate_once(
         assert "expect_column_values_to_be_between | year_first | 1" in body
         assert all(t.status.value == "SKIPPED" for t in ticks()), ticks()
     finally:
-        code = _stop(daemon)
+        code = stop_process_group(daemon)
         log.close()
     assert code in (0, -signal.SIGINT, 130), log_path.read_text()[-2000:]

@@ -16,19 +16,10 @@ import pytest
 from jippnas_orchestration.settings import PROJECT_ROOT
 from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline
+from .helpers import run_pipeline, stop_process_group
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
-
-
-def _stop(proc: subprocess.Popen) -> int:
-    os.killpg(proc.pid, signal.SIGINT)
-    try:
-        return proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
 
 
 def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, tmp_path):
@@ -98,6 +89,6 @@ def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, t
         assert state == "accepted"
         print(f"submission visible after {seen:.1f} s")
     finally:
-        code = _stop(daemon)
+        code = stop_process_group(daemon)
         log.close()
     assert code in (0, -signal.SIGINT, 130), (tmp_path / "daemon.log").read_text()[-2000:]

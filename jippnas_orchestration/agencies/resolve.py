@@ -88,8 +88,6 @@ def _resolve_segments(raw: str, hint: str | None, code: str | None) -> Resolutio
         return Resolution(
             region_only.pop(), "region and its office", f"{offices[0]!r} of that region"
         )
-    if len(region_only) == 1 and len(parts) == len(results) and forms.slash_parts(raw):
-        return None
     return None
 
 
@@ -134,7 +132,8 @@ def resolve_agency(
     if first.agency_id or name is None:
         return first
     raw = str(name)
-    for form in forms.variants(raw):
+    variants = forms.variants(raw)
+    for form in variants:
         r = resolve_form(form, type_hint, code_hint)
         if r.agency_id:
             return Resolution(r.agency_id, r.method, _read_as(form, r.note), r.candidates)
@@ -143,7 +142,7 @@ def resolve_agency(
     if first.final:  # a hospital or enterprise none of whose forms a registry knows
         return first
     code = current_code(code_hint)
-    for form in [raw, *forms.variants(raw)]:
+    for form in [raw, *variants]:
         r = _resolve_segments(form, type_hint, code)
         if r:
             return r
@@ -153,10 +152,10 @@ def resolve_agency(
     agency_id = _minister_short_form(raw)
     if agency_id:
         return Resolution(agency_id, "minister's short form")
-    for form in [raw, *forms.variants(raw)]:
+    for form in [raw, *variants]:
         r = _resolve_place(expand_words(norm(form)), code)
-        if r:
-            return r if r.agency_id or not first.candidates or "several" in r.note else first
+        if r:  # decided, or the kabupaten/kota the place can lie in as candidates
+            return r
     return first
 
 

@@ -101,8 +101,6 @@ def _norm(text: str) -> str:
 @lru_cache(maxsize=1)
 def hospitals() -> tuple[Hospital, ...]:
     path = Path(__file__).with_name("hospitals.csv")
-    if not path.exists():
-        return ()
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     out = []

@@ -10,14 +10,11 @@ Two kinds, both only choosing among the candidates the resolver already found (n
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from ..agencies.resolve import Resolution, resolve_agency
+from ..agencies.resolve import Resolution, current_code, resolve_agency
 from .titles import TitleParts, title_parts
 
-_REGION_CODE = re.compile(r"^\d{2}(?:\.\d{2})?$")
 METHOD_UNIT = "context: the record's unit"
 METHOD_SAME_TITLE = "context: the same innovation's other records"
 
@@ -43,7 +40,7 @@ def with_context(staged: pd.DataFrame, results: list[Resolution]) -> list[Resolu
         by_unit = resolve_agency(unit)
         cands = {c[0] for c in results[i].candidates}
         # a central agency or enterprise the unit names decides; a region only among the candidates
-        regional = bool(_REGION_CODE.match(by_unit.agency_id or ""))
+        regional = current_code(by_unit.agency_id) is not None
         if by_unit.agency_id and (by_unit.agency_id in cands or (not regional and not cands)):
             out[i] = Resolution(by_unit.agency_id, METHOD_UNIT, f"unit {unit!r}: {by_unit.method}")
     still = [i for i in open_rows if not out[i].agency_id and results[i].candidates]

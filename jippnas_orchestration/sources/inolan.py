@@ -116,24 +116,15 @@ def read_inolan(source: str | Path) -> IngestResult:
                 blank_lines += 1
                 continue
             raw = ";".join(fields)
-            if len(fields) < len(names):
+            if len(fields) != len(names):
                 col.read += 1
+                too = "few" if len(fields) < len(names) else "many"
+                hint = "" if too == "few" else "; an unquoted ';'?"
                 col.reject(
                     text_or_none(fields[0]),
                     location,
                     None,
-                    f"too few fields ({len(fields)} of {len(names)})",
-                    raw,
-                    kind=UNREADABLE_ROW,
-                )
-                continue
-            if len(fields) > len(names):
-                col.read += 1
-                col.reject(
-                    text_or_none(fields[0]),
-                    location,
-                    None,
-                    f"too many fields ({len(fields)} of {len(names)}); an unquoted ';'?",
+                    f"too {too} fields ({len(fields)} of {len(names)}){hint}",
                     raw,
                     kind=UNREADABLE_ROW,
                 )
