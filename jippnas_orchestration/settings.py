@@ -78,6 +78,11 @@ def submit_max_depth() -> int:
     return _positive_int("JIPPNAS_SUBMIT_MAX_DEPTH", 32)
 
 
+def submit_max_per_agency_hour() -> int:
+    """JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR: most submissions one agency may send in an hour."""
+    return _positive_int("JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR", 5_000)
+
+
 def submit_max_field_chars() -> int:
     """JIPPNAS_SUBMIT_MAX_FIELD_CHARS: the longest text (value or key) a document may hold."""
     return _positive_int("JIPPNAS_SUBMIT_MAX_FIELD_CHARS", 20_000)

@@ -104,6 +104,32 @@ def test_too_many_documents_in_a_file_are_rejected_as_a_whole(sqlite_url, tmp_pa
     assert sorted(s for s, _ in _states(wh).values()) == ["pending"] * 3 + ["rejected"]
 
 
+def test_an_agency_beyond_its_hourly_allowance_is_rejected_and_kept(
+    sqlite_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR", "3")
+    wh = seed_warehouse(sqlite_url)
+    first = [doc(agency_id="35.10") for _ in range(2)]
+    second = [doc(agency_id="35.10") for _ in range(2)] + [doc(agency_id="35.78")]
+    one = _write(tmp_path / "one.json", first)
+    two = _write(tmp_path / "two.json", second)
+    assert _submit(wh, one)[0] == 0
+    code, out = _submit(wh, two)
+    assert code == 1
+    assert f"rejected: {two}[1]: rate limit: agency '35.10' has sent 3 submissions" in out
+    assert "JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR" in out
+    assert "2 stored as pending, 0 already received, 1 rejected" in out
+    states = _states(wh)
+    assert states[second[0]["submission_id"]] == ("pending", None)
+    assert states[second[2]["submission_id"]] == ("pending", None)  # another agency's allowance
+    assert second[1]["submission_id"] not in states
+    kept = [r for s, r in states.values() if s == "rejected"]
+    assert len(kept) == 1 and kept[0].startswith("rate limit")
+    # resending what was already stored is a no-op, not counted against the allowance
+    code, out = _submit(wh, one)
+    assert code == 0 and "0 stored as pending, 2 already received, 0 rejected" in out
+
+
 def test_overlong_field_rejects_its_document_naming_the_field(sqlite_url, tmp_path):
     wh = seed_warehouse(sqlite_url)
     docs = [doc(), doc(changes={"summary": "x" * 5_000_000}), doc()]

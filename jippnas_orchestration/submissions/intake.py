@@ -14,11 +14,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import settings
@@ -45,6 +45,7 @@ class Limits:
     documents: int
     depth: int
     field_chars: int
+    per_agency_hour: int = 5_000
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -53,6 +54,7 @@ class Limits:
             documents=settings.submit_max_documents(),
             depth=settings.submit_max_depth(),
             field_chars=settings.submit_max_field_chars(),
+            per_agency_hour=settings.submit_max_per_agency_hour(),
         )
 
 
@@ -113,7 +115,12 @@ def _same_content(stored: str | None, doc: object) -> bool:
 
 
 def store_document(
-    warehouse: Warehouse, doc: object, where: str, conn=None, problem: str | None = None
+    warehouse: Warehouse,
+    doc: object,
+    where: str,
+    conn=None,
+    problem: str | None = None,
+    over_rate: str | None = None,
 ) -> Outcome:
     """Store one document; idempotent on submission_id and content.
 
@@ -122,6 +129,9 @@ def store_document(
     """
     problem = problem or shape_problem(doc)
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    if over_rate and not problem:
+        sid = _store_rejected(warehouse, conn, doc, payload, "limited", over_rate)
+        return Outcome(where, sid, "rejected", over_rate)
     if problem:
         sid = _store_rejected(
             warehouse, conn, doc, payload, "invalid", f"malformed document: {problem}"
@@ -298,6 +308,52 @@ def read_documents(
     return out
 
 
+def _over_rate(conn, docs: list, limit: int) -> dict[int, str]:
+    """Documents (by position) beyond an agency's hourly allowance, with the reason.
+
+    Counts what each agency had stored in the last hour (not rejected) plus this file's new
+    submissions in order; resending an id already received is not counted (it is a no-op).
+    """
+    t = innovation_submissions.c
+    fresh = [
+        (i, doc)
+        for i, (_, doc, problem) in enumerate(docs)
+        if not problem and not shape_problem(doc)
+    ]
+    if not fresh:
+        return {}
+    ids = [doc["submission_id"] for _, doc in fresh]
+    known = set()
+    for start in range(0, len(ids), 500):
+        known |= set(
+            conn.execute(
+                select(t.submission_id).where(t.submission_id.in_(ids[start : start + 500]))
+            ).scalars()
+        )
+    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    agencies = sorted({doc["agency_id"] for _, doc in fresh})
+    sent = dict(
+        conn.execute(
+            select(t.agency_id, func.count())
+            .where(t.agency_id.in_(agencies), t.received_at >= since, t.state != "rejected")
+            .group_by(t.agency_id)
+        ).all()
+    )
+    over = {}
+    for i, doc in fresh:
+        if doc["submission_id"] in known:
+            continue
+        agency = doc["agency_id"]
+        if sent.get(agency, 0) >= limit:
+            over[i] = (
+                f"rate limit: agency '{agency}' has sent {limit:,} submissions in the last hour "
+                "(JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR); send this one again later"
+            )
+        else:
+            sent[agency] = sent.get(agency, 0) + 1
+    return over
+
+
 def _keep_file(wh: Warehouse, path: Path, problem: str, limits: Limits) -> str:
     """A file that could not be read as documents, kept (its beginning) as one rejected record."""
     with path.open("rb") as f:
@@ -347,9 +403,10 @@ def submit_files(
             counts["rejected"] += 1
             continue
         with wh.begin() as conn:
+            over = _over_rate(conn, docs, limits.per_agency_hour)
             outcomes = [
-                store_document(wh, doc, where, conn=conn, problem=problem)
-                for where, doc, problem in docs
+                store_document(wh, doc, where, conn=conn, problem=problem, over_rate=over.get(i))
+                for i, (where, doc, problem) in enumerate(docs)
             ]
         for o in outcomes:
             counts[o.status] += 1
