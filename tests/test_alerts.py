@@ -25,6 +25,7 @@ from dagster import (
 from jippnas_orchestration.sensors import alert_on_failed_check_sensor, alert_on_run_failure_sensor
 from jippnas_orchestration.settings import PROJECT_ROOT
 from jippnas_orchestration.testing.postgres import free_port
+from jippnas_orchestration.warehouse import Warehouse
 from resources import AlertMailerResource
 
 from .helpers import dagster_home, run_pipeline, stop_process_group
@@ -257,6 +258,27 @@ def test_daemon_mails_a_failed_gate_once(
         assert "portal_candidate_gate on portal_candidate (ERROR)" in body
         assert "expect_column_values_to_be_between | year_first | 1" in body
         assert all(t.status.value == "SKIPPED" for t in ticks()), ticks()
+
+        # then a successful gate, as an operator fixes the data: no mail, and every sensor the
+        # daemon ticks (submissions, report, alerts) stays green
+        mailed = len(smtp.with_subject(CHECK_MAIL))
+        h = harmonized(Warehouse(sqlite_url)).reset_index()
+        Warehouse(sqlite_url).replace_table("harmonized_innovations", h, ["innovation_id"])
+        fixed = run_pipeline(
+            sqlite_url, sample_dir, selection=[AssetKey("portal_candidate")], instance=instance
+        )
+        assert fixed.success
+        ticked = len(ticks())
+        wait_for("two ticks after the good run", lambda: len(ticks()) >= ticked + 2, timeout=60)
+        assert len(smtp.with_subject(CHECK_MAIL)) == mailed
+        from dagster._core.scheduler.instigation import InstigatorType
+
+        states = instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+        assert {s.instigator_name for s in states} >= {sensor, "submission_sensor"}
+        for state in states:
+            found = instance.get_ticks(state.instigator_origin_id, state.selector_id)
+            failed = [t for t in found if t.status.value == "FAILURE"]
+            assert not failed, f"{state.instigator_name}: {failed[0].error}"
     finally:
         code = stop_process_group(daemon)
         log.close()
