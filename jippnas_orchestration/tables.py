@@ -22,7 +22,7 @@ ALSO_WRITTEN = {
     "portal_candidate_digests": "portal_candidate",
     "national_summary_state": "national_summary",
     "campaign_history_state": "campaign_history",
-    # exact per-agency totals the outputs are derived from (jippnas_orchestration.agency_totals)
+    # exact per-agency totals the outputs are derived from (jippnas_orchestration.metrics.agency_totals)
     "national_summary_totals": "national_summary",
     "campaign_history_totals": "campaign_history",
     "portal_innovations_previous": "portal_innovations",

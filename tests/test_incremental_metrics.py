@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, DagsterInstance
 
-from jippnas_orchestration.campaign_history import CLOCK_VAR
+from jippnas_orchestration.metrics.campaign_history import CLOCK_VAR
 from jippnas_orchestration.quality import gate
 from jippnas_orchestration.quality.gate import run_suite
 from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite

@@ -30,9 +30,9 @@ from jippnas_orchestration.publication.publish import (
     restore,
     write_files,
 )
-from jippnas_orchestration.publication.retention import Retention
 from jippnas_orchestration.quality import history
 from jippnas_orchestration.quality.gate import ExpectationOutcome, GateResult
+from jippnas_orchestration.quality.retention import Retention
 from jippnas_orchestration.schema import ensure_schema
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)

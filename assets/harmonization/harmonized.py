@@ -1,6 +1,6 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets.publication.checks import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate
+from assets.quality.gates import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate
 from jippnas_orchestration.harmonize.overlay_update import update_harmonized
 from jippnas_orchestration.harmonize.pipeline import build_merged
 from jippnas_orchestration.incremental import in_submission_run, new_generation, write_state

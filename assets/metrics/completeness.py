@@ -1,7 +1,10 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from jippnas_orchestration.incremental import in_submission_run
-from jippnas_orchestration.metrics_update import update_agency_completeness, update_national_summary
+from jippnas_orchestration.metrics.metrics_update import (
+    update_agency_completeness,
+    update_national_summary,
+)
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 

@@ -1,8 +1,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.campaign_history import today
-from jippnas_orchestration.history_update import update_campaign_history
 from jippnas_orchestration.incremental import in_submission_run
+from jippnas_orchestration.metrics.campaign_history import today
+from jippnas_orchestration.metrics.history_update import update_campaign_history
 from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
 
 

@@ -10,14 +10,13 @@ from dagster import (
     asset,
 )
 
+from assets.quality.gates import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate
 from jippnas_orchestration.incremental import in_submission_run
 from jippnas_orchestration.links import PORTAL_MANIFEST
 from jippnas_orchestration.publication.candidate_update import update_candidate
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
-from jippnas_orchestration.publication.publish import candidate_content, publish
+from jippnas_orchestration.publication.publish import candidate_content, current_manifest, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
-
-from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
 PORTAL_FRESHNESS = FreshnessPolicy.cron(
@@ -72,6 +71,7 @@ def portal_candidate(
         context.run_id,
         checksum=update.checksum,
         table_rows=None if update.redone is None else update.rows,
+        published_rows=(current_manifest(output.path()) or {}).get("row_count"),
     )
     return MaterializeResult(
         check_results=[check],

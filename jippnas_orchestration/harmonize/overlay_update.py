@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..failpoints import failpoint
 from ..incremental import (
     combined_checksum,
     has_table,
@@ -32,7 +33,6 @@ from ..incremental import (
     write_state,
 )
 from ..quality.history import verdict
-from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
 from .pipeline import build_overlaid
 

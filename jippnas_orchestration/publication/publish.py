@@ -28,9 +28,10 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from ..failpoints import failpoint
 from ..incremental import delete_parts, digests_table, rows_of_parts
+from ..quality.retention import Retention, kept, parse_time
 from ..schema import portal_publications
-from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
 from .gatekeeper import PublicationRefused, authorize
 from .parts import (
@@ -48,7 +49,6 @@ from .parts import (
     split,
     write_part,
 )
-from .retention import Retention, kept, parse_time
 
 FILES = ("innovations.csv", "innovations.parquet", "innovations.json")
 # what older archives may drop: rebuilt from their parts (or, before parts, from the Parquet)

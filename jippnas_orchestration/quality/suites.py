@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..publication.public import EMAIL, PHONE, PUBLIC_COLUMNS, URL
+from ..columns import EMAIL, PHONE, PUBLIC_COLUMNS, URL
 from ..sources.common import MIN_YEAR
 from ..vocab import AGENCY_TYPES, CATEGORIES, SDG_NAMES, STAGES, STATUSES, UPDATE_STATUSES
 

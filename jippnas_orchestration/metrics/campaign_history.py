@@ -17,9 +17,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..vocab import PROGRAMMES
+from ..warehouse import Warehouse, table_for
 from .agency_totals import ALL, COUNTS, mean, totals
-from .vocab import PROGRAMMES
-from .warehouse import Warehouse, table_for
 
 HISTORY_COLUMNS = [
     "snapshot_date",
@@ -156,7 +156,7 @@ def backfill(
     each month end with changes, the accepted changes submitted by then laid over the sources,
     scored like harmonized_innovations. Days that have rows are never rewritten. Returns the days
     written."""
-    from .harmonize.pipeline import build_overlaid
+    from ..harmonize.pipeline import build_overlaid
 
     days = backfill_days(wh, change_log, campaign_start, first_run, conn)
     if not days:

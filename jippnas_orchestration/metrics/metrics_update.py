@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import agency_totals, completeness
-from .incremental import (
+from ..incremental import (
     Delta,
     consumed,
     consuming,
@@ -23,7 +22,8 @@ from .incremental import (
     rows_where_in,
     write_state,
 )
-from .warehouse import Warehouse
+from ..warehouse import Warehouse
+from . import agency_totals, completeness
 
 TABLE = "agency_completeness"
 

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from .incremental import conform, delete_where_in, has_table, query
-from .vocab import PROGRAMMES
-from .warehouse import Warehouse, _check_ident
+from ..incremental import conform, delete_where_in, has_table, query
+from ..vocab import PROGRAMMES
+from ..warehouse import Warehouse, _check_ident
 
 ALL = "ALL"  # every innovation once
 UNITS = 10_000

@@ -19,17 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import agency_totals
-from .campaign_history import (
-    NATIONAL,
-    SNAPSHOT_COLUMNS,
-    _ensure_recorded_by,
-    backfill,
-    backfill_days,
-    first_run_day,
-    snapshot_from_totals,
-)
-from .incremental import (
+from ..incremental import (
     chunks,
     consumed,
     consuming,
@@ -41,7 +31,17 @@ from .incremental import (
     rows_where_in,
     write_state,
 )
-from .warehouse import Warehouse
+from ..warehouse import Warehouse
+from . import agency_totals
+from .campaign_history import (
+    NATIONAL,
+    SNAPSHOT_COLUMNS,
+    _ensure_recorded_by,
+    backfill,
+    backfill_days,
+    first_run_day,
+    snapshot_from_totals,
+)
 
 ASSET = TABLE = "campaign_history"
 TOTALS = "campaign_history_totals"
