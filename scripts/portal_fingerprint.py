@@ -4,13 +4,14 @@
 
 Runs `--select '*'` on DATA_DIR (kipp/, iga/, inolan.csv, submissions/) with a fixed clock into a
 fresh SQLite warehouse under WORK_DIR, submits DATA_DIR/submissions/*.json, runs submission_job,
-and prints the sha256 of every portal file and the checksums of the gated tables. Two releases
+and prints the sha256 of every portal file (manifests without their times and evaluation ids). Two releases
 that print the same lines published the same bytes: the check behind "no behaviour change".
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,22 @@ import sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+# a manifest's times and evaluation ids differ from run to run; everything else must not
+VOLATILE = {"published_at", "evaluated_at", "evaluation_id", "version", "previous_version"}
+
+
+def _stable(value):
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _content(path: Path) -> bytes:
+    if path.name != "manifest.json":
+        return path.read_bytes()
+    return json.dumps(_stable(json.loads(path.read_text())), sort_keys=True).encode()
 CLOCK = "2026-12-06T10:00:00"
 
 
@@ -47,7 +64,7 @@ def main(data: Path, work: Path) -> None:
         run(str(BIN / "dagster"), "job", "execute", *module, "-j", "submission_job")
     portal = work / "output" / "portal"
     for path in sorted(p for p in portal.rglob("*") if p.is_file()):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(_content(path)).hexdigest()
         print(f"{digest}  {path.relative_to(portal)}")
 
 

@@ -1,244 +1,104 @@
-"""Campaign progress over time (table campaign_history): one snapshot per day (Jakarta time).
+"""campaign_history's snapshot of today as an incremental table (the rules of the history: history.py).
 
-Rows: day x programme x agency, plus one national row per programme (agency_id ''). The programme
-'ALL' counts every innovation once. A run replaces only its own day's rows (the last run of the day
-wins); rows of past days are never touched. The days before the first run are rebuilt once from the
-change log (`backfill`, recorded_by 'backfill'): one snapshot at the end of each month in which
-changes were submitted, laying over the sources only the accepted changes submitted by that day.
+The snapshot is derived from exact totals per programme x agency (agency_totals), kept for the
+day in `campaign_history_totals`. A submission run on the same day (the `day` parameter) recomputes
+the totals of the agencies of the changed innovations and rewrites their rows of today and the
+national rows. It rebuilds today's rows in full when a change was submitted in an earlier month
+whose month end may still have to be rebuilt, when a changed innovation has no agency, or when
+today's other rows are not all there. Neither path reads the whole change log unless month ends
+are to be rebuilt.
 """
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pandas as pd
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from ..vocab import PROGRAMMES
-from ..warehouse import Warehouse, table_for
-from .agency_totals import ALL, COUNTS, mean, totals
+from ..incremental import Built, IncrementalTable, Run, state
+from . import agency_totals
+from .history import (
+    NATIONAL,
+    SNAPSHOT_COLUMNS,
+    backfill,
+    backfill_days,
+    first_run_day,
+    snapshot_from_totals,
+)
 
-HISTORY_COLUMNS = [
-    "snapshot_date",
-    "programme",
-    "agency_id",
-    "innovations",
-    "updated",
-    "pending",
-    "completeness_mean",
-    "recorded_by",
-]
-NATIONAL = ""
-RUN, BACKFILL = "run", "backfill"
-JAKARTA = ZoneInfo("Asia/Jakarta")
-# Tests that run the pipeline on several days set the clock; nothing else should.
-CLOCK_VAR = "JIPPNAS_CLOCK"
-SNAPSHOT_COLUMNS = ["innovation_id", "agency_id", "sources", "update_status", "completeness"]
+TABLE = "campaign_history"
+TOTALS = "campaign_history_totals"
+COLUMNS = ", ".join(f'"{c}"' for c in SNAPSHOT_COLUMNS)
 
 
-def now() -> datetime:
-    """The current time, or the one JIPPNAS_CLOCK names (ISO 8601; no offset: Jakarta time)."""
-    value = os.environ.get(CLOCK_VAR, "").strip()
-    if not value:
-        return datetime.now(JAKARTA)
-    try:
-        ts = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"{CLOCK_VAR}={value!r} is not an ISO 8601 time (e.g. 2026-03-02T09:00:00+07:00)"
-        ) from None
-    return ts.replace(tzinfo=JAKARTA) if ts.tzinfo is None else ts
+def _built(run: Run, df: pd.DataFrame, agencies: int, rebuilt: list | None = None) -> Built:
+    meta = {"agencies_recomputed": agencies, "days_rebuilt": len(rebuilt or [])}
+    log = state.log_position(run.tx)  # month ends: only rows after it can add one
+    return Built(agencies, state={"log_position": log}, metadata=meta, result=df)
 
 
-def today(at: datetime | None = None) -> date:
-    return (at or now()).astimezone(JAKARTA).date()
-
-
-def snapshot(harmonized: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
-    return snapshot_from_totals(totals(harmonized), day, recorded_by)
-
-
-def snapshot_from_totals(t: pd.DataFrame, day: date, recorded_by: str = RUN) -> pd.DataFrame:
-    """The day's rows from per programme x agency totals (agency_totals.totals): the national row
-    of each programme sums every agency (a programme with none: zeros)."""
-    per = t[t["agency_id"].notna()].groupby(["programme", "agency_id"], sort=True)[COUNTS].sum()
-    national = t.groupby("programme")[COUNTS].sum().reindex([ALL, *PROGRAMMES], fill_value=0)
-    out = pd.concat(
-        [national.reset_index().assign(agency_id=NATIONAL), per.reset_index()], ignore_index=True
+def _why_full(run: Run) -> str | None:
+    tx, seen = run.tx, run.state.get("log_position")
+    if seen is None or int(seen) > state.log_position(tx):
+        return "the change log is behind the recorded position"
+    new = tx.query(
+        "SELECT DISTINCT submitted_at FROM innovation_change_log WHERE change_id > :a",
+        {"a": int(seen)},
     )
-    out["innovations"] = out["innovations"].astype(int)
-    out["updated"] = out["updated"].astype(int)
-    out["pending"] = out["innovations"] - out["updated"]
-    out["completeness_mean"] = mean(out).astype(float).round(4)
-    out.insert(0, "snapshot_date", day.isoformat())
-    out["recorded_by"] = recorded_by
-    return out[HISTORY_COLUMNS]
+    start, day = (date.fromisoformat(run.params[k]) for k in ("campaign_start", "day"))
+    if backfill_days(tx.wh, new, start, first_run_day(tx.wh, day, tx.conn), tx.conn):
+        return "a change submitted before the first run: its month end is to be rebuilt"
+    return None
 
 
-def _ensure_recorded_by(wh: Warehouse) -> None:
-    """A table written before `recorded_by` existed gains it (its rows were written by runs)."""
-    if not wh.has_table("campaign_history"):
-        return
-    with wh.begin() as conn:
-        if "recorded_by" not in {
-            c["name"] for c in sa.inspect(conn).get_columns("campaign_history")
-        }:
-            conn.execute(sa.text("ALTER TABLE campaign_history ADD COLUMN recorded_by TEXT"))
-            conn.execute(sa.text(f"UPDATE campaign_history SET recorded_by = '{RUN}'"))
-
-
-def record(wh: Warehouse, harmonized: pd.DataFrame, day: date) -> pd.DataFrame:
-    """Write `day`'s snapshot, replacing only that day's rows."""
-    _ensure_recorded_by(wh)
-    df = snapshot(harmonized, day)
-    wh.replace_rows("campaign_history", df, {"snapshot_date": day.isoformat()})
-    return df
-
-
-def _submitted_day(change_log: pd.DataFrame) -> pd.Series:
-    when = pd.to_datetime(change_log["submitted_at"], utc=True, errors="coerce", format="ISO8601")
-    return when.dt.tz_convert(JAKARTA).dt.date
-
-
-def month_end(d: date) -> date:
-    return (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _read(wh: Warehouse, conn: Connection | None, sql: str) -> pd.DataFrame:
-    """A query on the caller's transaction when it has one (a write transaction holds the lock)."""
-    if conn is None:
-        return wh.read_sql(sql)
-    result = conn.execute(sa.text(sql))
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-
-
-def _has_history(wh: Warehouse, conn: Connection | None) -> bool:
-    return (
-        sa.inspect(conn).has_table("campaign_history") if conn else wh.has_table("campaign_history")
+def _all(run: Run) -> Built:
+    tx = run.tx
+    start, day = (date.fromisoformat(run.params[k]) for k in ("campaign_start", "day"))
+    harmonized = tx.query(f"SELECT {COLUMNS} FROM harmonized_innovations")
+    first_run = first_run_day(tx.wh, day, tx.conn)
+    log = (
+        tx.query("SELECT DISTINCT submitted_at FROM innovation_change_log")
+        if tx.has_table("innovation_change_log")
+        else pd.DataFrame(columns=["submitted_at"])
     )
-
-
-def backfill_days(
-    wh: Warehouse,
-    change_log: pd.DataFrame,
-    campaign_start: date,
-    first_run: date,
-    conn: Connection | None = None,
-) -> list[date]:
-    """The end of each month in which accepted changes were submitted, from the campaign start to
-    before the first day a run recorded, less the days that already have rows. `change_log` needs
-    only its submitted_at column."""
-    submitted = _submitted_day(change_log).dropna() if len(change_log) else []
-    ends = sorted(
-        {month_end(d) for d in submitted if d >= campaign_start and month_end(d) < first_run}
-    )
-    existing = (
-        set(_read(wh, conn, "SELECT DISTINCT snapshot_date FROM campaign_history")["snapshot_date"])
-        if ends and _has_history(wh, conn)
-        else set()
-    )
-    return [d for d in ends if d.isoformat() not in existing]
-
-
-def backfill(
-    wh: Warehouse,
-    harmonized: pd.DataFrame,
-    merged: pd.DataFrame,
-    change_log: pd.DataFrame,
-    campaign_start: date,
-    first_run: date,
-    conn: Connection | None = None,
-) -> list[date]:
-    """Rebuild the days before `first_run` (the first day a run recorded) from the change log: at
-    each month end with changes, the accepted changes submitted by then laid over the sources,
-    scored like harmonized_innovations. Days that have rows are never rewritten. Returns the days
-    written."""
-    from ..harmonize.pipeline import build_overlaid
-
-    days = backfill_days(wh, change_log, campaign_start, first_run, conn)
-    if not days:
-        return []
-    if conn is None:  # else the caller did, before its transaction took the write lock
-        _ensure_recorded_by(wh)
-    touched = change_log["innovation_id"]
-    # an innovation no change touched reads the same on every day: its current row
-    untouched = harmonized.loc[~harmonized["innovation_id"].isin(touched), SNAPSHOT_COLUMNS]
-    merged = merged[merged["innovation_id"].isin(touched)]
-    cols = SNAPSHOT_COLUMNS[1:]
-    # the touched innovations as the sources alone have them, then brought forward day by day:
-    # only those with changes since the previous day are laid over again
-    state = build_overlaid(merged, change_log.iloc[0:0], campaign_start).set_index("innovation_id")[
-        cols
-    ]
-    submitted = _submitted_day(change_log)
-    frames, previous = [], None
-    for day in days:
-        new = (
-            (submitted <= day) if previous is None else (submitted > previous) & (submitted <= day)
+    rebuilt = []
+    if backfill_days(tx.wh, log, start, first_run, tx.conn):  # once: the whole log then
+        merged, changes = (
+            tx.query(f"SELECT * FROM {t}") for t in ("merged_innovations", "innovation_change_log")
         )
-        changed = touched[new.fillna(False).astype(bool)].unique()
-        log = change_log[touched.isin(changed) & (submitted <= day).fillna(False).astype(bool)]
-        rows = build_overlaid(merged[merged["innovation_id"].isin(changed)], log, campaign_start)
-        state.loc[rows["innovation_id"], cols] = rows.set_index("innovation_id")[cols]
-        frames.append(
-            snapshot(pd.concat([untouched, state.reset_index()], ignore_index=True), day, BACKFILL)
-        )
-        previous = day
-    rows = pd.concat(frames, ignore_index=True)
-    if conn is None:
-        with wh.begin() as c:  # one transaction: all the rebuilt days or none
-            _insert_history(wh, c, rows)
+        rebuilt = backfill(tx.wh, harmonized, merged, changes, start, first_run, tx.conn)
+    t = agency_totals.store(tx, TOTALS, agency_totals.totals(harmonized))
+    df = snapshot_from_totals(t, day)
+    tx.replace_rows(TABLE, df, {"snapshot_date": day.isoformat()})
+    return _built(run, df, int(t["agency_id"].nunique()), rebuilt)
+
+
+def _changed(run: Run, changed: set[str]) -> Built | str:
+    tx, day = run.tx, date.fromisoformat(run.params["day"])
+    owners = tx.rows_where_in("harmonized_innovations", "innovation_id", changed, '"agency_id"')
+    if owners["agency_id"].isna().any():
+        return "a changed innovation has no agency"
+    if not tx.has_table(TOTALS):
+        return "no totals of campaign_history yet"
+    agencies = set(owners["agency_id"])
+    if agencies:
+        rows = tx.rows_where_in("harmonized_innovations", "agency_id", agencies, COLUMNS)
+        t = agency_totals.store(tx, TOTALS, agency_totals.totals(rows), agencies)
     else:
-        _insert_history(wh, conn, rows)
-    return days
+        t = agency_totals.read(tx, TOTALS)
+    df = snapshot_from_totals(t, day)
+    if agencies:
+        keys = agencies | {NATIONAL}
+        today = {"day": day.isoformat()}
+        tx.delete_where_in(TABLE, "agency_id", keys, " AND snapshot_date = :day", today)
+        tx.insert(TABLE, df[df["agency_id"].isin(keys)])
+    # today's other rows are the last run's: if they are not all there, nothing vouches for them
+    stored = tx.scalar(
+        f"SELECT COUNT(*) FROM {TABLE} WHERE snapshot_date = :d", {"d": day.isoformat()}
+    )
+    if int(stored) != len(df):
+        return "today's rows incomplete"
+    return _built(run, df, len(agencies))
 
 
-def _insert_history(wh: Warehouse, conn: Connection, rows: pd.DataFrame) -> None:
-    if not sa.inspect(conn).has_table("campaign_history"):
-        table_for("campaign_history", rows).create(conn)
-    wh.insert_frame(conn, "campaign_history", rows)
-
-
-def first_run_day(wh: Warehouse, default: date, conn: Connection | None = None) -> date:
-    """The first day a run recorded (not a rebuilt day), or `default` when none has."""
-    if not _has_history(wh, conn):
-        return default
-    if conn is None:
-        _ensure_recorded_by(wh)
-    first = _read(
-        wh,
-        conn,
-        "SELECT MIN(snapshot_date) AS d FROM campaign_history "
-        f"WHERE recorded_by = '{RUN}' OR recorded_by IS NULL",
-    )["d"].iloc[0]
-    return date.fromisoformat(first) if isinstance(first, str) and first else default
-
-
-def deltas(history: pd.DataFrame, programme: str = ALL) -> dict | None:
-    """National figures of the latest snapshot against the one before it (None with one day)."""
-    national = history[
-        (history["programme"] == programme) & (history["agency_id"].fillna("") == NATIONAL)
-    ]
-    days = sorted(national["snapshot_date"].unique())
-    if len(days) < 2:
-        return None
-    now, before = (national[national["snapshot_date"] == d].iloc[0] for d in days[-2:][::-1])
-    return {
-        "date": days[-1],
-        "previous_date": days[-2],
-        **{
-            k: {
-                "now": now[k],
-                "before": before[k],
-                "delta": (
-                    None
-                    if pd.isna(now[k]) or pd.isna(before[k])
-                    else round(float(now[k] - before[k]), 4)
-                ),
-            }
-            for k in ("innovations", "updated", "pending", "completeness_mean")
-        },
-    }
+CAMPAIGN_HISTORY = IncrementalTable(TABLE, _all, _changed, why_full=_why_full)
