@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .. import cells
+from ..schema import part_digests as _digests
 from ..warehouse import Tx
 
 PART_CHARS = 6
@@ -92,14 +93,6 @@ def content_checksum(df: pd.DataFrame) -> str:
 
 
 # ---- kept digests ------------------------------------------------------------------------------
-_digests = sa.Table(
-    DIGESTS,
-    sa.MetaData(),
-    sa.Column("table_name", sa.Text, primary_key=True),
-    sa.Column("part", sa.Text, primary_key=True),
-    sa.Column("digest", sa.Text, nullable=False),
-    sa.Column("rows", sa.BigInteger, nullable=False),
-)
 BY_PART = "substr(innovation_id, 1, %d)" % PART_CHARS
 
 
@@ -120,7 +113,6 @@ def keep(
     tx: Tx, table: str, found: dict[str, tuple[str, int]], parts: set[str] | None
 ) -> dict[str, tuple[str, int]]:
     """Keep the digests `found` of `parts` (None: of the whole table); every digest of the table."""
-    _digests.create(tx.conn, checkfirst=True)
     mine = {"table_name": table}
     if parts is None:
         tx.conn.execute(sa.text(f"DELETE FROM {DIGESTS} WHERE table_name = :table_name"), mine)

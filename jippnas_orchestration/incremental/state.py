@@ -14,18 +14,11 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from ..schema import incremental_state as _state
 from ..warehouse import Tx
 
 STATE = "incremental_state"
 CHANGE_LOG = "innovation_change_log"
-
-_state = sa.Table(
-    STATE,
-    sa.MetaData(),
-    sa.Column("table_name", sa.Text, primary_key=True),
-    sa.Column("state", sa.Text, nullable=False),  # JSON
-    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
-)
 
 
 def new_generation() -> str:
@@ -40,7 +33,6 @@ def read(tx: Tx, table: str) -> dict | None:
 
 
 def write(tx: Tx, table: str, state: dict) -> None:
-    _state.create(tx.conn, checkfirst=True)
     tx.conn.execute(
         sa.text(f"DELETE FROM {STATE} WHERE table_name = :table_name"), {"table_name": table}
     )
