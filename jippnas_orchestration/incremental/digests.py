@@ -82,8 +82,11 @@ def dataset_checksum(columns: Iterable[str], digests: dict[str, str]) -> str:
 
 
 def digests_of(df: pd.DataFrame) -> dict[str, tuple[str, int]]:
-    """part -> (digest, rows) of a canonical frame."""
-    return {p: (part_digest(csv_rows(f)), len(f)) for p, f in split(df).items()}
+    """part -> (digest, rows) of a canonical frame (the policy applied once, not part by part)."""
+    safe = cells.safe_frame(df)
+    return {
+        p: (part_digest(cells.csv_rows(f, made_safe=True)), len(f)) for p, f in split(safe).items()
+    }
 
 
 def content_checksum(df: pd.DataFrame) -> str:
