@@ -70,7 +70,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_rows(frame: pd.DataFrame) -> str:
+def csv_rows(frame: pd.DataFrame, made_safe: bool = False) -> str:
     """`frame`'s rows as CSV (pandas' rendering, lines ending in "\n", no header) under the policy.
 
     A row holding a carriage return is rendered on its own with "\r\n" as line end, which makes

@@ -111,6 +111,24 @@ portal_publications = sa.Table(
     sa.Column("gate", sa.Text),  # JSON: the passing evaluations it was published on
 )
 
+# the incremental mechanism (jippnas_orchestration.incremental): one state row and the part digests
+# of each incremental table, each table's rows written by its own asset
+incremental_state = sa.Table(
+    "incremental_state",
+    metadata,
+    sa.Column("table_name", sa.Text, primary_key=True),
+    sa.Column("state", sa.Text, nullable=False),  # JSON
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+)
+part_digests = sa.Table(
+    "part_digests",
+    metadata,
+    sa.Column("table_name", sa.Text, primary_key=True),
+    sa.Column("part", sa.Text, primary_key=True),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("rows", sa.BigInteger, nullable=False),
+)
+
 sa.Index(
     "ix_submissions_state", innovation_submissions.c.state, innovation_submissions.c.received_at
 )

@@ -12,17 +12,7 @@ ALSO_WRITTEN = {
     "pair_review_candidates": "innovation_source_map",
     "agency_review_candidates": "staged_source_records",
     "portal_candidate_lineage": "portal_candidate",
-    # incremental runs: generation, change-log position, part digests (jippnas_orchestration.incremental)
-    "merged_innovations_state": "merged_innovations",
-    "harmonized_innovations_state": "harmonized_innovations",
-    "harmonized_innovations_digests": "harmonized_innovations",
-    "agency_completeness_state": "agency_completeness",
-    "field_provenance_state": "field_provenance",
-    "portal_candidate_state": "portal_candidate",
-    "portal_candidate_digests": "portal_candidate",
-    "national_summary_state": "national_summary",
-    "campaign_history_state": "campaign_history",
-    # exact per-agency totals the outputs are derived from (jippnas_orchestration.agency_totals)
+    # exact per-agency totals the outputs are derived from (jippnas_orchestration.metrics.agency_totals)
     "national_summary_totals": "national_summary",
     "campaign_history_totals": "campaign_history",
     "portal_innovations_previous": "portal_innovations",
@@ -53,6 +43,10 @@ SLICED = {
     ),
 }
 
+# shared tables whose slice is named after the asset that writes it, in this column: the incremental
+# mechanism's state and part digests (jippnas_orchestration.incremental), one row or part set per table
+SELF_SLICED = {"incremental_state": "table_name", "part_digests": "table_name"}
+
 # written by people or other systems, outside Dagster
 EXTERNAL = {
     "innovation_relinks": "people re-linking a source record to another innovation",
@@ -64,6 +58,8 @@ def writers(table: str, asset_names: set[str]) -> set[str]:
     """Every asset declared to write `table` (any slice)."""
     if table in SLICED:
         return set(SLICED[table][1].values())
+    if table in SELF_SLICED:
+        return set(asset_names)
     if table in ALSO_WRITTEN:
         return {ALSO_WRITTEN[table]}
     return {table} if table in asset_names else set()

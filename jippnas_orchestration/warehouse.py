@@ -125,6 +125,110 @@ def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
                     copy.write(chunk)
 
 
+CHUNK = 500  # values per IN (...) list: SQLite's bound-variable limit
+
+
+def _in_lists(values: Iterable) -> Iterable[tuple[str, dict]]:
+    """`:v0, :v1, ...` and its parameters, chunk by chunk."""
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), CHUNK):
+        names = {f"v{i}": v for i, v in enumerate(ordered[start : start + CHUNK])}
+        yield ", ".join(f":{k}" for k in names), names
+
+
+class Tx:
+    """One write transaction of the warehouse: every read and write on its connection, so what is
+    read and what is written commit (or roll back) together."""
+
+    def __init__(self, warehouse: Warehouse, conn: Connection):
+        self.wh, self.conn = warehouse, conn
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.wh.is_postgres
+
+    def query(self, sql: str, params: Mapping | None = None) -> pd.DataFrame:
+        result = self.conn.execute(sa.text(sql), dict(params or {}))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def scalar(self, sql: str, params: Mapping | None = None):
+        return self.conn.execute(sa.text(sql), dict(params or {})).scalar()
+
+    def has_table(self, name: str) -> bool:
+        return sa.inspect(self.conn).has_table(name)
+
+    def columns(self, table: str) -> list[str]:
+        return list(
+            self.conn.exec_driver_sql(f'SELECT * FROM "{_check_ident(table)}" WHERE 1 = 0').keys()
+        )
+
+    def lock(self, table: str, mode: str) -> None:
+        """PostgreSQL table lock for the transaction (SQLite's BEGIN IMMEDIATE already serializes)."""
+        if self.is_postgres and self.has_table(table):
+            self.conn.exec_driver_sql(f'LOCK TABLE "{_check_ident(table)}" IN {mode} MODE')
+
+    def rows_where_in(
+        self,
+        table: str,
+        column: str,
+        values: Iterable,
+        columns: str = "*",
+        extra: str = "",
+        params: Mapping | None = None,
+    ) -> pd.DataFrame:
+        """SELECT columns FROM table WHERE column IN (values) [extra], in chunks. `column` may be
+        an SQL expression over the table's columns (e.g. a substr)."""
+        where = column if "(" in column else f'"{_check_ident(column)}"'
+        sql = f'SELECT {columns} FROM "{_check_ident(table)}" WHERE {where} IN ({{}}){extra}'
+        frames = [
+            self.query(sql.format(marks), names | dict(params or {}))
+            for marks, names in _in_lists(values)
+        ]
+        if not frames:
+            return self.query(f'SELECT {columns} FROM "{_check_ident(table)}" WHERE 1 = 0')
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def delete_where_in(
+        self,
+        table: str,
+        column: str,
+        values: Iterable,
+        extra: str = "",
+        params: Mapping | None = None,
+    ) -> None:
+        where = column if "(" in column else f'"{_check_ident(column)}"'
+        for marks, names in _in_lists(values):
+            self.conn.execute(
+                sa.text(f'DELETE FROM "{_check_ident(table)}" WHERE {where} IN ({marks}){extra}'),
+                names | dict(params or {}),
+            )
+
+    def conform(self, table: str, df: pd.DataFrame) -> pd.DataFrame:
+        """`df` with the stored table's integer columns as integers: a handful of rows infers other
+        dtypes than the whole table did (an integer with a NULL beside it reads as float)."""
+        target = sa.Table(_check_ident(table), sa.MetaData(), autoload_with=self.conn)
+        out = df.copy()
+        for col in target.columns:
+            if col.name in out.columns and isinstance(col.type, sa.Integer):
+                out[col.name] = pd.to_numeric(out[col.name], errors="coerce").astype("Int64")
+        return out
+
+    def insert(self, table: str, df: pd.DataFrame) -> None:
+        self.wh.insert_frame(self.conn, table, df)
+
+    def replace_keys(self, table: str, column: str, keys: Iterable, df: pd.DataFrame) -> None:
+        """The rows of `keys` replaced by `df` (typed like the stored table)."""
+        self.delete_where_in(table, column, keys)
+        if len(df):
+            self.insert(table, self.conform(table, df))
+
+    def replace_table(self, name: str, df: pd.DataFrame, primary_key: Iterable[str] = ()) -> None:
+        self.wh.replace_table(name, df, primary_key, conn=self.conn)
+
+    def replace_rows(self, name: str, df: pd.DataFrame, where: Mapping[str, object]) -> None:
+        self.wh.replace_rows(name, df, where, conn=self.conn)
+
+
 class WarehouseUnavailable(RuntimeError):
     """The database went away in the middle of a transaction: nothing of it was committed."""
 
@@ -156,6 +260,12 @@ class Warehouse:
                     f"nothing of it was committed; run again once the database is back ({exc.orig})"
                 ) from exc
             raise
+
+    @contextmanager
+    def transaction(self):
+        """`begin()` with the connection-scoped helpers (Tx)."""
+        with self.begin() as conn:
+            yield Tx(self, conn)
 
     # ---- reads -------------------------------------------------------------------------
     def has_table(self, name: str) -> bool:

@@ -35,6 +35,8 @@ def _content(path: Path) -> bytes:
     if path.name != "manifest.json":
         return path.read_bytes()
     return json.dumps(_stable(json.loads(path.read_text())), sort_keys=True).encode()
+
+
 CLOCK = "2026-12-06T10:00:00"
 
 

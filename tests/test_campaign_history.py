@@ -13,7 +13,7 @@ import pytest
 from dagster import AssetKey, AssetSelection
 from openpyxl import load_workbook
 
-from jippnas_orchestration.campaign_history import (
+from jippnas_orchestration.metrics.history import (
     BACKFILL,
     CLOCK_VAR,
     RUN,

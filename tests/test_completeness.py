@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-from jippnas_orchestration.completeness import (
+from jippnas_orchestration.metrics.completeness import (
     REQUIRED_FIELDS,
     agency_completeness,
     in_campaign,

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from jippnas_orchestration import cells
 from jippnas_orchestration.agencies.check import resolve_csv
+from jippnas_orchestration.incremental import state
 from jippnas_orchestration.jobs import SUBMISSION_SKIPS
 from jippnas_orchestration.publication.parts import canonical, csv_rows, json_text
 from jippnas_orchestration.publication.publish import candidate_content, publish
@@ -418,7 +419,9 @@ def test_a_candidate_built_with_another_rendering_is_rebuilt_in_full(pipeline, m
     wh, out, run, _, _ = pipeline
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
     before = (out / "portal" / "manifest.json").read_text()
-    wh.execute('UPDATE "portal_candidate_state" SET rendering = NULL')  # an older release
+    with wh.transaction() as tx:  # a state recorded by an older release
+        kept = state.read(tx, "portal_candidate")
+        state.write(tx, "portal_candidate", kept | {"params": kept["params"] | {"rendering": None}})
     again = run(selection=SUBMISSION_RUN, raise_on_error=False)
     assert again.success
     (event,) = again.asset_materializations_for_node("portal_candidate")

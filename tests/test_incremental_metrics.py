@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from dagster import AssetKey, DagsterInstance
 
-from jippnas_orchestration.campaign_history import CLOCK_VAR
+from jippnas_orchestration.metrics.history import CLOCK_VAR
 from jippnas_orchestration.quality import gate
 from jippnas_orchestration.quality.gate import run_suite
 from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite
@@ -145,7 +145,11 @@ def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipel
     assert set(evaluation["scope"]) == {"changed"} and set(evaluation["rows"]) == {0}
     assert evaluation["success"].all() and evaluation["suite_success"].all()
     assert set(evaluation["checksum"]) == {
-        wh.read_sql("SELECT checksum FROM harmonized_innovations_state")["checksum"].iloc[0]
+        json.loads(
+            wh.read_sql(
+                "SELECT state FROM incremental_state WHERE table_name = 'harmonized_innovations'"
+            )["state"].iloc[0]
+        )["checksum"]
     }
     incremental = {"history": history(wh), "summary": summary(wh)}
     pd.testing.assert_frame_equal(national_rows(wh), expected_national(wh))
@@ -181,8 +185,9 @@ def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypat
     assert reason(alone) == reason(alone, "national_summary") == "not a submission run"
 
     # no state
-    wh.execute("DROP TABLE campaign_history_state")
-    wh.execute("DROP TABLE national_summary_state")
+    wh.execute(
+        "DELETE FROM incremental_state WHERE table_name IN ('campaign_history', 'national_summary')"
+    )
     result = submission_run(one_doc(h, 2, "b"))
     assert modes(result) == ("full", "full")
     assert reason(result) == reason(result, "national_summary") == "no state of this asset yet"
@@ -206,7 +211,7 @@ def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypat
     monkeypatch.setenv(CLOCK_VAR, "2026-03-03T09:00:00+07:00")
     result = submission_run(one_doc(h, 5, "e", "2026-03-03T08:00:00+07:00"))
     assert modes(result) == ("full", "incremental")
-    assert reason(result) == f"the last run recorded {DAY}, not 2026-03-03"
+    assert reason(result) == f"day was {DAY} at the last run, not 2026-03-03"
     pd.testing.assert_frame_equal(today_rows(wh, DAY), yesterday)
     assert modes(submission_run(one_doc(h, 6, "f", "2026-03-03T08:30:00+07:00"))) == (
         "incremental",

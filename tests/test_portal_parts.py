@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from jippnas_orchestration.incremental import digests_table
+from jippnas_orchestration.incremental import digests
 from jippnas_orchestration.publication.gatekeeper import (
     LINEAGE_TABLE,
     PublicationRefused,
@@ -30,9 +30,9 @@ from jippnas_orchestration.publication.publish import (
     restore,
     write_files,
 )
-from jippnas_orchestration.publication.retention import Retention
 from jippnas_orchestration.quality import history
 from jippnas_orchestration.quality.gate import ExpectationOutcome, GateResult
+from jippnas_orchestration.quality.retention import Retention
 from jippnas_orchestration.schema import ensure_schema
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -65,14 +65,8 @@ def dataset(n: int = 60, version: int = 0, changed_part: str = "JIP-0a") -> pd.D
 def stage(wh, df: pd.DataFrame, at: datetime) -> None:
     """Store `df` as the candidate with what its asset records (digests, lineage, passing gates)."""
     wh.replace_table("portal_candidate", canonical(df), primary_key=["innovation_id"])
-    found = digests_of(canonical(df))
-    wh.replace_table(
-        digests_table("portal_candidate"),
-        pd.DataFrame(
-            [(p, d, n) for p, (d, n) in found.items()], columns=["part", "digest", "rows"]
-        ),
-        primary_key=["part"],
-    )
+    with wh.transaction() as tx:
+        digests.keep(tx, "portal_candidate", digests_of(canonical(df)), None)
     ck = content_checksum(df)
     wh.replace_table(LINEAGE_TABLE, lineage_row(ck, f"h-{ck}", len(df), None))
     ok = ExpectationOutcome("expect_column_values_to_not_be_null", "title", True, 0, None)

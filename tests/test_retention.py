@@ -10,10 +10,9 @@ import pytest
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
 from jippnas_orchestration.publication.public import PUBLIC_COLUMNS
 from jippnas_orchestration.publication.publish import FILES, content_checksum, publish, restore
-from jippnas_orchestration.publication.retention import Retention
 from jippnas_orchestration.quality import history
 from jippnas_orchestration.quality.gate import ExpectationOutcome, GateResult
-from jippnas_orchestration.quality.retention import prune_quality
+from jippnas_orchestration.quality.retention import Retention, prune_quality
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.warehouse import Warehouse
 

@@ -177,8 +177,8 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
             unattributed.append(sql)
             continue
         for t in targets:
-            if t in tables.SLICED:
-                columns, _ = tables.SLICED[t]
+            if t in tables.SLICED or t in tables.SELF_SLICED:
+                columns = tables.SLICED[t][0] if t in tables.SLICED else (tables.SELF_SLICED[t],)
                 slices = {
                     tuple(p.get(c) for c in columns) for p in params if all(c in p for c in columns)
                 }
@@ -201,6 +201,8 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
         assert len(who) == 1, f"{table} {sl or ''} written by {sorted(who)}"
         if table in tables.SLICED:
             assert who == {tables.SLICED[table][1][sl]}, (table, sl, who)
+        elif table in tables.SELF_SLICED:  # each slice by the asset it is named after
+            assert who == {sl[0]}, (table, sl, who)
         else:
             assert who == tables.writers(table, asset_names), (table, who)
     # every writer is in the warehouse pool, so two runs never write at once

@@ -1,9 +1,9 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from assets.publication.checks import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate
-from jippnas_orchestration.harmonize.overlay_update import update_harmonized
+from assets.quality.gates import HARMONIZED_GATE, HARMONIZED_GATE_SPEC, run_gate
+from jippnas_orchestration.harmonize.harmonized_innovations import HARMONIZED_INNOVATIONS
 from jippnas_orchestration.harmonize.pipeline import build_merged
-from jippnas_orchestration.incremental import in_submission_run, new_generation, write_state
+from jippnas_orchestration.incremental import state, update_for
 from resources import (
     WAREHOUSE_POOL,
     CampaignResource,
@@ -25,9 +25,9 @@ def merged_innovations(warehouse: WarehouseResource) -> MaterializeResult:
     wh = warehouse.get()
     source_map = wh.read_table("innovation_source_map")
     df = build_merged(wh.read_table("staged_source_records"), source_map, wh.read_table("agencies"))
-    with wh.begin() as conn:  # a new generation: harmonized_innovations then rebuilds in full
-        wh.replace_table("merged_innovations", df, primary_key=["innovation_id"], conn=conn)
-        write_state(wh, conn, "merged_innovations", {"generation": new_generation()})
+    with wh.transaction() as tx:  # a new generation: harmonized_innovations then rebuilds in full
+        tx.replace_table("merged_innovations", df, primary_key=["innovation_id"])
+        state.write(tx, "merged_innovations", {"generation": state.new_generation()})
     by_sources = df["sources"].value_counts().to_dict()
     return MaterializeResult(
         metadata={
@@ -63,8 +63,7 @@ def harmonized_innovations(
     campaign: CampaignResource,
 ) -> MaterializeResult:
     wh = warehouse.get()
-    update = update_harmonized(wh, campaign.start_date(), in_submission_run(context))
-    context.log.info(f"harmonized_innovations: {update.mode} ({update.reason})")
+    update = update_for(context, wh, HARMONIZED_INNOVATIONS, campaign_start=campaign.start_date())
     check = run_gate(
         wh,
         expectations,
@@ -81,8 +80,7 @@ def harmonized_innovations(
         check_results=[check],
         metadata={
             "dagster/row_count": update.rows,
-            "mode": update.mode,
-            "mode_reason": update.reason,
+            **update.metadata,
             "rows_rewritten": len(df),
             "change_log_position": update.position,
             "checksum": check.metadata["checksum"].value,

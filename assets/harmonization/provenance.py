@@ -1,7 +1,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.harmonize.provenance_update import update_field_provenance
-from jippnas_orchestration.incremental import in_submission_run
+from jippnas_orchestration.harmonize.field_provenance import FIELD_PROVENANCE
+from jippnas_orchestration.incremental import update_for
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -23,16 +23,12 @@ from resources import WAREHOUSE_POOL, WarehouseResource
 def field_provenance(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    wh = warehouse.get()
-    update = update_field_provenance(wh, in_submission_run(context))
-    context.log.info(f"field_provenance: {update.mode} ({update.reason})")
-    by_origin = update.by_origin
+    update = update_for(context, warehouse.get(), FIELD_PROVENANCE)
+    by_origin = update.built.result
     return MaterializeResult(
         metadata={
             "dagster/row_count": sum(by_origin.values()),
-            "mode": update.mode,
-            "mode_reason": update.reason,
-            "innovations_redone": update.innovations,
+            **update.metadata,
             "by_origin": MetadataValue.json(by_origin),
             "fields_set_by_submission": by_origin.get("submission", 0),
         }

@@ -1,7 +1,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.incremental import in_submission_run
-from jippnas_orchestration.metrics_update import update_agency_completeness, update_national_summary
+from jippnas_orchestration.incremental import update_for
+from jippnas_orchestration.metrics.agency_completeness import AGENCY_COMPLETENESS
+from jippnas_orchestration.metrics.national_summary import NATIONAL_SUMMARY
 from resources import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -18,18 +19,15 @@ def agency_completeness(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     wh = warehouse.get()
-    update = update_agency_completeness(wh, in_submission_run(context))
-    context.log.info(f"agency_completeness: {update.mode} ({update.reason})")
+    update = update_for(context, wh, AGENCY_COMPLETENESS)
     df = wh.read_table(
         "agency_completeness", ["agency_id", "agency_name", "kipp_total", "kipp_pending"]
     )
     behind = df[df["kipp_pending"] > 0].sort_values("kipp_pending", ascending=False)
     return MaterializeResult(
         metadata={
-            "dagster/row_count": update.rows,
-            "mode": update.mode,
-            "mode_reason": update.reason,
-            "agencies_recomputed": update.agencies,
+            "dagster/row_count": update.built.result,
+            **update.metadata,
             "agencies_with_pending_kipp": len(behind),
             "most_behind": MetadataValue.md(
                 behind[["agency_id", "agency_name", "kipp_total", "kipp_pending"]]
@@ -53,15 +51,12 @@ def agency_completeness(
 def national_summary(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    update = update_national_summary(warehouse.get(), in_submission_run(context))
-    context.log.info(f"national_summary: {update.mode} ({update.reason})")
-    df = update.summary
+    update = update_for(context, warehouse.get(), NATIONAL_SUMMARY)
+    df = update.built.result
     kipp = df[(df["dimension"] == "programme") & (df["value"] == "KIPP")].iloc[0]
     return MaterializeResult(
         metadata={
-            "mode": update.mode,
-            "mode_reason": update.reason,
-            "agencies_recomputed": update.agencies,
+            **update.metadata,
             "kipp_innovations": int(kipp["innovations"]),
             "kipp_updated": int(kipp["updated"]),
             "kipp_pending": int(kipp["pending"]),

@@ -1,8 +1,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from jippnas_orchestration.campaign_history import today
-from jippnas_orchestration.history_update import update_campaign_history
-from jippnas_orchestration.incremental import in_submission_run
+from jippnas_orchestration.incremental import update_for
+from jippnas_orchestration.metrics.campaign_history import CAMPAIGN_HISTORY
+from jippnas_orchestration.metrics.history import ensure_recorded_by, today
 from resources import WAREHOUSE_POOL, CampaignResource, WarehouseResource
 
 
@@ -22,18 +22,17 @@ def campaign_history(
     context: AssetExecutionContext, warehouse: WarehouseResource, campaign: CampaignResource
 ) -> MaterializeResult:
     wh = warehouse.get()
-    update = update_campaign_history(wh, campaign.start_date(), today(), in_submission_run(context))
-    context.log.info(f"campaign_history: {update.mode} ({update.reason})")
-    df = update.today
+    ensure_recorded_by(wh)  # its own transaction, before the update takes the write lock
+    update = update_for(
+        context, wh, CAMPAIGN_HISTORY, campaign_start=campaign.start_date(), day=today()
+    )
+    df = update.built.result
     national = df[df["agency_id"] == ""]
     return MaterializeResult(
         metadata={
             "snapshot_date": df["snapshot_date"].iloc[0],
-            "mode": update.mode,
-            "mode_reason": update.reason,
-            "agencies_recomputed": update.agencies,
+            **update.metadata,
             "rows_today": len(df),
-            "days_rebuilt": len(update.rebuilt),
             "days_recorded": int(
                 wh.read_sql("SELECT COUNT(DISTINCT snapshot_date) AS n FROM campaign_history")["n"][
                     0

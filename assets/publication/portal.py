@@ -10,14 +10,13 @@ from dagster import (
     asset,
 )
 
-from jippnas_orchestration.incremental import in_submission_run
+from assets.quality.gates import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate
+from jippnas_orchestration.incremental import in_submission_run, update_for
 from jippnas_orchestration.links import PORTAL_MANIFEST
-from jippnas_orchestration.publication.candidate_update import update_candidate
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
-from jippnas_orchestration.publication.publish import candidate_content, publish
+from jippnas_orchestration.publication.portal_candidate import PORTAL_CANDIDATE
+from jippnas_orchestration.publication.publish import candidate_content, current_manifest, publish
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
-
-from .checks import PORTAL_GATE, PORTAL_GATE_SPEC, run_gate
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
 PORTAL_FRESHNESS = FreshnessPolicy.cron(
@@ -52,13 +51,11 @@ def portal_candidate(
 ) -> MaterializeResult:
     wh = warehouse.get()
     similar = context.instance.get_latest_materialization_event(AssetKey("similar_innovations"))
-    update = update_candidate(
-        wh, in_submission_run(context), f"{similar.run_id}@{similar.timestamp}" if similar else None
-    )
-    context.log.info(f"portal_candidate: {update.mode} ({update.reason})")
+    token = f"{similar.run_id}@{similar.timestamp}" if similar else None
+    update = update_for(context, wh, PORTAL_CANDIDATE, similar_token=token)
     wh.replace_table(
         LINEAGE_TABLE,
-        lineage_row(update.checksum, update.harmonized_checksum, update.rows, context.run_id),
+        lineage_row(update.checksum, update.built.result, update.rows, context.run_id),
     )
     # a full build validates the whole table; a submission run the rows it rewrote, with the
     # whole table's checksum and row count
@@ -68,19 +65,19 @@ def portal_candidate(
         output,
         "portal_candidate",
         PORTAL_GATE,
-        update.to_validate,
+        update.validate,
         context.run_id,
         checksum=update.checksum,
-        table_rows=None if update.redone is None else update.rows,
+        table_rows=None if update.mode == "full" else update.rows,
+        published_rows=(current_manifest(output.path()) or {}).get("row_count"),
     )
     return MaterializeResult(
         check_results=[check],
         metadata={
             "dagster/row_count": update.rows,
             "checksum": update.checksum,
-            "mode": update.mode,
-            "mode_reason": update.reason,
-            "rows_rewritten": update.rows if update.redone is None else len(update.redone),
+            **update.metadata,
+            "rows_rewritten": len(update.validate),
         },
     )
 

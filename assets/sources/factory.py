@@ -14,9 +14,9 @@ from dagster import (
     asset,
 )
 
+from jippnas_orchestration.failpoints import failpoint
 from jippnas_orchestration.sources.common import IngestResult, PermanentSourceError
 from jippnas_orchestration.sources.landing import land, public_preview
-from jippnas_orchestration.testing.failpoints import failpoint
 from resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
 GROUP = "sources"

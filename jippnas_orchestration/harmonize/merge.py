@@ -18,59 +18,14 @@ from operator import itemgetter
 
 import pandas as pd
 
+from ..columns import (  # noqa: F401  (re-exported: the harmonized table's columns)
+    CAMPAIGN_FIELDS,
+    HARMONIZED_COLUMNS,
+    MERGED_COLUMNS,
+    SUBMISSION_ONLY,
+)
+
 PRIORITY = {"KIPP": 0, "INOLAN": 1, "IGA": 2}
-CAMPAIGN_FIELDS = [
-    "status",
-    "status_reason",
-    "summary",
-    "outcomes",
-    "replication_count",
-    "replicated_by",
-    "sdgs",
-    "video_url",
-]
-# set only by accepted submissions and the scoring after them: absent from merged_innovations
-SUBMISSION_ONLY = [
-    "status",
-    "status_reason",
-    "replication_count",
-    "replicated_by",
-    "video_url",
-    "last_updated_at",
-    "completeness",
-    "missing_fields",
-    "update_status",
-]
-HARMONIZED_COLUMNS = [
-    "innovation_id",
-    "title",
-    "agency_id",
-    "agency_name",
-    "agency_type",
-    "province_code",
-    "year_first",
-    "year_last",
-    "start_year",
-    "sources",
-    "category",
-    "sdgs",
-    "awards",
-    "stage",
-    "status",
-    "status_reason",
-    "summary",
-    "outcomes",
-    "replication_count",
-    "replicated_by",
-    "video_url",
-    "source_record_count",
-    "source_records",
-    "completeness",
-    "missing_fields",
-    "update_status",
-    "last_updated_at",
-]
-MERGED_COLUMNS = [c for c in HARMONIZED_COLUMNS if c not in SUBMISSION_ONLY]
 
 
 def _first_per_innovation(df: pd.DataFrame, column: str) -> pd.Series:

@@ -6,12 +6,12 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 
-from ..completeness import score
 from ..review.model import agency_overrides, pair_decisions
 from ..review.queue import pair_candidates
 from .ids import assign_ids
 from .matching import RULE_FOUNDING, RULE_REVIEW, match_records
 from .merge import HARMONIZED_COLUMNS, SUBMISSION_ONLY, apply_overlay, merge_innovations
+from .scoring import score
 from .staging import resolution_rates, resolve_agencies, stage_all
 
 

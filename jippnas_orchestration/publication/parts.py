@@ -1,93 +1,39 @@
-"""The published dataset by part: one canonical rendering, per-part files, digests and the checksum.
+"""The published dataset by part: per-part files in CSV, JSON and Parquet, and the combined files.
 
-A part is the innovations whose id starts alike (incremental.part_of: "JIP-" and two hex digits,
-256 parts). Every part renders on its own to CSV, JSON and Parquet with fixed column types, so a
-part's bytes do not depend on which other rows are published beside it; the combined files are
-the parts put together (CSV: one header, then every part's rows; JSON: one array; Parquet: the
-parts' tables). A publication therefore renders only the parts whose content changed and links
-the others from the version before.
-
-The dataset checksum is the sha256 over the column names and each part's digest, the sha256 of
-the part's CSV rows as written (formula-like text behind an apostrophe: `cells`, one-to-one). The candidate asset and the publication compute it from the same rendering,
-and so do tests from any DataFrame holding the same content (`content_checksum`).
+Every part renders on its own to CSV, JSON and Parquet with fixed column types, so a part's bytes
+do not depend on which other rows are published beside it; the combined files are the parts put
+together (CSV: one header, then every part's rows; JSON: one array; Parquet: the parts' tables).
+A publication therefore renders only the parts whose content changed and links the others from
+the version before. The parts, their digests and the dataset checksum are the one scheme of
+jippnas_orchestration.incremental.digests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from .. import cells
-from ..incremental import PART_CHARS
-
-# the public columns with numbers; every other public column is text
-INTEGER_COLUMNS = ("year_first", "year_last", "start_year", "replication_count")
-FLOAT_COLUMNS = ("completeness",)
-LIST_COLUMNS = {"sdgs": ",", "sources": ",", "awards": "; ", "replicated_by": ",", "similar": ","}
-FORMATS = ("csv", "json", "parquet")
-PARTS_DIR = "parts"
-CHECKSUM_ALGORITHM = (
-    "sha256 over the column names and, per part in order, the sha256 of its CSV rows"
+from ..incremental.digests import (  # noqa: F401  (re-exported: publication reads them here)
+    CHECKSUM_ALGORITHM,
+    FLOAT_COLUMNS,
+    INTEGER_COLUMNS,
+    LIST_COLUMNS,
+    canonical,
+    content_checksum,
+    csv_header,
+    csv_rows,
+    dataset_checksum,
+    digests_of,
+    part_digest,
+    split,
 )
 
-
-def canonical(df: pd.DataFrame) -> pd.DataFrame:
-    """`df` in key order with the published types: whole numbers as integers (missing: empty), not
-    as the floats pandas infers when a NULL stands beside them; text as text or None."""
-    out = df.sort_values("innovation_id", kind="stable").reset_index(drop=True)
-    for column in out.columns:
-        if column in INTEGER_COLUMNS:
-            out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
-        elif column in FLOAT_COLUMNS:
-            out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
-        else:
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
-
-
-def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A canonical frame's parts, in part order (ids sorted: each part is one contiguous run)."""
-    if df.empty:
-        return {}
-    keys = df["innovation_id"].astype(str).str.slice(0, PART_CHARS)
-    return {part: frame.reset_index(drop=True) for part, frame in df.groupby(keys, sort=True)}
-
-
-def csv_rows(part: pd.DataFrame) -> str:
-    """A part's CSV rows as published: formula-like text behind an apostrophe (`cells`), so the
-    digest is taken over the bytes written. JSON and Parquet render the values as they are."""
-    return cells.csv_rows(part)
-
-
-def csv_header(columns: Iterable[str]) -> str:
-    return pd.DataFrame(columns=list(columns)).to_csv(index=False)
-
-
-def part_digest(rows_csv: str) -> str:
-    return hashlib.sha256(rows_csv.encode("utf-8")).hexdigest()
-
-
-def dataset_checksum(columns: Iterable[str], digests: dict[str, str]) -> str:
-    h = hashlib.sha256(json.dumps(list(columns), ensure_ascii=False).encode("utf-8"))
-    for part in sorted(digests):
-        h.update(f"\n{part}:{digests[part]}".encode())
-    return h.hexdigest()
-
-
-def digests_of(df: pd.DataFrame) -> dict[str, tuple[str, int]]:
-    """part -> (digest, rows) of a canonical frame."""
-    return {p: (part_digest(csv_rows(f)), len(f)) for p, f in split(df).items()}
-
-
-def content_checksum(df: pd.DataFrame) -> str:
-    """Checksum of a dataset's content, however it was read (independent of when it was written)."""
-    frame = canonical(df)
-    return dataset_checksum(frame.columns, {p: d for p, (d, _) in digests_of(frame).items()})
+FORMATS = ("csv", "json", "parquet")
+PARTS_DIR = "parts"
 
 
 def records(df: pd.DataFrame) -> list[dict]:

@@ -6,19 +6,18 @@ import re
 
 import pandas as pd
 
-from ..harmonize.merge import HARMONIZED_COLUMNS, join_runs
+from ..columns import (  # noqa: F401  (re-exported: what is public)
+    DERIVED,
+    EMAIL,
+    FREE_TEXT,
+    INTERNAL_COLUMNS,
+    PHONE,
+    PUBLIC_COLUMNS,
+    URL,
+)
+from ..harmonize.merge import join_runs
 from ..vocab import STOPPED
 
-# every harmonized column but the internal ones (why a status changed, which source records), then
-# the suggestions and the provenance; the order is the published files' column order
-INTERNAL_COLUMNS = ("status_reason", "source_record_count", "source_records")
-# comma-separated ids of suggested innovations; JSON {field: ["KIPP 2021", "submission"]}
-DERIVED = ("similar", "provenance")
-PUBLIC_COLUMNS = [c for c in HARMONIZED_COLUMNS if c not in INTERNAL_COLUMNS] + list(DERIVED)
-FREE_TEXT = ["title", "summary", "outcomes", "awards"]
-EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-PHONE = r"(?:\+62|\b62|\b0)[\s\-.]?8\d{1,2}(?:[\s\-.]?\d{2,5}){2,3}\b"
-URL = r"^https?://[^\s<>\"']+$"  # a published link: http(s), no spaces, quotes or angle brackets
 _EMAIL_RE = re.compile(EMAIL)
 _PHONE_RE = re.compile(PHONE)
 REDACTED = "[disembunyikan]"

@@ -28,10 +28,12 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from ..incremental import delete_parts, digests_table, rows_of_parts
+from ..failpoints import failpoint
+from ..incremental.digests import BY_PART, rows_of_parts
+from ..incremental.digests import kept as digests_kept
+from ..quality.retention import Retention, kept, parse_time
 from ..schema import portal_publications
-from ..testing.failpoints import failpoint
-from ..warehouse import Warehouse
+from ..warehouse import Tx, Warehouse
 from .gatekeeper import PublicationRefused, authorize
 from .parts import (
     CHECKSUM_ALGORITHM,
@@ -48,7 +50,6 @@ from .parts import (
     split,
     write_part,
 )
-from .retention import Retention, kept, parse_time
 
 FILES = ("innovations.csv", "innovations.parquet", "innovations.json")
 # what older archives may drop: rebuilt from their parts (or, before parts, from the Parquet)
@@ -101,25 +102,21 @@ def candidate_content(warehouse: Warehouse, verify_all: bool = True) -> Content:
     """portal_candidate as its asset stored and validated it: the digests it recorded, each part's
     rows checked against its digest when read. `verify_all` reads and checks every part (a hand
     edit anywhere shows); otherwise only the parts published anew are read (submission runs)."""
-    if not warehouse.has_table(digests_table(CANDIDATE)):  # built before parts: read it whole
+    with warehouse.transaction() as tx:
+        digests = digests_kept(tx, CANDIDATE)
+        columns = tx.columns(CANDIDATE) if digests else None
+    if not digests:  # built before parts: read it whole
         return frame_content(
             warehouse.read_sql(f'SELECT * FROM "{CANDIDATE}" ORDER BY innovation_id')
         )
-    recorded = warehouse.read_table(digests_table(CANDIDATE))
-    digests = {
-        p: (d, int(n)) for p, d, n in zip(recorded["part"], recorded["digest"], recorded["rows"])
-    }
-    with warehouse.engine.connect() as conn:
-        columns = list(conn.exec_driver_sql(f'SELECT * FROM "{CANDIDATE}" WHERE 1 = 0').keys())
 
     def load(wanted: set[str]) -> dict[str, pd.DataFrame]:
-        with warehouse.engine.connect() as conn:
+        with warehouse.transaction() as tx:
             if wanted == set(digests):
-                found = conn.exec_driver_sql(f'SELECT * FROM "{CANDIDATE}"')
-                cols, rows = list(found.keys()), found.fetchall()
+                rows = tx.conform(CANDIDATE, tx.query(f'SELECT * FROM "{CANDIDATE}"'))
             else:
-                cols, rows = rows_of_parts(conn, CANDIDATE, wanted)
-        frames = split(canonical(pd.DataFrame(rows, columns=cols or columns)))
+                rows = rows_of_parts(tx, CANDIDATE, wanted)
+        frames = split(canonical(rows))
         for part in sorted(wanted | (set(frames) if wanted == set(digests) else set())):
             got = part_digest(csv_rows(frames[part])) if part in frames else None
             if got != digests.get(part, (None,))[0]:
@@ -299,7 +296,7 @@ def _commit_table(
         if base and columns == content.columns and current == base["version"]:
             gone = set(base["parts"]) - set(content.digests)
             frames = list(content.frames(redone).values())
-            delete_parts(conn, "portal_innovations", set(redone) | gone)
+            Tx(warehouse, conn).delete_where_in("portal_innovations", BY_PART, set(redone) | gone)
             if frames:
                 warehouse.insert_frame(conn, "portal_innovations", pd.concat(frames))
         else:

@@ -3,14 +3,14 @@
 An expectation is a plain dict in Great Expectations 1.x's suite format (`type`, `kwargs`, `meta`),
 so this module imports no great_expectations; quality.gate turns the dicts into a suite at run time.
 Every expectation names its data-quality dimension in `meta.dimension` (quality_history.dimension).
-`{"$PARAMETER": name}` values are filled per run by assets/publication/checks.py:parameters.
+`{"$PARAMETER": name}` values are filled per run by assets/quality/gates.py:parameters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..publication.public import EMAIL, PHONE, PUBLIC_COLUMNS, URL
+from ..columns import EMAIL, PHONE, PUBLIC_COLUMNS, URL
 from ..sources.common import MIN_YEAR
 from ..vocab import AGENCY_TYPES, CATEGORIES, SDG_NAMES, STAGES, STATUSES, UPDATE_STATUSES
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..campaign_history import HISTORY_COLUMNS, RUN, deltas, now
-from ..completeness import REQUIRED_FIELDS
+from ..metrics.completeness import REQUIRED_FIELDS
+from ..metrics.history import HISTORY_COLUMNS, RUN, deltas, now
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result

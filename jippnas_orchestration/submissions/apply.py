@@ -22,9 +22,9 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from ..failpoints import failpoint
 from ..harmonize.merge import decode_value
 from ..schema import innovation_submissions
-from ..testing.failpoints import failpoint
 from ..warehouse import Warehouse
 from .model import Submission, describe_errors
 

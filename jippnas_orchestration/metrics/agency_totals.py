@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy.engine import Connection
 
-from .incremental import conform, delete_where_in, has_table, query
-from .vocab import PROGRAMMES
-from .warehouse import Warehouse, _check_ident
+from ..vocab import PROGRAMMES
+from ..warehouse import Tx
 
 ALL = "ALL"  # every innovation once
 UNITS = 10_000
@@ -62,24 +60,14 @@ def mean(t: pd.DataFrame) -> pd.Series:
     return (t["units"].astype(float) / UNITS / scored).where(scored > 0)
 
 
-def store(
-    wh: Warehouse,
-    conn: Connection,
-    table: str,
-    df: pd.DataFrame,
-    agencies: Iterable[str] | None = None,
-) -> pd.DataFrame:
+def store(tx: Tx, table: str, df: pd.DataFrame, agencies: Iterable[str] | None = None):
     """Write totals: the whole table (`agencies` None) or the rows of these agencies; return all."""
-    if agencies is None or not has_table(conn, table):
-        wh.replace_table(table, df, conn=conn)
+    if agencies is None or not tx.has_table(table):
+        tx.replace_table(table, df)
         return df
-    delete_where_in(conn, table, "agency_id", agencies)
-    if len(df):
-        wh.insert_frame(conn, table, conform(conn, table, df))
-    return read(conn, table)
+    tx.replace_keys(table, "agency_id", agencies, df)
+    return read(tx, table)
 
 
-def read(conn: Connection, table: str) -> pd.DataFrame:
-    return query(conn, f'SELECT * FROM "{_check_ident(table)}"').astype(
-        {c: "int64" for c in COUNTS}
-    )
+def read(tx: Tx, table: str) -> pd.DataFrame:
+    return tx.query(f'SELECT * FROM "{table}"').astype({c: "int64" for c in COUNTS})

@@ -17,9 +17,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..vocab import PROGRAMMES
+from ..warehouse import Warehouse, table_for
 from .agency_totals import ALL, COUNTS, mean, totals
-from .vocab import PROGRAMMES
-from .warehouse import Warehouse, table_for
 
 HISTORY_COLUMNS = [
     "snapshot_date",
@@ -78,7 +78,7 @@ def snapshot_from_totals(t: pd.DataFrame, day: date, recorded_by: str = RUN) -> 
     return out[HISTORY_COLUMNS]
 
 
-def _ensure_recorded_by(wh: Warehouse) -> None:
+def ensure_recorded_by(wh: Warehouse) -> None:
     """A table written before `recorded_by` existed gains it (its rows were written by runs)."""
     if not wh.has_table("campaign_history"):
         return
@@ -92,7 +92,7 @@ def _ensure_recorded_by(wh: Warehouse) -> None:
 
 def record(wh: Warehouse, harmonized: pd.DataFrame, day: date) -> pd.DataFrame:
     """Write `day`'s snapshot, replacing only that day's rows."""
-    _ensure_recorded_by(wh)
+    ensure_recorded_by(wh)
     df = snapshot(harmonized, day)
     wh.replace_rows("campaign_history", df, {"snapshot_date": day.isoformat()})
     return df
@@ -156,13 +156,13 @@ def backfill(
     each month end with changes, the accepted changes submitted by then laid over the sources,
     scored like harmonized_innovations. Days that have rows are never rewritten. Returns the days
     written."""
-    from .harmonize.pipeline import build_overlaid
+    from ..harmonize.pipeline import build_overlaid
 
     days = backfill_days(wh, change_log, campaign_start, first_run, conn)
     if not days:
         return []
     if conn is None:  # else the caller did, before its transaction took the write lock
-        _ensure_recorded_by(wh)
+        ensure_recorded_by(wh)
     touched = change_log["innovation_id"]
     # an innovation no change touched reads the same on every day: its current row
     untouched = harmonized.loc[~harmonized["innovation_id"].isin(touched), SNAPSHOT_COLUMNS]
@@ -207,7 +207,7 @@ def first_run_day(wh: Warehouse, default: date, conn: Connection | None = None) 
     if not _has_history(wh, conn):
         return default
     if conn is None:
-        _ensure_recorded_by(wh)
+        ensure_recorded_by(wh)
     first = _read(
         wh,
         conn,

@@ -1,4 +1,4 @@
-"""The publication gate: Great Expectations suites run inside the asset that wrote the table.
+"""The quality gates: Great Expectations suites run inside the asset that wrote the table.
 
 The gates are check specs of `harmonized_innovations` and `portal_candidate` (blocking), so a
 table is never materialized without its gate being evaluated on exactly what was stored. Each
@@ -13,10 +13,8 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue
 
 from jippnas_orchestration.links import DATA_DOCS_PAGE
-from jippnas_orchestration.publication.publish import content_checksum, current_manifest
-from jippnas_orchestration.publication.retention import Retention
 from jippnas_orchestration.quality import history
-from jippnas_orchestration.quality.retention import prune_quality
+from jippnas_orchestration.quality.retention import Retention, prune_quality
 from resources import OutputResource
 
 HARMONIZED_GATE = "harmonized_innovations_gate"
@@ -50,14 +48,15 @@ def row_bounds(previous_rows: int | None) -> tuple[int, int | None]:
     ) + 100
 
 
-def parameters(wh, suite: str, output: OutputResource) -> dict:
+def parameters(wh, suite: str, published_rows: int | None = None) -> dict:
+    """The suite's run-time values; `published_rows` (the portal's current row count) bounds the
+    candidate's."""
     params = {
         "agency_ids": wh.read_table("agencies", ["agency_id"])["agency_id"].tolist(),
         "max_year": date.today().year + 1,
     }
     if suite == "portal_candidate":
-        manifest = current_manifest(output.path())
-        lo, hi = row_bounds(manifest["row_count"] if manifest else None)
+        lo, hi = row_bounds(published_rows)
         params |= {"min_rows": lo, "max_rows": hi}
     return params
 
@@ -70,16 +69,16 @@ def run_gate(
     check_name: str,
     df: pd.DataFrame,
     run_id: str | None,
-    checksum: str | None = None,
+    checksum: str,
     table_rows: int | None = None,
+    published_rows: int | None = None,
 ) -> AssetCheckResult:
     """Validate `df`, record the verdict under its checksum, bound the history, and report it to Dagster.
 
     Incremental runs pass the whole table's `checksum` and `table_rows` with only the changed
     rows in `df` (quality.gate.run_suite)."""
-    checksum = checksum or content_checksum(df)
     gate = expectations.validate(
-        suite, df, parameters(wh, suite, output), checksum=checksum, table_rows=table_rows
+        suite, df, parameters(wh, suite, published_rows), checksum=checksum, table_rows=table_rows
     )
     evaluation_id = history.record(wh, gate, run_id)
     prune_quality(wh, output.path(), suite, Retention.from_env(), datetime.now(timezone.utc))

@@ -1,0 +1,73 @@
+"""Where each incremental table stands: one row per table in `incremental_state`, and the change log.
+
+A table's state is written in the same transaction as the rows it describes, so a run that fails
+midway leaves the old rows with the old state and the next run starts from there, whoever
+started it (sensor, UI, CLI, backfill). Each row is written by its table's asset alone.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zlib
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from ..schema import incremental_state as _state
+from ..warehouse import Tx
+
+STATE = "incremental_state"
+CHANGE_LOG = "innovation_change_log"
+
+
+def new_generation() -> str:
+    return uuid.uuid4().hex
+
+
+def read(tx: Tx, table: str) -> dict | None:
+    if not tx.has_table(STATE):
+        return None
+    text = tx.conn.execute(sa.select(_state.c.state).where(_state.c.table_name == table)).scalar()
+    return json.loads(text) if text else None
+
+
+def write(tx: Tx, table: str, state: dict) -> None:
+    tx.conn.execute(
+        sa.text(f"DELETE FROM {STATE} WHERE table_name = :table_name"), {"table_name": table}
+    )
+    tx.conn.execute(
+        _state.insert(),
+        {
+            "table_name": table,
+            "state": json.dumps(state, sort_keys=True, default=str),
+            "written_at": datetime.now(timezone.utc),
+        },
+    )
+
+
+def hold(tx: Tx, table: str, exclusive: bool) -> None:
+    """Hold `table`'s state for the transaction: its writer takes it exclusively, its readers shared,
+    so a reader's rows and state stay as read until it commits (PostgreSQL advisory locks; SQLite's
+    BEGIN IMMEDIATE already serializes writers)."""
+    if tx.is_postgres:
+        key = zlib.crc32(f"jippnas:{table}".encode())
+        lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        tx.conn.execute(sa.text(f"SELECT {lock}(:k)"), {"k": key})
+
+
+def log_position(tx: Tx) -> int:
+    if not tx.has_table(CHANGE_LOG):
+        return 0
+    return int(tx.scalar(f"SELECT COALESCE(MAX(change_id), 0) FROM {CHANGE_LOG}"))
+
+
+def changed_between(tx: Tx, after: int, upto: int) -> set[str]:
+    """Innovations with change-log rows in (after, upto]."""
+    if upto <= after:
+        return set()
+    df = tx.query(
+        f"SELECT DISTINCT innovation_id FROM {CHANGE_LOG} WHERE change_id > :a AND change_id <= :b",
+        {"a": after, "b": upto},
+    )
+    return set(df["innovation_id"])

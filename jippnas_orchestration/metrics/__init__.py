@@ -1,0 +1,1 @@
+"""The campaign's measures: per-agency completeness, the national summary, the campaign history."""
