@@ -301,9 +301,10 @@ def _suggestions(shown: pd.DataFrame) -> list[dict]:
     ]
 
 
-def follow_up_first(data: ReportData, n: int = FOLLOW_UP_FIRST) -> list[dict]:
+def follow_up_first(data: ReportData, n: int | None = None) -> list[dict]:
     """The agencies to contact first: most KIPP innovations still pending, and why (how many, since
     when the count has not moved, how weak their data is)."""
+    n = FOLLOW_UP_FIRST if n is None else n
     ag = data.agencies
     if not len(ag) or "kipp_pending" not in ag.columns:
         return []
