@@ -78,6 +78,8 @@ class ReportData:
     )
 
     def headline(self) -> dict:
+        if not {"dimension", "value"} <= set(self.national.columns):
+            return {"innovations": 0, "updated": 0, "pending": 0, "agencies_with_pending": 0}
         kipp = self.national[
             (self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")
         ]

@@ -71,6 +71,13 @@ def _history_sheet(ws, history: pd.DataFrame, days: int = HISTORY_DAYS) -> None:
         )
 
 
+def _number(value: object, digits: int | None = None) -> int | float | None:
+    """A count (or a share rounded to `digits`) as a number; empty when unknown."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), digits) if digits is not None else int(value)
+
+
 def _sheet(wb, title: str, header: list[str], rows) -> None:
     ws = wb.create_sheet(title)
     ws.append(header)
@@ -81,9 +88,18 @@ def _sheet(wb, title: str, header: list[str], rows) -> None:
 def _detail_sheets(wb, data: ReportData) -> None:
     """What the page cuts short, whole: every agency, quarantined row, rejected submission, open
     question and gate check; all in Indonesian, never a row's raw content or who submitted."""
-    ag = data.agencies
-    if len(ag):
-        ag = ag.sort_values(["kipp_pending", "innovations_pending", "agency_id"], ascending=False)
+    columns = [
+        "agency_id",
+        "agency_name",
+        "agency_type",
+        "kipp_total",
+        "kipp_pending",
+        "innovations_total",
+        "innovations_pending",
+        "completeness_mean",
+    ]
+    ag = data.agencies.reindex(columns=columns)
+    ag = ag.sort_values(["kipp_pending", "innovations_pending", "agency_id"], ascending=False)
     _sheet(
         wb,
         ALL_AGENCIES_SHEET,
@@ -102,11 +118,11 @@ def _detail_sheets(wb, data: ReportData) -> None:
                 r.agency_id,
                 r.agency_name,
                 AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
-                int(r.kipp_total),
-                int(r.kipp_pending),
-                int(r.innovations_total),
-                int(r.innovations_pending),
-                None if pd.isna(r.completeness_mean) else round(float(r.completeness_mean), 4),
+                _number(r.kipp_total),
+                _number(r.kipp_pending),
+                _number(r.innovations_total),
+                _number(r.innovations_pending),
+                _number(r.completeness_mean, 4),
             ]
             for r in ag.itertuples()
         ),
