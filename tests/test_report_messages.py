@@ -134,11 +134,29 @@ def test_the_apply_and_intake_reasons_read_in_indonesian():
         "invalid: changes.replicated_by: unknown agency id(s) 99.99, XX",
         "malformed document: " + shape_problem({"submission_id": "x"}),
         "malformed document: " + shape_problem([]),
+        # intake's limits and conflicts
+        "rate limit: agency '35.10' has sent 1,000 submissions in the last hour "
+        "(JIPPNAS_SUBMIT_MAX_PER_AGENCY_HOUR); send this one again later",
+        "conflict: submission_id 's-1' was already received with different content "
+        "(the first one stands; send a new submission_id for a new update)",
+        "malformed document: the file is 20,000,000 bytes, more than the limit of 10,000,000 "
+        "(JIPPNAS_SUBMIT_MAX_FILE_BYTES); split it into smaller files",
+        "malformed document: the file holds 20,000 documents, more than the limit of 10,000 "
+        "(JIPPNAS_SUBMIT_MAX_DOCUMENTS); split it into smaller files",
+        "malformed document: the file is not JSON (Expecting value: line 1 column 1 (char 0))",
+        "malformed document: field 'changes.summary' is 90,000 characters long, more than the "
+        "limit of 20,000 (JIPPNAS_SUBMIT_MAX_FIELD_CHARS)",
     ]
     texts = [messages.submission_reason(r) for r in reasons]
     assert _foreign(texts) == [], texts
     assert not [t for t in texts if "catatan operator" in t]
     assert "pemiliknya: 17.04 Kabupaten Kaur" in texts[0]
+    assert "mengirim 1.000 pengajuan dalam satu jam terakhir" in texts[7]
+    assert "ringkasan sepanjang 90.000 karakter" in texts[-1]
+    assert [messages.submission_kind(r) for r in reasons[7:9]] == [
+        "melebihi batas pengiriman per jam",
+        "ID pengajuan sama dengan isi berbeda",
+    ]
 
 
 @pytest.mark.parametrize("name", ["harmonized_innovations", "portal_candidate"])

@@ -78,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "pengajuan.jenis.unknown_innovation": "inovasi tidak dikenal",
     "pengajuan.jenis.malformed": "dokumen tidak berbentuk benar",
     "pengajuan.jenis.conflict": "ID pengajuan sama dengan isi berbeda",
+    "pengajuan.jenis.rate": "melebihi batas pengiriman per jam",
     "pengajuan.jenis.lain": "alasan lain",
     "pengajuan.bukan_pemilik": (
         "instansi {agency} bukan pemilik inovasi {innovation} (pemiliknya: {owner}); "
@@ -95,6 +96,25 @@ MESSAGES: dict[str, str] = {
     "pengajuan.isian_semua": "{text}",
     "pengajuan.dokumen": "dokumen tidak berbentuk benar: {problem}",
     "pengajuan.lain": "pengajuan ditolak; rinciannya ada di catatan operator",
+    "pengajuan.batas_per_jam": (
+        "instansi {agency} sudah mengirim {limit} pengajuan dalam satu jam terakhir; "
+        "kirim ulang pengajuan ini nanti"
+    ),
+    "pengajuan.konflik": (
+        "ID pengajuan {submission} sudah diterima dengan isi berbeda (yang pertama berlaku; "
+        "pakai ID pengajuan baru untuk pemutakhiran baru)"
+    ),
+    "berkas.terlalu_besar": (
+        "berkas berukuran {size} bita, melebihi batas {limit}; pecah menjadi berkas lebih kecil"
+    ),
+    "berkas.terlalu_banyak": (
+        "berkas memuat {count} dokumen, melebihi batas {limit}; pecah menjadi berkas lebih kecil"
+    ),
+    "berkas.terlalu_dalam": "dokumen bersarang terlalu dalam untuk dibaca",
+    "berkas.bukan_json": "berkas bukan JSON",
+    "berkas.bukan_utf8": "berkas bukan teks UTF-8",
+    "berkas.isian_panjang": "isian {field} sepanjang {length} karakter, melebihi batas {limit}",
+    "berkas.isian_unicode": "isian {field} bukan teks Unicode yang sah",
     # validation problems of a submission's field
     "isian.minimal": "harus paling sedikit {n}",
     "isian.maksimal": "harus paling banyak {n}",
@@ -425,6 +445,50 @@ _NO_RECORD = re.compile(
 _UNPUBLISHED = re.compile(
     r"^unknown innovation: (?P<programme>\S+) record (?P<record>\S+) maps to (?P<innovation>\S+),"
 )
+_RATE = re.compile(
+    r"^rate limit: agency '(?P<agency>[^']*)' has sent (?P<limit>[\d,]+) submissions"
+)
+_CONFLICT = re.compile(r"^conflict: submission_id '(?P<submission>[^']*)' was already received")
+_DOCUMENT_PROBLEMS: list[tuple[re.Pattern, str]] = [
+    (
+        re.compile(r"the file is (?P<size>[\d,]+) bytes, more than the limit of (?P<limit>[\d,]+)"),
+        "berkas.terlalu_besar",
+    ),
+    (
+        re.compile(
+            r"the file holds (?P<count>[\d,]+) documents, more than the limit of (?P<limit>[\d,]+)"
+        ),
+        "berkas.terlalu_banyak",
+    ),
+    (re.compile(r"nested (deeper|too deeply)"), "berkas.terlalu_dalam"),
+    (re.compile(r"not UTF-8"), "berkas.bukan_utf8"),
+    (re.compile(r"the file is not JSON"), "berkas.bukan_json"),
+    (
+        re.compile(
+            r"^(field|key) '(?P<field>[^']*)' is (?P<length>[\d,]+) characters long, more than the "
+            r"limit of (?P<limit>[\d,]+)"
+        ),
+        "berkas.isian_panjang",
+    ),
+    (re.compile(r"^(field|key) '(?P<field>[^']*)' is not valid Unicode"), "berkas.isian_unicode"),
+]
+
+
+def _angka(text: str) -> str:
+    """1,000 as Indonesians write it: 1.000."""
+    return text.replace(",", ".")
+
+
+def _document_problem(problem: str) -> str | None:
+    for pattern, code in _DOCUMENT_PROBLEMS:
+        if m := pattern.search(problem):
+            params = {k: _angka(v) for k, v in m.groupdict().items() if k != "field"}
+            if "field" in m.groupdict():
+                params["field"] = _field_path(m["field"])
+            return say(code, **params)
+    return None
+
+
 _REPLICATORS = re.compile(
     r"^invalid: changes\.replicated_by: unknown agency id\(s\) (?P<agencies>.*)$"
 )
@@ -499,6 +563,7 @@ def submission_kind(reason: object) -> str:
         "unknown innovation": "pengajuan.jenis.unknown_innovation",
         "malformed document": "pengajuan.jenis.malformed",
         "conflict": "pengajuan.jenis.conflict",
+        "rate limit": "pengajuan.jenis.rate",
     }.get(head, "pengajuan.jenis.lain")
     return say(code)
 
@@ -520,6 +585,10 @@ def submission_reason_message(reason: object) -> Message:
             "pengajuan.rekaman_tidak_terbit",
             {**m.groupdict(), "programme": programme_label(m["programme"])},
         )
+    if m := _RATE.match(text):
+        return Message("pengajuan.batas_per_jam", {**m.groupdict(), "limit": _angka(m["limit"])})
+    if m := _CONFLICT.match(text):
+        return Message("pengajuan.konflik", m.groupdict())
     if m := _REPLICATORS.match(text):
         return Message("pengajuan.replikator_tidak_dikenal", m.groupdict())
     if text.startswith("invalid: "):
@@ -531,6 +600,8 @@ def submission_reason_message(reason: object) -> Message:
             return Message("pengajuan.dokumen", {"problem": say("isian.tidak_ada", fields=fields)})
         if problem == "document is not a JSON object":
             return Message("pengajuan.dokumen", {"problem": say("isian.bukan_objek")})
+        if known := _document_problem(problem):
+            return Message("pengajuan.dokumen", {"problem": known})
         return Message("pengajuan.dokumen", {"problem": _field_problems(problem)})
     return Message("pengajuan.lain")
 
