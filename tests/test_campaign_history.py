@@ -23,6 +23,7 @@ from jippnas_orchestration.metrics.history import (
     today,
 )
 from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports import html as html_module
 from jippnas_orchestration.reports.html import hari
 from jippnas_orchestration.reports.workbook import HISTORY_SHEET
 from jippnas_orchestration.submissions.intake import submit_files
@@ -104,7 +105,7 @@ def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, 
 
     page = out / "reports" / "index.html"  # written by the third day's run
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
-    assert "dibuat 16 Maret 2026" in dom
+    assert '<span id="dibuat">16 Maret 2026, ' in dom and " WIB</span>" in dom
     chart = re.search(r'<svg[^>]*id="grafik-kemajuan".*?</svg>', dom, re.S).group(0)
     for programme in ("ALL", "KIPP", "IGA", "INOLAN"):
         series = re.search(
@@ -130,14 +131,15 @@ def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, 
     )
     moved = seen[2]["updated"] - seen[1]["updated"]
     assert since.startswith(
-        f"Sejak {DAYS[1]}: sudah dimutakhirkan +{moved}, belum −{moved}, jumlah inovasi ±0"
+        f"Dibanding {hari(DAYS[1])}: sudah dimutakhirkan +{moved} inovasi, belum −{moved} "
+        "inovasi, jumlah inovasi ±0"
     )
     row = re.search(
-        r'<tr data-programme="KIPP"><td>[^<]*</td><td>([\d-]+)</td><td class="n">([^<]*)</td>'
+        r'<tr data-programme="KIPP"><td>[^<]*</td><td>([^<]+)</td><td class="n">([^<]*)</td>'
         r'<td class="n">([^<]*)</td>',
         dom,
     )
-    assert row.groups() == (DAYS[1], f"+{moved}", f"−{moved}")
+    assert row.groups() == (hari(DAYS[1]), f"+{moved}", f"−{moved}")
     # fewer than 30 days of history: nobody can be called stalled yet
     assert "Belum dapat dinilai: catatan harian belum mencakup 30 hari" in dom
     leaked = [v for v in personal_values(wh) if v in dom or v in page.read_text()]
@@ -149,7 +151,7 @@ def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, 
             HISTORY_SHEET
         ].iter_rows(values_only=True)
     )
-    assert list(sheet[0][3:]) == [f"Belum {d}" for d in DAYS]
+    assert list(sheet[0][3:]) == [f"Belum per {hari(d)}" for d in DAYS]
     table = wh.read_sql(
         "SELECT snapshot_date, agency_id, pending FROM campaign_history "
         "WHERE programme = 'KIPP' AND agency_id <> ''"
@@ -247,12 +249,16 @@ def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_w
         )
     )
     assert since.startswith(
-        f"Sejak {rebuilt['snapshot_date'].iloc[-1]}: sudah dimutakhirkan −20, belum +20"
+        f"Dibanding {hari(rebuilt['snapshot_date'].iloc[-1])}: sudah dimutakhirkan −20 inovasi, "
+        "belum +20"
     )
     stalled = re.search(
         r'<table class="sortable" id="instansi-mandek">(.*?)</table>', dom, re.S
     ).group(1)
-    assert len(re.findall(r"<tr>", stalled)) - 1 == len(data.stalled) > 0
+    shown = min(len(data.stalled), html_module.MAX_STALLED_SHOWN)  # the rest in the workbook
+    assert len(re.findall(r"<tr>", stalled)) - 1 == shown > 0
+    if len(data.stalled) > shown:
+        assert f"Ditampilkan {shown} dari {len(data.stalled)} instansi mandek" in dom
     assert (data.stalled["pending"] > 0).all() and (data.stalled["days_unchanged"] >= 30).all()
 
 

@@ -271,7 +271,7 @@ def test_failed_gate_leaves_the_published_version_exactly_as_it_was(
         selection=[AssetKey("data_quality_report")],
     ).success
     page = (out / "reports" / "index.html").read_text()
-    assert "Gerbang mutu GAGAL" in page and "jumlah baris wajar" in page
+    assert "Gerbang mutu GAGAL" in page and "Jumlah baris wajar" in page
     gate = [
         c for c in result.get_asset_check_evaluations() if c.check_name == "portal_candidate_gate"
     ][0]

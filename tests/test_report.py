@@ -3,12 +3,14 @@
 import io
 import re
 import shutil
+import sqlite3
 import subprocess
 from datetime import datetime, timedelta, timezone
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin
 
+import pypdfium2 as pdfium
 import pytest
 import requests
 from openpyxl import load_workbook
@@ -34,6 +36,7 @@ FLAGS = [
     "--disable-sync",
 ]
 HOSTILE = "<script>alert(1)</script>"
+SAMPLE_MAX_PAGES = 6  # the sample report printed to A4 (issue 24)
 
 
 def chromium(args, tmp_path):
@@ -61,9 +64,12 @@ def report(sample_dir, tmp_path_factory):
     wh = Warehouse(url)
     meta = result.asset_materializations_for_node("data_quality_report")[0].metadata
     # an innovator typed markup into a title: it must render as text
+    # (of the agency with the most pending innovations: the page lists it first, whatever it cuts)
+    pending = "sources LIKE '%KIPP%' AND update_status = 'pending'"
     victim = wh.read_sql(
-        "SELECT innovation_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' AND "
-        "update_status = 'pending' ORDER BY innovation_id LIMIT 1"
+        f"SELECT innovation_id FROM harmonized_innovations WHERE {pending} AND agency_id = "
+        f"(SELECT agency_id FROM harmonized_innovations WHERE {pending} GROUP BY agency_id "
+        "ORDER BY COUNT(*) DESC, agency_id LIMIT 1) ORDER BY innovation_id LIMIT 1"
     ).iloc[0, 0]
     wh.execute(
         "UPDATE harmonized_innovations SET title = :t WHERE innovation_id = :i",
@@ -138,6 +144,8 @@ def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     assert boxes and all(
         abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes
     )  # A4 in points
+    pages = len(pdfium.PdfDocument(str(pdf)))
+    assert 2 <= pages <= SAMPLE_MAX_PAGES, pages  # the summary, then the detail: forwardable
 
 
 def test_gate_results_link_to_their_data_docs_pages(report):
@@ -203,11 +211,19 @@ class _Dom(HTMLParser):
             self.text[self.section] = self.text.get(self.section, "") + data
 
 
-def test_hostile_text_in_every_section_stays_text(report, tmp_path):
+def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch):
     """Titles, agency names, quarantine reasons, rejected submissions, review evidence, similarity
     reasons, a source's error: whatever they contain, the page shows them as text and runs no
-    injected code."""
+    injected code. Recorded reasons are shown through the Indonesian message catalogue: text it
+    does not know is replaced by a generic message, never shown as written."""
     wh, out, _, _, _ = report
+    for cap in (
+        "FOLLOW_UP_FIRST",
+        "MAX_AGENCIES_SHOWN",
+        "MAX_PENDING_AGENCIES",
+        "MAX_SUGGESTION_AGENCIES",
+    ):
+        monkeypatch.setattr(html_module, cap, 10_000)  # every agency on the page
     text = " | ".join(PAYLOADS)
     # a pending KIPP innovation with a strong suggestion: its title and agency, the suggestion's
     # title and reason
@@ -257,15 +273,23 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path):
         assert not [(t, a) for t, a in parsed.elements for v in a.values() if v and "alert(" in v]
         sections = {name: body.count(text) for name, body in parsed.text.items()}
         for name in (
-            "Pemutakhiran data inovasi KIPP",
-            "Per instansi",
+            "Ringkasan eksekutif",
+            "Instansi dengan inovasi KIPP yang belum dimutakhirkan",
             "Inovasi KIPP yang belum dimutakhirkan, per instansi",
             "Inovasi serupa untuk direplikasi",
-            "Baris sumber yang dikarantina",
-            "Pencocokan rekaman sumber",
-            "Pengajuan pemutakhiran yang ditolak",
         ):
             assert sections.get(name), (name, sections)
+        for name in (
+            "Data yang ditolak dari sumber",
+            "Pengajuan pemutakhiran yang ditolak",
+            "Pencocokan rekaman sumber",
+        ):  # reasons and evidence in the catalogue's words only
+            assert sections.get(name) == 0, (name, sections)
+        assert (
+            "rinciannya ada di catatan operator"
+            in parsed.text["Pengajuan pemutakhiran yang ditolak"]
+        )
+        assert "baris tidak dapat dipakai" in parsed.text["Data yang ditolak dari sumber"]
     # the payload's <b> is text, and an entity in the source is shown as typed
     assert "<b>tebal</b>" not in page.read_text() and "&lt;b&gt;tebal&lt;/b&gt;" in page.read_text()
     assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()
@@ -277,15 +301,23 @@ def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(re
     wh, out, _, _, _ = report
     monkeypatch.setattr(html_module, "PENDING_SHOWN_PER_AGENCY", 2)
     monkeypatch.setattr(html_module, "SUGGESTED_SHOWN_PER_AGENCY", 1)
+    monkeypatch.setattr(html_module, "MAX_PENDING_AGENCIES", 5)
     page, data = build_report(wh, out)
     text = page.read_text()
     pending = data.pending.groupby("agency_id").size()
+    listed = text.split('<section id="belum">', 1)[1].split("</section>", 1)[0]
+    assert listed.count("<details") == 5
+    assert f"Ditampilkan 5 dari {len(pending)} instansi" in listed
     cut = pending[pending > 2]
-    assert len(cut) > 0
+    checked = 0
     for agency_id, n in cut.items():
-        block = text.split(f"({agency_id}) — ", 1)[1].split("</details>", 1)[0]
+        if f"({agency_id}) — " not in listed:
+            continue  # beyond MAX_PENDING_AGENCIES
+        block = listed.split(f"({agency_id}) — ", 1)[1].split("</details>", 1)[0]
         assert block.count("<li><b>") == 2
         assert f"dan {n - 2} inovasi lainnya" in block
+        checked += 1
+    assert checked > 0
     suggested = data.replication.groupby("agency_id")["innovation_id"].nunique()
     shown = text.split('id="replikasi"', 1)[1]
     checked = 0
@@ -298,3 +330,181 @@ def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(re
     assert checked > 0
     workbook = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
     assert workbook[PENDING_SHEET].max_row == len(data.pending) + 1
+
+
+# -- a report ministry staff can read (issue 24) --------------------------------------------------
+
+# English that leaked onto the page before (reasons, evidence, gate notes, table names); a word is
+# matched whole and in any case
+ENGLISH = [
+    "the", "is", "was", "already", "not", "authorized", "invalid", "should", "empty", "agency",
+    "record", "records", "row", "sheet", "line", "field", "with", "different", "content", "unknown",
+    "input", "must", "owner", "matches", "columns", "only", "public", "required", "expect",
+    "harmonized_innovations", "portal_candidate", "innovation_source_map", "rejected_source_rows",
+    "UTC",
+]  # fmt: skip
+ENGLISH_WORD = re.compile(r"\b(" + "|".join(map(re.escape, ENGLISH)) + r")\b", re.I)
+ABSOLUTE_PATH = re.compile(r"(^|\s|\()/[a-z]+/", re.M)
+
+
+def _foreign(lines) -> list[str]:
+    """Lines with an English word from the list or an absolute path."""
+    return [
+        line
+        for line in lines
+        if line.strip() and (ENGLISH_WORD.search(line) or ABSOLUTE_PATH.search(line))
+    ]
+
+
+def visible_text(page, tmp_path) -> str:
+    """The page's text as a reader sees it, from headless Chromium with networking off."""
+    from .offline_browser import OfflineChromium, RefusingProxy
+
+    proxy = RefusingProxy()
+    browser = OfflineChromium(tmp_path / "profile", proxy)
+    try:
+        load = browser.open(page.as_uri())
+        return browser.evaluate(load, "document.body.innerText")
+    finally:
+        browser.close()
+        proxy.shutdown()
+
+
+def workbook_text(path) -> list[str]:
+    wb = load_workbook(path, read_only=True)
+    return [
+        f"{ws.title}: {cell}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for cell in row
+        if isinstance(cell, str)
+    ] + [ws.title for ws in wb.worksheets]
+
+
+def test_page_and_workbook_are_indonesian_without_server_paths(report, tmp_path, sample_dir):
+    _, out, page, _, _ = report
+    text = visible_text(page, tmp_path)
+    assert "Ringkasan eksekutif" in text and "Data yang ditolak dari sumber" in text
+    assert _foreign(text.splitlines()) == []
+    # sources named as a reader knows them, never by where the server keeps them
+    assert re.search(
+        r'KIPP, berkas top-inovasi-\d{4}-\d{4}\.xlsx, lembar "Top Inovasi", baris \d+', text
+    )
+    assert re.search(r"InoLAN, berkas inolan\.csv, baris \d+", text)
+    html = page.read_text()
+    for server_path in (str(sample_dir), str(out), str(sample_dir.resolve())):
+        assert server_path not in html
+    cells = workbook_text(out / "reports" / "tindak-lanjut.xlsx")
+    assert _foreign(cells) == []
+    assert any(re.search(r"IGA, berkas \d{4}/page-\d+\.json, rekaman ke-\d+", c) for c in cells)
+    assert not [c for c in cells if str(sample_dir) in c or str(out) in c]
+
+
+def test_the_english_list_would_catch_the_old_page():
+    """The check above can fail: the reasons the pipeline records are English until rendered."""
+    old = [
+        "top-inovasi-2019-2023.xlsx, sheet 'Top Inovasi', row 38, field 'Judul Inovasi': title is empty",
+        "not authorized: agency 11.73 does not own innovation JIP-1 (owner: 17.04 Kabupaten Kaur)",
+        "/srv/jippnas/data/sample/iga/2018/page-3.json, record 73",
+        "harmonized_innovations — LULUS",
+        "7 Desember 2026, 17.32 UTC",
+    ]
+    assert _foreign(old) == old
+
+
+def test_no_personal_data_in_page_pdf_or_workbook(report):
+    """Innovators' names, e-mail addresses and phone numbers never reach the report."""
+    wh, out, page, _, _ = report
+    raw = wh.read_sql("SELECT raw FROM rejected_source_rows")["raw"].dropna()
+    emails = set()
+    for r in raw:
+        emails |= set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", r))
+    assert emails  # the quarantined rows do carry contacts: the report must leave them out
+    text = page.read_text() + "\n".join(workbook_text(out / "reports" / "tindak-lanjut.xlsx"))
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", text)
+    assert not [e for e in emails if e in text]
+
+
+@pytest.mark.parametrize(
+    ("clock", "day", "moment"),
+    [
+        ("2027-03-01T16:59:00+00:00", "2027-03-01", "1 Maret 2027, 23.59 WIB"),
+        ("2027-03-01T17:01:00+00:00", "2027-03-02", "2 Maret 2027, 00.01 WIB"),
+    ],
+)
+def test_every_time_is_wib_with_one_day_boundary(report, tmp_path, monkeypatch, clock, day, moment):
+    """Just before and just after midnight in Jakarta (16:59 and 17:01 UTC) the header, the
+    summary, the chart, the daily table and the workbook all name the same WIB day."""
+    from jippnas_orchestration.metrics.history import SNAPSHOT_COLUMNS, record, today
+    from jippnas_orchestration.reports.html import hari
+    from jippnas_orchestration.reports.workbook import ABOUT_SHEET, HISTORY_SHEET
+
+    wh, out, _, _, _ = report
+    copy = tmp_path / "warehouse.sqlite"
+    with sqlite3.connect(wh.url.removeprefix("sqlite:///")) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    mine = Warehouse(f"sqlite:///{copy}")
+    monkeypatch.setenv("JIPPNAS_CLOCK", clock)
+    assert today().isoformat() == day
+    record(mine, mine.read_table("harmonized_innovations", SNAPSHOT_COLUMNS), today())
+    mine_out = tmp_path / "out"
+    shutil.copytree(out / "quality", mine_out / "quality")
+    page, data = build_report(mine, mine_out)
+    html = page.read_text()
+    label = hari(day)
+    assert f'<span id="dibuat">{moment}</span>' in html
+    assert f"keadaan per {label}." in html
+    last_point = re.findall(r'data-programme="KIPP">.*?</g>', html, re.S)[0]
+    assert re.findall(r'data-date="([\d-]+)"', last_point)[-1] == day
+    daily = html.split('id="riwayat-kipp"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>([^<]+)</td>", daily)[-1] == label
+    assert " UTC" not in html
+    wb = load_workbook(mine_out / "reports" / "tindak-lanjut.xlsx", read_only=True)
+    header = next(wb[HISTORY_SHEET].iter_rows(values_only=True))
+    assert header[-1] == f"Belum per {label}"
+    about = dict(wb[ABOUT_SHEET].iter_rows(values_only=True))
+    assert about["Laporan Mutu Data JIPPNas, keadaan per"] == moment
+
+
+def test_pdf_beside_the_html_shows_the_summary_on_a4(report, artifacts_dir):
+    """reports/laporan-mutu-data.pdf: A4 pages, at most six for the sample, the executive summary
+    on page 1 with the campaign figures, pages that render to images with ink on them."""
+    _, out, _, _, _ = report
+    pdf = out / "reports" / "laporan-mutu-data.pdf"
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        assert 2 <= len(doc) <= SAMPLE_MAX_PAGES, len(doc)
+        for i in range(len(doc)):
+            page = doc[i]
+            w, h = page.get_size()
+            assert abs(w - 595) < 2 and abs(h - 842) < 2  # A4 in points
+            image = page.render(scale=1).to_pil().convert("L")
+            inked = sum(image.histogram()[:128])  # dark pixels: text and charts
+            assert inked > 2_000, (i, inked)
+            if i == 0:
+                image.save(artifacts_dir / "report-pdf-page1.png")
+        first = doc[0].get_textpage().get_text_range()
+        flat = " ".join(first.split())
+        assert "Ringkasan eksekutif" in flat
+        assert "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum" in flat
+        assert "Gerbang mutu LULUS" in flat and "WIB" in flat
+        assert "Instansi yang perlu ditindaklanjuti lebih dulu" in flat
+        text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+        assert _foreign(text.splitlines()) == []
+    finally:
+        doc.close()
+
+
+def test_report_without_the_pdf_library_still_writes_the_html(
+    report, tmp_path, monkeypatch, caplog
+):
+    import sys
+
+    wh, out, _, _, _ = report
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` raises ImportError
+    mine = tmp_path / "out"
+    with caplog.at_level("WARNING"):
+        page, _ = build_report(wh, mine)
+    assert page.is_file() and (page.parent / "tindak-lanjut.xlsx").is_file()
+    assert not (page.parent / "laporan-mutu-data.pdf").exists()
+    assert "report PDF not written" in caplog.text

@@ -118,7 +118,7 @@ def test_decisions_made_with_jippnas_review_survive_full_reruns(
     page = render(
         gather(wh, sources)
     )  # the report shows the open queue and the rules that joined records
-    assert agency_review in page and simpel_pair in page and "founding record" in page
+    assert agency_review in page and simpel_pair in page and "rekaman pertama inovasi" in page
 
     assert jippnas(["review", "list"]) == 0
     assert agency_review in capsys.readouterr().out

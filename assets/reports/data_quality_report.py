@@ -2,6 +2,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from jippnas_orchestration.links import DATA_DOCS_PAGE, REPORT_PAGE
 from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports.pdf import PDF_NAME
 from jippnas_orchestration.reports.sources import source_status
 from resources import OutputResource, WarehouseResource
 
@@ -25,7 +26,8 @@ from resources import OutputResource, WarehouseResource
         "similar_innovations",
     ],
     description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
-    "Indonesia, offline, printable on A4) and tindak-lanjut.xlsx. Also rebuilt after a run whose "
+    "Indonesia, times in WIB, offline), the same printed to A4 (laporan-mutu-data.pdf) and "
+    "tindak-lanjut.xlsx. Also rebuilt after a run whose "
     "gate failed (report_after_failure_sensor), so a failure is reported, never hidden; says "
     "which source is stale when its latest read failed.",
 )
@@ -45,6 +47,9 @@ def data_quality_report(
             "data_docs": MetadataValue.url(output.url(DATA_DOCS_PAGE)),
             "report_path": MetadataValue.path(str(page)),
             "workbook": MetadataValue.path(str(page.parent / "tindak-lanjut.xlsx")),
+            "pdf": MetadataValue.path(str(page.parent / PDF_NAME))
+            if (page.parent / PDF_NAME).exists()
+            else "not written (WeasyPrint unavailable: see the run log)",
             "headline": f"{hl['innovations']} inovasi; {hl['updated']} sudah dimutakhirkan; {hl['pending']} dari "
             f"{hl['agencies_with_pending']} instansi belum",
             "gates_passed": MetadataValue.json(gates),

@@ -1,4 +1,4 @@
-"""The data-quality report for ministry staff: HTML page and follow-up workbook."""
+"""The data-quality report for ministry staff: HTML page, its PDF and the follow-up workbook."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ..fileio import write_text_replacing
 from ..warehouse import Warehouse
 from .data import ReportData, gather, to_json
 from .html import render
+from .pdf import PDF_NAME, write_pdf
 from .workbook import write_workbook
 
 
@@ -24,7 +25,9 @@ def build_report(
     data = gather(wh, output_dir)
     data.sources = sources or []
     page = out / "index.html"
-    write_text_replacing(page, render(data, public_base_url))
+    html = render(data, public_base_url)
+    write_text_replacing(page, html)
     write_workbook(data, out / "tindak-lanjut.xlsx")
+    write_pdf(html, out / PDF_NAME)
     (out / "summary.json").write_text(to_json(data), encoding="utf-8")
     return page, data

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timezone
 from pathlib import Path
 
 import pandas as pd
 
 from ..metrics.completeness import REQUIRED_FIELDS
-from ..metrics.history import HISTORY_COLUMNS, RUN, deltas, now
+from ..metrics.history import HISTORY_COLUMNS, JAKARTA, RUN, deltas, now
 from ..publication.publish import current_manifest
 from ..quality.data_docs import page_for
 from ..quality.gate import GATE_SUITES, read_result
 from ..warehouse import Warehouse
-from . import trends
+from . import messages, trends
 
 HARMONIZED_READ = [
     "innovation_id",
@@ -37,8 +36,11 @@ class ReportData:
     agencies: pd.DataFrame
     pending: pd.DataFrame  # pending KIPP innovations with their missing fields (Indonesian labels)
     completeness: pd.Series  # completeness of every innovation
-    rejected_rows: pd.DataFrame  # source, kind, count, example
+    rejected_rows: pd.DataFrame  # source (programme), kind, count, example: in Indonesian
     rejected_submissions: pd.DataFrame
+    # every quarantined row and rejected submission, for the workbook (Indonesian, no raw content)
+    rejected_detail: pd.DataFrame = field(default_factory=pd.DataFrame)
+    submissions_detail: pd.DataFrame = field(default_factory=pd.DataFrame)
     gates: dict = field(default_factory=dict)
     docs_pages: dict = field(
         default_factory=dict
@@ -76,6 +78,8 @@ class ReportData:
     )
 
     def headline(self) -> dict:
+        if not {"dimension", "value"} <= set(self.national.columns):
+            return {"innovations": 0, "updated": 0, "pending": 0, "agencies_with_pending": 0}
         kipp = self.national[
             (self.national["dimension"] == "programme") & (self.national["value"] == "KIPP")
         ]
@@ -96,20 +100,71 @@ def missing_labels(missing: object) -> str:
     return ", ".join(REQUIRED_FIELDS.get(f, f) for f in missing.split(","))
 
 
-KIND_LABELS = {
-    "unreadable_row": "baris tidak terbaca",
-    "missing_field": "isian wajib kosong",
-    "invalid_value": "nilai tidak wajar",
-    "duplicate_id": "ID ganda dengan isi berbeda",
-    "unresolved_agency": "instansi tidak dikenali",
-    "other": "lainnya",
-}
+def _rejected_sources(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Quarantined source rows: (per programme and problem: count and an example; every row),
+    the reasons in Indonesian (messages), the rows named by programme, file, sheet and row.
+    The row's raw content is never read: it holds innovators' names and contacts."""
+    cols = ["source", "source_record_id", "kind", "field", "reason", "detail", "location"]
+    rejected = (
+        wh.read_table("rejected_source_rows", cols)
+        if wh.has_table("rejected_source_rows")
+        else pd.DataFrame(columns=cols)
+    )
+    detail = pd.DataFrame(
+        {
+            "programme": [messages.programme_label(s) for s in rejected["source"]],
+            "source_record_id": rejected["source_record_id"],
+            "place": [
+                messages.place(s, loc) for s, loc in zip(rejected["source"], rejected["location"])
+            ],
+            "problem_kind": [
+                messages.kind_label(k, f) for k, f in zip(rejected["kind"], rejected["field"])
+            ],
+            "problem": [
+                messages.source_problem(s, k, f, r, d)
+                for s, k, f, r, d in zip(
+                    rejected["source"],
+                    rejected["kind"],
+                    rejected["field"],
+                    rejected["reason"],
+                    rejected["detail"],
+                )
+            ],
+        }
+    )
+    detail = detail.sort_values(["programme", "problem_kind", "place"], kind="stable")
+    grouped = (
+        detail.assign(example=detail["place"] + ": " + detail["problem"])
+        .groupby(["programme", "problem_kind"], as_index=False)
+        .agg(count=("problem", "size"), example=("example", "first"))
+        .sort_values(["programme", "count"], ascending=[True, False])
+        .rename(columns={"programme": "source", "problem_kind": "kind"})
+    )
+    return grouped, detail.reset_index(drop=True)
 
 
-def _kind_label(kind: str | None, field_name: str | None) -> str:
-    """Group quarantined rows by what went wrong (rejected_source_rows.kind) and field at fault."""
-    label = KIND_LABELS.get(kind or "other", kind)
-    return f"{field_name}: {label}" if isinstance(field_name, str) and field_name else label
+def _rejected_submissions(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rejected submissions: (per kind of reason: count and an example; every one), in
+    Indonesian. Never who submitted them."""
+    cols = ["submission_id", "innovation_id", "received_at", "reason"]
+    subs = (
+        wh.read_sql(
+            "SELECT submission_id, innovation_id, received_at, reason FROM innovation_submissions "
+            "WHERE state = 'rejected' ORDER BY received_at, submission_id"
+        )
+        if wh.has_table("innovation_submissions")
+        else pd.DataFrame(columns=cols)
+    )
+    subs = subs.assign(
+        kind=[messages.submission_kind(r) for r in subs["reason"]],
+        text=[messages.submission_reason(r) for r in subs["reason"]],
+    )
+    grouped = (
+        subs.groupby("kind", as_index=False)
+        .agg(count=("text", "size"), example=("text", "first"))
+        .sort_values("count", ascending=False)
+    )
+    return grouped, subs[["submission_id", "innovation_id", "received_at", "kind", "text"]]
 
 
 def gather(wh: Warehouse, output_dir: Path) -> ReportData:
@@ -143,29 +198,8 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     ].copy()
     kipp_pending["missing"] = kipp_pending["missing_fields"].map(missing_labels)
     kipp_pending = kipp_pending.sort_values(["agency_name", "title"])
-    reject_columns = ["source", "source_record_id", "kind", "field", "reason", "detail"]
-    rejected = (
-        wh.read_table("rejected_source_rows", reject_columns)
-        if wh.has_table("rejected_source_rows")
-        else pd.DataFrame(columns=reject_columns)
-    )
-    rejected["kind"] = [_kind_label(k, f) for k, f in zip(rejected["kind"], rejected["field"])]
-    rej_rows = (
-        rejected.groupby(["source", "kind"], as_index=False)
-        .agg(count=("reason", "size"), example=("reason", "first"))
-        .sort_values(["source", "count"], ascending=[True, False])
-    )
-    subs = (
-        wh.read_sql("SELECT reason FROM innovation_submissions WHERE state = 'rejected'")
-        if wh.has_table("innovation_submissions")
-        else pd.DataFrame(columns=["reason"])
-    )
-    subs["kind"] = subs["reason"].fillna("").map(lambda r: r.split(":", 1)[0] or "lainnya")
-    rej_subs = (
-        subs.groupby("kind", as_index=False)
-        .agg(count=("reason", "size"), example=("reason", "first"))
-        .sort_values("count", ascending=False)
-    )
+    rej_rows, rejected_detail = _rejected_sources(wh)
+    rej_subs, submissions_detail = _rejected_submissions(wh)
     rules = (
         wh.read_sql(
             "SELECT match_rule, COUNT(*) AS records FROM innovation_source_map GROUP BY match_rule "
@@ -182,6 +216,17 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         if wh.has_table("match_review")
         else None
     )
+    if rules is not None:
+        rules = rules.assign(match_rule=rules["match_rule"].map(messages.match_rule))
+        rules = rules.groupby("match_rule", as_index=False, sort=False)["records"].sum()
+    if reviews is not None:
+        reviews = reviews.assign(
+            description=reviews["description"].map(messages.review_question),
+            evidence=[
+                messages.review_evidence(k, e) for k, e in zip(reviews["kind"], reviews["evidence"])
+            ],
+            kind=reviews["kind"].map(messages.review_kind),
+        )
     gates = {s: read_result(s, output_dir) for s in GATE_SUITES}
     history = (
         wh.read_table("campaign_history")
@@ -219,13 +264,15 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         quality_dimensions=trends.dimension_summary(trends.dimension_scores(quality)),
         jumps=trends.jump_flags(quality),
         replication=trends.replication_suggestions(h, similar),
-        generated_at=now().astimezone(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=now().astimezone(JAKARTA).isoformat(timespec="seconds"),
         national=national,
         agencies=agencies,
         pending=kipp_pending,
         completeness=h["completeness"].astype(float),
         rejected_rows=rej_rows,
         rejected_submissions=rej_subs,
+        rejected_detail=rejected_detail,
+        submissions_detail=submissions_detail,
         gates=gates,
         docs_pages={
             s: page_for(output_dir, s, (g or {}).get("evaluated_at")) for s, g in gates.items()

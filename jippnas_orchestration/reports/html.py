@@ -8,14 +8,15 @@ chart geometry (plain numbers) for them.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..links import DATA_DOCS_PAGE, report_href
+from ..metrics.history import JAKARTA
 from ..vocab import AGENCY_TYPE_LABELS
-from . import trends
+from . import messages, trends
 from .data import ReportData
 
 BULAN = [
@@ -38,16 +39,6 @@ PROGRAM = {
     "INOLAN": "InoLAN (LAN)",
     "ALL": "Nasional",
 }
-EXPECTATIONS_ID = {
-    "expect_column_values_to_be_unique": "nilai unik",
-    "expect_column_values_to_not_be_null": "tidak boleh kosong",
-    "expect_column_values_to_be_in_set": "nilai dari daftar baku",
-    "expect_column_values_to_be_between": "dalam rentang",
-    "expect_column_values_to_match_regex": "sesuai format",
-    "expect_column_values_to_not_match_regex": "tanpa data pribadi",
-    "expect_table_columns_to_match_set": "kolom tabel",
-    "expect_table_row_count_to_be_between": "jumlah baris wajar",
-}
 DIMENSI = {
     "completeness": "kelengkapan",
     "validity": "validitas",
@@ -59,11 +50,19 @@ DIMENSI = {
     "privacy": "perlindungan data pribadi",
 }
 TREND_PROGRAMMES = ("ALL", "KIPP", "IGA", "INOLAN")
-# the page stays readable at national scale (tens of thousands of pending innovations); the
-# follow-up workbook has every row
-MAX_SUGGESTION_AGENCIES = 60
-PENDING_SHOWN_PER_AGENCY = 25
-SUGGESTED_SHOWN_PER_AGENCY = 10
+# The page prints on a few A4 pages at any scale: long lists are cut here and kept whole in the
+# follow-up workbook (tindak-lanjut.xlsx), and the page says so where it cuts.
+FOLLOW_UP_FIRST = 8  # agencies the executive summary names
+MAX_AGENCIES_SHOWN = 25
+MAX_PENDING_AGENCIES = 12
+PENDING_SHOWN_PER_AGENCY = 3
+MAX_SUGGESTION_AGENCIES = 6
+SUGGESTED_SHOWN_PER_AGENCY = 2
+SIMILAR_SHOWN = 2
+MAX_STALLED_SHOWN = 10
+MAX_REVIEWS_SHOWN = 10
+MAX_GATE_FAILURES_SHOWN = 15
+HISTORY_DAYS_SHOWN = 6
 
 _ENV = Environment(
     loader=PackageLoader("jippnas_orchestration.reports", "templates"),
@@ -101,18 +100,29 @@ def selisih(delta: float | None, pct: bool = False) -> str:
     return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
 
 
-def tanggal(iso: str | None) -> str:
-    if not iso:
-        return "–"
-    ts = datetime.fromisoformat(iso)
-    return f"{ts.day} {BULAN[ts.month - 1]} {ts.year}, {ts.hour:02d}.{ts.minute:02d} UTC"
+def wib(value: object) -> datetime | None:
+    """A time (ISO text or datetime; without an offset: UTC, as the warehouse stores it) in WIB."""
+    if value is None or value == "" or _missing(value):
+        return None
+    ts = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)).astimezone(JAKARTA)
 
 
-def hari(iso: str | None) -> str:
-    """A day: 5 Januari 2026."""
-    if not iso:
+def tanggal(iso: object) -> str:
+    """A moment, in Jakarta time and labelled: 7 Desember 2026, 00.01 WIB."""
+    ts = wib(iso)
+    if ts is None:
         return "–"
-    d = date.fromisoformat(str(iso)[:10])
+    return f"{ts.day} {BULAN[ts.month - 1]} {ts.year}, {ts.hour:02d}.{ts.minute:02d} WIB"
+
+
+def hari(iso: object) -> str:
+    """A day: 5 Januari 2026. A day (YYYY-MM-DD) is already a Jakarta day (campaign_history);
+    a moment is converted to WIB first, so every day boundary on the page is Jakarta's."""
+    if iso is None or iso == "" or _missing(iso):
+        return "–"
+    text_value = str(iso)
+    d = date.fromisoformat(text_value) if len(text_value) == 10 else wib(text_value).date()
     return f"{d.day} {BULAN[d.month - 1]} {d.year}"
 
 
@@ -291,13 +301,84 @@ def _suggestions(shown: pd.DataFrame) -> list[dict]:
     ]
 
 
+def follow_up_first(data: ReportData, n: int | None = None) -> list[dict]:
+    """The agencies to contact first: most KIPP innovations still pending, and why (how many, since
+    when the count has not moved, how weak their data is)."""
+    n = FOLLOW_UP_FIRST if n is None else n
+    ag = data.agencies
+    if not len(ag) or "kipp_pending" not in ag.columns:
+        return []
+    ag = ag[ag["kipp_pending"] > 0].sort_values(
+        ["kipp_pending", "completeness_mean", "agency_id"], ascending=[False, True, True]
+    )
+    stalled = (
+        data.stalled.set_index("agency_id")["since"].to_dict()
+        if len(data.stalled) and "since" in data.stalled.columns
+        else {}
+    )
+    out = []
+    for r in ag.head(n).itertuples():
+        why = [
+            f"{angka(r.kipp_pending)} dari {angka(r.kipp_total)} inovasi KIPP belum dimutakhirkan"
+        ]
+        if r.agency_id in stalled:
+            why.append(f"jumlahnya tidak bergerak sejak {hari(stalled[r.agency_id])}")
+        if not _missing(r.completeness_mean) and r.completeness_mean < trends.WEAK_COMPLETENESS:
+            why.append(f"kelengkapan data rata-rata hanya {persen(r.completeness_mean, 0)}")
+        out.append(
+            {
+                "agency_id": r.agency_id,
+                "agency_name": r.agency_name,
+                "jenis": AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
+                "pending": int(r.kipp_pending),
+                "why": "; ".join(why),
+            }
+        )
+    return out
+
+
+def gate_view(suite: str, result: dict | None) -> dict:
+    """A gate result for the reader: verdict, each expectation in words, failures first."""
+    if not result:
+        return {"suite": suite, "label": messages.suite_label(suite), "result": None}
+    outcomes = [
+        {
+            "text": messages.expectation_text(o.get("expectation"), o.get("column"), o.get("note")),
+            "dimension": DIMENSI.get(o.get("dimension"), o.get("dimension") or "lainnya"),
+            "success": bool(o.get("success")),
+            "unexpected": o.get("unexpected_count"),
+            "keys": ", ".join(str(k) for k in (o.get("sample_keys") or [])[:3]),
+        }
+        for o in result.get("outcomes", [])
+    ]
+    failed = [o for o in outcomes if not o["success"]]
+    passed_by_dim: dict[str, int] = {}
+    for o in outcomes:
+        if o["success"]:
+            passed_by_dim[o["dimension"]] = passed_by_dim.get(o["dimension"], 0) + 1
+    return {
+        "suite": suite,
+        "label": messages.suite_label(suite),
+        "result": result,
+        "success": bool(result.get("success")),
+        "total": len(outcomes),
+        "failed": failed[:MAX_GATE_FAILURES_SHOWN],
+        "failed_count": len(failed),
+        "passed": sum(passed_by_dim.values()),
+        "passed_by_dim": sorted(passed_by_dim.items(), key=lambda kv: -kv[1]),
+        "outcomes": outcomes,
+    }
+
+
 def render(data: ReportData, public_base_url: str | None = None) -> str:
     nat = data.national
     by_type = nat[nat["dimension"] == "agency_type"]
     by_prog = nat[nat["dimension"] == "programme"]
     all_row = nat[nat["dimension"] == "all"]
     ag = (
-        data.agencies.sort_values(["kipp_pending", "innovations_pending"], ascending=False)
+        data.agencies.sort_values(
+            ["kipp_pending", "innovations_pending", "agency_id"], ascending=[False, False, True]
+        )
         if len(data.agencies)
         else data.agencies
     )
@@ -321,9 +402,20 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
     )
     shown = rep[rep["agency_id"].isin(rank.index[:MAX_SUGGESTION_AGENCIES])]
     suggestions = _suggestions(shown)
+    pending_counts = data.pending.groupby(["agency_id", "agency_name"], sort=False).size()
+    pending_order = pending_counts.reset_index(name="n").sort_values(
+        ["n", "agency_name"], ascending=[False, True]
+    )
+    pending_by = {k: g for k, g in data.pending.groupby(["agency_id", "agency_name"], sort=False)}
+    pending_groups = [
+        (r.agency_id, r.agency_name, list(pending_by[(r.agency_id, r.agency_name)].itertuples()))
+        for r in pending_order.head(MAX_PENDING_AGENCIES).itertuples()
+    ]
+    as_of = hari(data.generated_at)
     return _ENV.get_template("report.html").render(
         d=data,
         hl=data.headline(),
+        as_of=as_of,
         gates_ok=gates_ok,
         docs=docs,
         downloads=downloads,
@@ -342,47 +434,56 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
             ]
         ),
         hist=histogram(data.completeness),
+        follow_up=follow_up_first(data),
         agencies_rows=[
             [
                 r.agency_name,
                 AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
                 r.agency_id,
-                angka(r.innovations_total),
-                angka(r.innovations_updated),
-                angka(r.innovations_pending),
-                persen(r.completeness_mean),
                 angka(r.kipp_total),
                 angka(r.kipp_pending),
+                angka(r.innovations_total),
+                angka(r.innovations_pending),
+                persen(r.completeness_mean),
             ]
-            for r in ag.itertuples()
+            for r in ag.head(MAX_AGENCIES_SHOWN).itertuples()
         ],
-        pending_groups=[
-            (agency_id, agency_name, list(g.itertuples()))
-            for (agency_id, agency_name), g in data.pending.groupby(
-                ["agency_id", "agency_name"], sort=True
-            )
-        ],
+        agencies_total=len(ag),
+        pending_groups=pending_groups,
+        pending_agencies_total=len(pending_order),
         rejected_rows=[
             [r.source, r.kind, angka(r.count), r.example] for r in data.rejected_rows.itertuples()
         ],
+        rejected_total=int(data.rejected_rows["count"].sum()) if len(data.rejected_rows) else 0,
         submission_rows=[
             [r.kind, angka(r.count), r.example] for r in data.rejected_submissions.itertuples()
         ],
+        submissions_total=(
+            int(data.rejected_submissions["count"].sum()) if len(data.rejected_submissions) else 0
+        ),
         match_rows=[[r.match_rule, angka(r.records)] for r in data.match_rules.itertuples()],
         review_rows=[
             [r.review_id, r.kind, angka(r.record_count), r.description, r.evidence]
-            for r in data.reviews.head(100).itertuples()
+            for r in data.reviews.head(MAX_REVIEWS_SHOWN).itertuples()
         ],
         trend=trend_chart(data.progress),
         suggestions=suggestions,
         suggestions_cut=len(rank) - len(suggestions),
         pending_shown=PENDING_SHOWN_PER_AGENCY,
         suggested_shown=SUGGESTED_SHOWN_PER_AGENCY,
+        similar_shown=SIMILAR_SHOWN,
+        stalled_shown=MAX_STALLED_SHOWN,
+        history_days=HISTORY_DAYS_SHOWN,
         dimensions=[
             {**r, "spark": sparkline(r["trend"])}
             for r in data.quality_dimensions.to_dict("records")
         ],
-        stale=[s for s in data.sources if s.get("stale")],
+        gate_views=[gate_view(s, g) for s, g in data.gates.items()],
+        stale=[
+            {**s, "why": messages.source_failure(s.get("error"))}
+            for s in data.sources
+            if s.get("stale")
+        ],
         stalled_days=trends.STALLED_DAYS,
         weak=trends.WEAK_COMPLETENESS,
         runs=trends.DIMENSION_RUNS,
@@ -392,6 +493,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
         row_count=trends.ROW_COUNT,
         JENIS=AGENCY_TYPE_LABELS,
         PROGRAM=PROGRAM,
-        EXPECTATIONS_ID=EXPECTATIONS_ID,
         DIMENSI=DIMENSI,
+        suite_label=messages.suite_label,
+        column_label=messages.column_label,
     )

@@ -15,12 +15,21 @@ from openpyxl.utils import get_column_letter
 
 from ..cells import safe_row
 from ..fileio import replacing
+from ..vocab import AGENCY_TYPE_LABELS
+from . import messages
 from .data import ReportData
+from .html import DIMENSI, hari, tanggal
 
 PENDING_SHEET = "Inovasi Belum Dimutakhirkan"
 AGENCY_SHEET = "Ringkasan per Instansi"
 HISTORY_SHEET = "Riwayat per Instansi"
 SIMILAR_SHEET = "Inovasi Serupa"
+ALL_AGENCIES_SHEET = "Semua Instansi"
+REJECTED_SHEET = "Data Ditolak dari Sumber"
+SUBMISSIONS_SHEET = "Pengajuan Ditolak"
+REVIEW_SHEET = "Menunggu Keputusan"
+GATE_SHEET = "Gerbang Mutu"
+ABOUT_SHEET = "Keterangan"
 HISTORY_DAYS = 180  # day columns in the history sheet
 
 
@@ -48,7 +57,7 @@ def _history_sheet(ws, history: pd.DataFrame, days: int = HISTORY_DAYS) -> None:
     )
     latest = h.sort_values("snapshot_date").groupby("agency_id").last()
     for i, day in enumerate(keep):
-        ws.cell(row=1, column=4 + i, value=f"Belum {day}")
+        ws.cell(row=1, column=4 + i, value=f"Belum per {hari(day)}")
     order = latest.sort_values(["pending", "innovations"], ascending=False).index
     for agency_id, row in wide.reindex(order).iterrows():
         _append(
@@ -60,6 +69,144 @@ def _history_sheet(ws, history: pd.DataFrame, days: int = HISTORY_DAYS) -> None:
                 *(None if pd.isna(v) else int(v) for v in row),
             ],
         )
+
+
+def _number(value: object, digits: int | None = None) -> int | float | None:
+    """A count (or a share rounded to `digits`) as a number; empty when unknown."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), digits) if digits is not None else int(value)
+
+
+def _sheet(wb, title: str, header: list[str], rows) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for row in rows:
+        _append(ws, row)
+
+
+def _detail_sheets(wb, data: ReportData) -> None:
+    """What the page cuts short, whole: every agency, quarantined row, rejected submission, open
+    question and gate check; all in Indonesian, never a row's raw content or who submitted."""
+    columns = [
+        "agency_id",
+        "agency_name",
+        "agency_type",
+        "kipp_total",
+        "kipp_pending",
+        "innovations_total",
+        "innovations_pending",
+        "completeness_mean",
+    ]
+    ag = data.agencies.reindex(columns=columns)
+    ag = ag.sort_values(["kipp_pending", "innovations_pending", "agency_id"], ascending=False)
+    _sheet(
+        wb,
+        ALL_AGENCIES_SHEET,
+        [
+            "Kode Instansi",
+            "Instansi",
+            "Jenis Instansi",
+            "Inovasi KIPP",
+            "KIPP Belum Dimutakhirkan",
+            "Semua Inovasi",
+            "Semua Belum Dimutakhirkan",
+            "Kelengkapan Rata-rata",
+        ],
+        (
+            [
+                r.agency_id,
+                r.agency_name,
+                AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
+                _number(r.kipp_total),
+                _number(r.kipp_pending),
+                _number(r.innovations_total),
+                _number(r.innovations_pending),
+                _number(r.completeness_mean, 4),
+            ]
+            for r in ag.itertuples()
+        ),
+    )
+    rej = data.rejected_detail
+    _sheet(
+        wb,
+        REJECTED_SHEET,
+        ["Program", "Nomor Rekaman", "Letak di Sumber", "Masalah", "Keterangan"],
+        (
+            [r.programme, r.source_record_id, r.place, r.problem_kind, r.problem]
+            for r in rej.itertuples()
+        )
+        if len(rej)
+        else [],
+    )
+    subs = data.submissions_detail
+    _sheet(
+        wb,
+        SUBMISSIONS_SHEET,
+        ["ID Pengajuan", "ID Inovasi", "Diterima (WIB)", "Alasan", "Keterangan"],
+        (
+            [r.submission_id, r.innovation_id, tanggal(r.received_at), r.kind, r.text]
+            for r in subs.itertuples()
+        )
+        if len(subs)
+        else [],
+    )
+    _sheet(
+        wb,
+        REVIEW_SHEET,
+        ["Nomor", "Jenis", "Rekaman", "Pertanyaan", "Bukti", "Dibuka (WIB)"],
+        (
+            [
+                r.review_id,
+                r.kind,
+                int(r.record_count),
+                r.description,
+                r.evidence,
+                tanggal(r.created_at),
+            ]
+            for r in data.reviews.itertuples()
+        ),
+    )
+    gate_rows = []
+    for suite, result in data.gates.items():
+        for o in (result or {}).get("outcomes", []):
+            gate_rows.append(
+                [
+                    messages.suite_label(suite),
+                    messages.expectation_text(o.get("expectation"), o.get("column"), o.get("note")),
+                    DIMENSI.get(o.get("dimension"), o.get("dimension") or "lainnya"),
+                    "lulus" if o.get("success") else "gagal",
+                    o.get("unexpected_count"),
+                    tanggal(result.get("evaluated_at")),
+                ]
+            )
+    _sheet(
+        wb,
+        GATE_SHEET,
+        [
+            "Data yang Diperiksa",
+            "Pemeriksaan",
+            "Dimensi",
+            "Hasil",
+            "Tidak Sesuai (baris)",
+            "Diperiksa (WIB)",
+        ],
+        gate_rows,
+    )
+    hl = data.headline()
+    _sheet(
+        wb,
+        ABOUT_SHEET,
+        ["Keterangan", "Nilai"],
+        [
+            ["Laporan Mutu Data JIPPNas, keadaan per", tanggal(data.generated_at)],
+            ["Inovasi KIPP terbaik", hl["innovations"]],
+            ["Inovasi KIPP sudah dimutakhirkan", hl["updated"]],
+            ["Inovasi KIPP belum dimutakhirkan", hl["pending"]],
+            ["Instansi yang masih harus melengkapi", hl["agencies_with_pending"]],
+            ["Semua waktu dalam buku kerja ini", "WIB (Asia/Jakarta)"],
+        ],
+    )
 
 
 def write_workbook(data: ReportData, path: Path) -> None:
@@ -83,7 +230,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
             [
                 r.agency_id,
                 r.agency_name,
-                r.agency_type,
+                AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
                 r.innovation_id,
                 r.title,
                 float(r.completeness) if r.completeness == r.completeness else None,
@@ -116,7 +263,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
             [
                 r.agency_id,
                 r.agency_name,
-                r.agency_type,
+                AGENCY_TYPE_LABELS.get(r.agency_type, r.agency_type),
                 total,
                 None if total is None else total - int(r.size),
                 int(r.size),
@@ -154,7 +301,8 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 r.reason,
             ],
         )
-    for sheet in (ws, summary, wb[HISTORY_SHEET], similar):
+    _detail_sheets(wb, data)
+    for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

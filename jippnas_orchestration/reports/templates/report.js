@@ -13,4 +13,4 @@ var f=document.getElementById('agency-filter');
 if(f){f.addEventListener('input',function(){var q=f.value.toLowerCase();
   document.querySelectorAll('#agency-table tbody tr').forEach(function(r){
     r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});});}
-window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
+window.addEventListener('beforeprint',function(){document.querySelectorAll('details:not(.lulus)').forEach(function(d){d.open=true;});});
