@@ -75,8 +75,9 @@ def csv_rows(frame: pd.DataFrame, made_safe: bool = False) -> str:
 
     A row holding a carriage return is rendered on its own with "\r\n" as line end, which makes
     the csv writer quote the field holding it, and then ended with "\n" like the others; every
-    other row keeps pandas' bytes (a row's rendering does not depend on the rows beside it)."""
-    frame = safe_frame(frame)
+    other row keeps pandas' bytes (a row's rendering does not depend on the rows beside it).
+    `made_safe`: `safe_frame` was applied already (it is not idempotent: never twice)."""
+    frame = frame if made_safe else safe_frame(frame)
     text = frame.to_csv(index=False, header=False)
     if "\r" not in text:
         return text

@@ -173,3 +173,34 @@ def test_incremental_equals_full_rebuild_after_random_waves(tmp_path, seed):
         for name in KEYS:
             pd.testing.assert_frame_equal(got[name], want[name], check_dtype=False, obj=name)
         assert checksums(wh) == checksums(full)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["biasa", "=HYPERLINK(1)", "baris\nbaru", 'kutip "x", koma', "cr\r\nlf", "pemisah\x1erekaman"],
+)
+def test_part_digests_in_one_pass_equal_the_parts_rendered_one_by_one(text):
+    """digests_of renders the frame once; a part's digest must still be that of the part's CSV as
+    published (cells.csv_rows per part), whatever the text holds."""
+    from jippnas_orchestration import cells
+    from jippnas_orchestration.incremental import digests
+
+    rng = random.Random(7)
+    ids = sorted({f"JIP-{rng.getrandbits(40):010X}" for _ in range(300)})
+    frame = digests.canonical(
+        pd.DataFrame(
+            {
+                "innovation_id": ids,
+                "title": [text if i % 7 == 0 else f"judul {i}" for i in range(len(ids))],
+                "year_first": [2020 if i % 3 else None for i in range(len(ids))],
+                "completeness": [i / 8 for i in range(len(ids))],
+            }
+        )
+    )
+    safe = cells.safe_frame(frame)
+    one_by_one = {
+        p: (digests.part_digest(cells.csv_rows(f, made_safe=True)), len(f))
+        for p, f in digests.split(safe).items()
+    }
+    assert len(one_by_one) > 100
+    assert digests.digests_of(frame) == one_by_one
