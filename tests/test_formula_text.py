@@ -204,8 +204,8 @@ def test_parts_published_before_the_policy_are_rendered_anew_the_others_linked(
     ensure_schema(warehouse.engine)
     df = dataset()  # rows k fall in part JIP-0a … JIP-0e by k % 5: hostile text in 0b and 0c only
     df.loc[1, "title"], df.loc[6, "summary"], df.loc[2, "title"] = FORMULA, "\t=1", "-1+1"
-    with monkeypatch.context() as m:  # the rendering before this policy
-        m.setattr(cells, "csv_rows", lambda frame: frame.to_csv(index=False, header=False))
+    with monkeypatch.context() as m:  # the rendering before this policy: text as it came
+        m.setattr(cells, "safe_frame", lambda frame: frame)
         stage(warehouse, df, T0)
         old = publish(warehouse, candidate_content(warehouse), tmp_path, now=T0)
     assert any(
