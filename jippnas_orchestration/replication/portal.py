@@ -51,8 +51,7 @@ def public_opportunities(
 
 def render(df: pd.DataFrame) -> dict[str, bytes]:
     """{file name: bytes}: the CSV (formula policy) and the JSON (values as they are)."""
-    clean = df.astype(object).where(df.notna(), None)
-    records = [dict(zip(clean.columns, row)) for row in clean.itertuples(index=False)]
+    records = df.astype(object).where(df.notna(), None).to_dict("records")
     return {
         "opportunities.csv": (csv_header(df.columns) + csv_rows(df)).encode("utf-8"),
         "opportunities.json": json.dumps(records, ensure_ascii=False).encode("utf-8"),
