@@ -368,3 +368,41 @@ def test_explain_shows_where_an_innovation_has_spread(tmp_path):
     assert "Replications: reported 3, listed 2  (they disagree)" in text
     assert "32.73 Kota Lima  first reported 2024-05-01T00:00:00+00:00 (submission sub-1)" in text
     assert "35.15 Kabupaten Dua" in text
+
+
+def test_opportunity_files_go_with_each_version_and_make_a_new_one_when_they_change(
+    sqlite_url, tmp_path
+):
+    import hashlib
+    from datetime import timedelta
+
+    from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
+    from jippnas_orchestration.publication.publish import content_checksum, publish
+    from jippnas_orchestration.quality.retention import Retention
+    from jippnas_orchestration.schema import ensure_schema
+    from jippnas_orchestration.warehouse import Warehouse
+
+    from .test_retention import NOW, candidate, passed
+
+    wh = Warehouse(sqlite_url)
+    ensure_schema(wh.engine)
+    out = tmp_path / "out"
+    df = candidate(0)
+    wh.replace_table("portal_candidate", df, primary_key=["innovation_id"])
+    stored = wh.read_sql("SELECT * FROM portal_candidate ORDER BY innovation_id")
+    ck = content_checksum(stored)
+    wh.replace_table(LINEAGE_TABLE, lineage_row(ck, "harmonized-0", len(df), None))
+    passed(wh, "harmonized_innovations", "harmonized-0", NOW)
+    passed(wh, "portal_candidate", ck, NOW)
+    files = {"opportunities.csv": b"a,b\n1,2\n", "opportunities.json": b"[]"}
+    first = publish(wh, stored, out, now=NOW, retention=Retention(), extras=files)
+    for name, data in files.items():
+        assert (out / "portal" / name).read_bytes() == data
+        assert first["files"][name] == hashlib.sha256(data).hexdigest()
+    same = publish(wh, stored, out, now=NOW + timedelta(hours=1), extras=files)
+    assert same.get("unchanged") and same["version"] == first["version"]
+    changed = {**files, "opportunities.json": b'[{"rank": 1}]'}
+    second = publish(wh, stored, out, now=NOW + timedelta(hours=2), extras=changed)
+    assert not second.get("unchanged") and second["version"] != first["version"]
+    assert (out / "portal" / "opportunities.json").read_bytes() == b'[{"rank": 1}]'
+    assert second["checksum"] == first["checksum"]  # the innovations are the same
