@@ -20,6 +20,7 @@ from ..incremental import Built, IncrementalTable, Run
 from ..vocab import STOPPED
 from .affairs import AFFAIR_COLUMNS, AFFAIRS, decide_affairs, iga_records_of
 from .innovation_replications import TABLE as REPLICATIONS
+from .reading import read
 
 TABLE = "affair_coverage"
 AFFAIRS_TABLE = "innovation_affairs"
@@ -94,7 +95,7 @@ _REGIONS = "SELECT agency_id, agency_type, province_code FROM agencies WHERE age
 
 def _regions(tx, agencies: set[str] | None = None) -> pd.DataFrame:
     sql = _REGIONS.format(", ".join(f"'{t}'" for t in REGION_TYPES))
-    df = tx.query(sql)
+    df = read(tx, sql)
     return df if agencies is None else df[df["agency_id"].isin(agencies)]
 
 
@@ -106,9 +107,10 @@ def _built(run: Run, redone: int, touched_affairs: int | None = None) -> Built:
 
 def _all(run: Run) -> Built:
     tx = run.tx
-    innovations = tx.query(f"SELECT {_INNOVATIONS} FROM harmonized_innovations")
+    innovations = read(tx, f"SELECT {_INNOVATIONS} FROM harmonized_innovations")
     affairs = decide_affairs(innovations, iga_records_of(tx))
-    links = coverage_links(innovations, affairs, tx.query(f'SELECT * FROM "{REPLICATIONS}"'))
+    replications = read(tx, f'SELECT innovation_id, replicating_agency_id FROM "{REPLICATIONS}"')
+    links = coverage_links(innovations, affairs, replications)
     regions = _regions(tx)
     tx.replace_table(AFFAIRS_TABLE, affairs[AFFAIR_COLUMNS], primary_key=["innovation_id"])
     tx.replace_table(LINKS, links)

@@ -131,7 +131,9 @@ def source_affairs(iga_records: pd.DataFrame) -> pd.Series:
     (columns innovation_id, year, source_record_id, category_raw)."""
     if iga_records.empty:
         return pd.Series(dtype=object)
-    df = iga_records.assign(_affair=iga_records["category_raw"].map(urusan_affair))
+    raw = iga_records["category_raw"].astype(object)
+    known = {v: urusan_affair(v) for v in pd.unique(raw)}  # each distinct urusan value once
+    df = iga_records.assign(_affair=[known[v] for v in raw])
     df = df[df["_affair"].notna()]
     df = df.assign(_year=pd.to_numeric(df["year"], errors="coerce").fillna(0))
     df = df.sort_values(
@@ -179,7 +181,9 @@ def iga_records_of(tx, innovation_ids: set[str] | None = None) -> pd.DataFrame:
         "WHERE m.source = 'IGA' AND s.category_raw IS NOT NULL"
     )
     if innovation_ids is None:
-        return tx.query(sql)
+        from .reading import read
+
+        return read(tx, sql)
     frames = [
         tx.query(f"{sql} AND m.innovation_id IN ({marks})", names)
         for marks, names in _in_lists(innovation_ids)

@@ -21,6 +21,7 @@ import json
 import pandas as pd
 
 from ..incremental import Built, IncrementalTable, Run
+from .reading import read
 
 TABLE = "innovation_replications"
 COUNTS = "innovation_replication_counts"
@@ -60,11 +61,11 @@ def build_replications(
     `replicated_by` rows (innovation_id, submission_id, new_value, submitted_at, change_id) and
     harmonized_innovations (innovation_id, agency_id, replication_count)."""
     log = log[log["field"] == FIELD] if "field" in log.columns else log
-    owner = innovations.set_index("innovation_id")["agency_id"]
+    owner = dict(zip(innovations["innovation_id"], innovations["agency_id"]))
     reported = pd.to_numeric(
         innovations.set_index("innovation_id")["replication_count"], errors="coerce"
     )
-    log = log[log["innovation_id"].isin(owner.index)]
+    log = log[[i in owner for i in log["innovation_id"]]]
     log = log.sort_values(["innovation_id", "submitted_at", "change_id"], kind="mergesort")
     current = log.groupby("innovation_id").tail(1)
     now = {
@@ -115,9 +116,9 @@ def _built(run: Run, redone: int) -> Built:
 
 def _all(run: Run) -> Built:
     tx = run.tx
-    log = tx.query(f"SELECT {_LOG} FROM innovation_change_log WHERE field = '{FIELD}'")
+    log = read(tx, f"SELECT {_LOG} FROM innovation_change_log WHERE field = '{FIELD}'")
     reps, counts = build_replications(
-        log, tx.query(f"SELECT {_HARMONIZED} FROM harmonized_innovations")
+        log, read(tx, f"SELECT {_HARMONIZED} FROM harmonized_innovations")
     )
     tx.replace_table(TABLE, reps, primary_key=["innovation_id", "replicating_agency_id"])
     tx.replace_table(COUNTS, counts, primary_key=["innovation_id"])
