@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from ..incremental import Built, IncrementalTable, Run
@@ -65,7 +66,7 @@ def build_replications(
     reported = pd.to_numeric(
         innovations.set_index("innovation_id")["replication_count"], errors="coerce"
     )
-    log = log[[i in owner for i in log["innovation_id"]]]
+    log = log[np.array([i in owner for i in log["innovation_id"]], dtype=bool)]
     log = log.sort_values(["innovation_id", "submitted_at", "change_id"], kind="mergesort")
     current = log.groupby("innovation_id").tail(1)
     now = {
