@@ -200,8 +200,8 @@ def replication_section(r: dict | None) -> list[str]:
         "- The submission stops one active kabupaten innovation and lists two replicating agencies: "
         f"the coverage of the {s['affair_coverage_redone']} agencies it counted for (before or after) "
         f"and the opportunities of its {s['replication_opportunities_redone']} affair(s) are redone, "
-        "nothing else. Under a load average near 5 on 2 cores the full builds take about twice what "
-        "they take on an idle machine (the sample's full builds: 11 s at load 7.8, 5 s at load 4.3).",
+        "nothing else. Wall times on a machine shared with other work (see the load average above): "
+        "not measured on an idle machine.",
         "",
     ]
     return lines
