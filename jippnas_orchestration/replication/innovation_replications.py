@@ -110,6 +110,12 @@ _LOG = "innovation_id, submission_id, field, new_value, submitted_at, change_id"
 _HARMONIZED = '"innovation_id", "agency_id", "replication_count"'
 
 
+def _upto(run: Run) -> int:
+    """The last change the upstream harmonized_innovations holds; all of them when it has no state
+    (a warehouse from before incremental runs)."""
+    return run.position if run.upstream else 2**62
+
+
 def _built(run: Run, redone: int) -> Built:
     rows = int(run.tx.scalar(f'SELECT COUNT(*) FROM "{TABLE}"'))
     return Built(redone, metadata={"innovations_recomputed": redone}, result=rows)
@@ -117,7 +123,12 @@ def _built(run: Run, redone: int) -> Built:
 
 def _all(run: Run) -> Built:
     tx = run.tx
-    log = read(tx, f"SELECT {_LOG} FROM innovation_change_log WHERE field = '{FIELD}'")
+    # up to the position harmonized_innovations was built at, so list and reported count agree
+    log = read(
+        tx,
+        f"SELECT {_LOG} FROM innovation_change_log WHERE field = '{FIELD}' AND change_id <= :p",
+        {"p": _upto(run)},
+    )
     reps, counts = build_replications(
         log, read(tx, f"SELECT {_HARMONIZED} FROM harmonized_innovations")
     )
@@ -129,7 +140,12 @@ def _all(run: Run) -> Built:
 def _changed(run: Run, changed: set[str]) -> Built:
     tx = run.tx
     log = tx.rows_where_in(
-        "innovation_change_log", "innovation_id", changed, _LOG, f" AND field = '{FIELD}'"
+        "innovation_change_log",
+        "innovation_id",
+        changed,
+        _LOG,
+        f" AND field = '{FIELD}' AND change_id <= :p",
+        {"p": _upto(run)},
     )
     innovations = tx.rows_where_in("harmonized_innovations", "innovation_id", changed, _HARMONIZED)
     reps, counts = build_replications(log, innovations)
