@@ -108,10 +108,8 @@ def test_affair_source_overrides_lexicon_then_category_then_none():
         [
             innovation("JIP-1", "35.10", title="Antar obat puskesmas"),  # lexicon: kesehatan
             innovation("JIP-2", "35.10", title="Antar obat puskesmas"),  # IGA says pendidikan
-            innovation("JIP-3", "35.10", title="Gerakan bersama", category="Kesehatan"),
-            innovation(
-                "JIP-4", "35.10", title="Gerakan bersama", category="Tata Kelola Pemerintahan"
-            ),
+            innovation("JIP-3", "35.10", title="Program baru", category="Kesehatan"),
+            innovation("JIP-4", "35.10", title="Program baru", category="Tata Kelola Pemerintahan"),
         ]
     )
     iga = pd.DataFrame(
