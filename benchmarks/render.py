@@ -4,6 +4,7 @@ import json
 import platform
 from pathlib import Path
 
+from benchmarks.bench_replication import replication_section
 from benchmarks.bench_steps import steps_section
 from benchmarks.render_latency import latency_section
 from benchmarks.render_submissions import incremental_section, submissions_section
@@ -130,6 +131,7 @@ def render() -> Path:
     lines += latency_section(_load("submission_latency"))
     lines += steps_section(_load("steps_scale45"))
     lines += _similar_section(_load("similar"))
+    lines += replication_section(_load("replication_scale45") or _load("replication_sample"))
     lines += _pipeline_section(_load("pipeline"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))

@@ -15,6 +15,7 @@ from dagster import (
 import assets.harmonization
 import assets.metrics
 import assets.publication
+import assets.replication
 import assets.reports
 import assets.sources
 import assets.updates
@@ -51,6 +52,7 @@ ASSET_MODULES = [
     assets.harmonization,
     assets.updates,
     assets.metrics,
+    assets.replication,
     assets.publication,
     assets.reports,
 ]

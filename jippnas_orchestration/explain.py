@@ -4,6 +4,8 @@ Its source records with the match evidence (innovation_source_map), the submissi
 (accepted with the fields they changed, rejected with the reason), its current public values with
 where each came from (field_provenance) and the innovations suggested for replication. Submitters,
 e-mail addresses and phone numbers are never printed: only ids, dates, states, reasons and field names.
+Last, where it has spread: the agencies listed as replicating it (first and last report, the
+submission that first listed each), the counts reported and listed, and its government affair.
 
 The innovation is named as submissions name it (contract section 4): by its innovation_id, or by one
 of its source records, written SOURCE:ID (e.g. KIPP:609805, the innovation
@@ -203,3 +205,36 @@ def explain(wh: Warehouse, reference: str, out: TextIO) -> None:
             out.write(
                 f"  {s.rank}. {s.similar_innovation_id} {label}  score {s.score:.2f}; {s.reason}\n"
             )
+    _replications(wh, innovation_id, out)
+
+
+def _replications(wh: Warehouse, innovation_id: str, out: TextIO) -> None:
+    """Where the innovation has spread (innovation_replications), its counts and its affair."""
+    affair = _rows(wh, "innovation_affairs", "innovation_id = :i", innovation_id)
+    if len(affair):
+        a = affair.iloc[0]
+        out.write(f"\nGovernment affair: {a['affair'] or 'none'} (decided by {a['decided_by']})\n")
+    counts = _rows(wh, "innovation_replication_counts", "innovation_id = :i", innovation_id)
+    reps = _rows(wh, "innovation_replications", "innovation_id = :i", innovation_id)
+    if counts.empty and reps.empty:
+        return
+    if len(counts):
+        c = counts.iloc[0]
+        reported = c["replication_count_reported"]
+        reported = "not reported" if pd.isna(reported) else int(reported)
+        flag = "  (they disagree)" if bool(c["counts_disagree"]) else ""
+        out.write(
+            f"\nReplications: reported {reported}, listed {int(c['replication_count_listed'])}{flag}\n"
+        )
+    names = (
+        wh.read_sql("SELECT agency_id, agency_name FROM agencies").set_index("agency_id")[
+            "agency_name"
+        ]
+        if wh.has_table("agencies")
+        else pd.Series(dtype=object)
+    )
+    for r in reps.sort_values("replicating_agency_id").itertuples():
+        out.write(
+            f"  {r.replicating_agency_id} {names.get(r.replicating_agency_id, '')}  first reported "
+            f"{r.first_reported_at} (submission {r.submission_id}), last {r.last_reported_at}\n"
+        )

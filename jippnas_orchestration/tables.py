@@ -16,6 +16,12 @@ ALSO_WRITTEN = {
     "national_summary_totals": "national_summary",
     "campaign_history_totals": "campaign_history",
     "portal_innovations_previous": "portal_innovations",
+    # replication (jippnas_orchestration.replication): per-innovation counts, each innovation's
+    # affair and what counts for coverage, the candidates' intrinsic points
+    "innovation_replication_counts": "innovation_replications",
+    "innovation_affairs": "affair_coverage",
+    "affair_coverage_links": "affair_coverage",
+    "replication_candidates": "replication_opportunities",
     "portal_publications": "portal_innovations",
     # received submissions: inserted outside Dagster (portal, `jippnas submit`); decided by this asset alone
     "innovation_submissions": "innovation_change_log",

@@ -21,6 +21,11 @@ from jippnas_orchestration.metrics.national_summary import NATIONAL_SUMMARY
 from jippnas_orchestration.publication.portal_candidate import PORTAL_CANDIDATE
 from jippnas_orchestration.quality import history
 from jippnas_orchestration.quality.gate import ExpectationOutcome, GateResult
+from jippnas_orchestration.replication.affair_coverage import AFFAIR_COVERAGE
+from jippnas_orchestration.replication.innovation_replications import INNOVATION_REPLICATIONS
+from jippnas_orchestration.replication.replication_opportunities import (
+    REPLICATION_OPPORTUNITIES,
+)
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.similar import SIMILAR_COLUMNS
 from jippnas_orchestration.submissions.apply import apply_pending
@@ -38,6 +43,9 @@ TABLES = [
     (NATIONAL_SUMMARY, {}),
     (CAMPAIGN_HISTORY, {"campaign_start": START, "day": DAY}),
     (PORTAL_CANDIDATE, {"similar_token": "similar-1"}),
+    (INNOVATION_REPLICATIONS, {}),
+    (AFFAIR_COVERAGE, {}),
+    (REPLICATION_OPPORTUNITIES, {}),
 ]
 KEYS = {
     "harmonized_innovations": ["innovation_id"],
@@ -46,13 +54,40 @@ KEYS = {
     "national_summary": ["dimension", "value"],
     "campaign_history": ["snapshot_date", "programme", "agency_id"],
     "portal_candidate": ["innovation_id"],
+    "innovation_replications": ["innovation_id", "replicating_agency_id"],
+    "innovation_replication_counts": ["innovation_id"],
+    "innovation_affairs": ["innovation_id"],
+    "affair_coverage_links": ["agency_id", "affair", "innovation_id"],
+    "affair_coverage": ["agency_id", "affair"],
+    "replication_candidates": ["innovation_id"],
+    "replication_opportunities": ["agency_id", "affair", "rank"],
 }
+# (agency_id, agency_type, province_code): regional governments of two provinces and a ministry
+AGENCIES = [
+    ("35", "provinsi", "35"),
+    ("35.10", "kabupaten", "35"),
+    ("35.15", "kabupaten", "35"),
+    ("35.78", "kota", "35"),
+    ("32.73", "kota", "32"),
+    ("32.04", "kabupaten", "32"),
+    ("33.74", "kota", "33"),
+    ("51.71", "kota", "51"),
+    ("KEMENKES", "kementerian", None),
+]
+# words the affair lexicon knows, so that titles and summaries decide affairs
+TOPICS = ["puskesmas", "sekolah", "sampah", "pajak", "nelayan", "posyandu", "izin", ""]
 
 
 def tiny_warehouse(path, rng: random.Random) -> Warehouse:
     """40 innovations of 6 agencies in several parts, their source records and suggestions."""
     wh = Warehouse(f"sqlite:///{path}")
     ensure_schema(wh.engine)
+    agencies = pd.DataFrame(AGENCIES, columns=["agency_id", "agency_type", "province_code"])
+    agencies["agency_name"] = "Instansi " + agencies["agency_id"]
+    wh.replace_table("agencies", agencies, primary_key=["agency_id"])
+    kinds = dict(
+        zip(agencies["agency_id"], zip(agencies["agency_type"], agencies["province_code"]))
+    )
     owners = ["35.10", "35.15", "32.73", "33.74", "51.71", "KEMENKES"]
     ids = sorted({f"JIP-{rng.getrandbits(40):010X}" for _ in range(40)})
     merged, staged, smap = [], [], []
@@ -60,8 +95,13 @@ def tiny_warehouse(path, rng: random.Random) -> Warehouse:
         row = {c: None for c in HARMONIZED_COLUMNS if c not in SUBMISSION_ONLY}
         row.update(
             innovation_id=iid,
-            title=f"Inovasi {n}",
+            title=f"Inovasi {n} {rng.choice(TOPICS)}".strip(),
             agency_id=owners[n % len(owners)],
+            agency_type=kinds[owners[n % len(owners)]][0],
+            province_code=kinds[owners[n % len(owners)]][1],
+            awards=rng.choice(
+                ["Top 45/2019", "Top 99/2018; Top 40/2017", "Top 5 OAPSI/2021", None]
+            ),
             year_first=2018 + n % 5,
             category=rng.choice(["Kesehatan", "Pendidikan", None]),
             sdgs=rng.choice(["3", "4,5", None]),
@@ -101,22 +141,30 @@ def tiny_warehouse(path, rng: random.Random) -> Warehouse:
 
 
 def wave(wh: Warehouse, rng: random.Random) -> None:
-    """A few accepted submissions (some stopping an innovation, some from another agency:
-    rejected) decided as the change log's writer decides them."""
+    """A few submissions (some stopping an innovation, some listing where it has spread, some
+    naming an agency that does not exist: rejected) decided as the change log's writer decides them."""
     merged = wh.read_table("merged_innovations", ["innovation_id", "agency_id"])
     for _ in range(rng.randint(1, 5)):
         iid, agency = merged.sample(1, random_state=rng.randint(0, 10**6)).iloc[0]
         changes = {
-            "status": rng.choice(["berlanjut", "berlanjut_dengan_pengembangan", "berhenti"]),
+            "status": rng.choice(
+                ["berlanjut_tanpa_pengembangan", "berlanjut_dengan_pengembangan", "berhenti"]
+            ),
             "outcomes": f"hasil {rng.randint(0, 99)}",
         }
         if changes["status"] == "berhenti":
             changes["status_reason"] = "anggaran"
         if rng.random() < 0.3:
-            changes["summary"] = f"ringkasan baru {rng.randint(0, 99)}"
+            changes["summary"] = f"ringkasan baru {rng.choice(TOPICS)} {rng.randint(0, 99)}"
+        if rng.random() < 0.5:  # where it has spread (the owner itself may be listed too)
+            changes["replicated_by"] = rng.sample([a for a, _, _ in AGENCIES], rng.randint(1, 3))
+            if rng.random() < 0.15:  # an agency that does not exist: the submission is rejected
+                changes["replicated_by"].append("99.99")
+        if rng.random() < 0.3:
+            changes["replication_count"] = rng.randint(0, 4)
         # submitted on the day of the runs (an earlier month would rebuild the history's month end)
         sent = doc(
-            {"innovation_id": iid}, agency, changes, f"{DAY}T{rng.randint(8, 16)}:00:00+07:00"
+            {"innovation_id": iid}, agency, changes, f"{DAY}T{rng.randint(8, 16):02d}:00:00+07:00"
         )
         store_document(wh, sent, "wave")
     apply_pending(wh)

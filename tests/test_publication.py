@@ -1,5 +1,6 @@
 """Publication: gated, atomic, restorable, and free of personal data (PostgreSQL warehouse)."""
 
+import hashlib
 import io
 import json
 import re
@@ -12,6 +13,7 @@ from dagster import DagsterInstance, build_run_status_sensor_context
 
 from jippnas_orchestration.publication.public import PUBLIC_COLUMNS
 from jippnas_orchestration.publication.publish import FILES, content_checksum, restore
+from jippnas_orchestration.replication.portal import FILES as OPPORTUNITY_FILES
 from jippnas_orchestration.sensors import report_after_failure_sensor
 from jippnas_orchestration.settings import output_dir
 from jippnas_orchestration.submissions.intake import submit_files
@@ -69,7 +71,14 @@ def test_sample_publishes_the_campaign_figures(published, monkeypatch):
         == wh.count("harmonized_innovations")
     )
     csv = pd.read_csv(out / "portal" / "innovations.csv", dtype=str)
-    assert len(csv) == manifest["row_count"] and set(manifest["files"]) == set(FILES)
+    assert len(csv) == manifest["row_count"]
+    assert set(manifest["files"]) == set(FILES) | set(OPPORTUNITY_FILES)
+    for name in OPPORTUNITY_FILES:  # published with the version, listed with their sha256
+        data = (out / "portal" / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == manifest["files"][name]
+    assert len(json.loads((out / "portal" / "opportunities.json").read_text())) == wh.count(
+        "replication_opportunities"
+    )
     kipp = wh.read_sql(
         "SELECT * FROM national_summary WHERE dimension = 'programme' AND value = 'KIPP'"
     ).iloc[0]

@@ -137,6 +137,9 @@ def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
             "campaign_history",
             "field_provenance",
             "portal_candidate",
+            "innovation_replications",
+            "affair_coverage",
+            "replication_opportunities",
         )
     }, modes
     windows = [

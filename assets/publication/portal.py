@@ -16,6 +16,7 @@ from jippnas_orchestration.links import PORTAL_MANIFEST
 from jippnas_orchestration.publication.gatekeeper import LINEAGE_TABLE, lineage_row
 from jippnas_orchestration.publication.portal_candidate import PORTAL_CANDIDATE
 from jippnas_orchestration.publication.publish import candidate_content, current_manifest, publish
+from jippnas_orchestration.replication.portal import opportunity_files
 from resources import WAREHOUSE_POOL, ExpectationsResource, OutputResource, WarehouseResource
 
 # daily_refresh_schedule starts at 02:00 WIB; the portal must have been (re)published by 06:00 WIB
@@ -86,12 +87,12 @@ def portal_candidate(
     group_name="publication",
     kinds={"pandas", "sql"},
     pool=WAREHOUSE_POOL,
-    deps=["portal_candidate"],
+    deps=["portal_candidate", "replication_opportunities", "agencies"],
     automation_condition=AutomationCondition.eager()
     & AutomationCondition.all_deps_blocking_checks_passed(),
     freshness_policy=PORTAL_FRESHNESS,
     description="The published portal dataset (table portal_innovations and $JIPPNAS_OUTPUT_DIR/portal/ "
-    "CSV, Parquet, JSON and manifest.json). Publishes only a candidate whose exact content passed "
+    "CSV, Parquet, JSON and manifest.json; opportunities.csv and .json from replication_opportunities). Publishes only a candidate whose exact content passed "
     "both gate suites (quality_history), however the run was started; otherwise fails and leaves "
     "table and files as they were. Older versions are kept under portal_versions/ within the "
     "retention (JIPPNAS_PORTAL_KEEP_VERSIONS, JIPPNAS_PORTAL_KEEP_DAYS).",
@@ -102,7 +103,12 @@ def portal_innovations(
     wh = warehouse.get()
     out = output.path()
     # a submission run reads only the parts it publishes anew; any other run checks every part
-    manifest = publish(wh, candidate_content(wh, verify_all=not in_submission_run(context)), out)
+    manifest = publish(
+        wh,
+        candidate_content(wh, verify_all=not in_submission_run(context)),
+        out,
+        extras=opportunity_files(wh),
+    )
     context.log.info(
         f"portal version {manifest['version']}{' (unchanged)' if manifest.get('unchanged') else ''}"
     )
@@ -117,5 +123,6 @@ def portal_innovations(
             "portal_dir": MetadataValue.path(str(out / "portal")),
             "manifest": MetadataValue.url(output.url(PORTAL_MANIFEST)),
             "innovations_csv": MetadataValue.url(output.url("portal/innovations.csv")),
+            "opportunities_csv": MetadataValue.url(output.url("portal/opportunities.csv")),
         }
     )

@@ -19,6 +19,7 @@ gate suites for exactly this content (quality_history).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -180,19 +181,25 @@ def publish(
     output_dir: Path,
     now: datetime | None = None,
     retention: Retention | None = None,
+    extras: dict[str, bytes] | None = None,
 ) -> dict:
     """Publish `candidate` as a new version unless it equals the published one; refuse an unvalidated one.
 
     Only the parts whose content changed since the published version are rendered and written to
-    the table; the other parts' files are linked from the published version."""
+    the table; the other parts' files are linked from the published version. `extras` are further
+    whole files of the version (opportunities.csv/json), listed in the manifest's `files`; a
+    version whose extras differ from the published ones is new even with the same candidate."""
     recover(warehouse, output_dir)
     content = candidate if isinstance(candidate, Content) else frame_content(candidate)
     checksum = content.checksum
     previous = current_manifest(output_dir)
     gate = authorize(warehouse, checksum, content.rows, previous)
+    extras = extras or {}
+    sums = {name: hashlib.sha256(data).hexdigest() for name, data in extras.items()}
     if (
         previous
         and previous.get("checksum") == checksum
+        and all(previous.get("files", {}).get(n) == h for n, h in sums.items())
         and warehouse.has_table("portal_innovations")
     ):
         return {**previous, "unchanged": True}
@@ -211,7 +218,7 @@ def publish(
         "parts": {},
     }
     base = _reusable(previous, versions_dir(output_dir), content.columns)
-    redone = _write_archive(content, versions_dir(output_dir), manifest, base)
+    redone = _write_archive(content, versions_dir(output_dir), manifest, base, extras)
     failpoint("publish.archived")
     _commit_table(warehouse, content, manifest, base, redone)
     failpoint("publish.table_swapped")
@@ -231,7 +238,9 @@ def _reusable(previous: dict | None, root: Path, columns: list[str]) -> dict | N
     return {"version": previous["version"], "folder": folder, "parts": previous["parts"]}
 
 
-def _write_archive(content: Content, root: Path, manifest: dict, base: dict | None) -> list[str]:
+def _write_archive(
+    content: Content, root: Path, manifest: dict, base: dict | None, extras: dict[str, bytes]
+) -> list[str]:
     """Write the version's folder aside and rename it into place, so an archive is whole or absent.
 
     Parts whose digest equals the published version's are hard links to its files (immutable
@@ -253,6 +262,9 @@ def _write_archive(content: Content, root: Path, manifest: dict, base: dict | No
             files = old[part]["files"]
         manifest["parts"][part] = {"digest": digest, "rows": rows, "files": files}
     manifest["files"] = combine(folder, incoming, sorted(content.digests), content.columns)
+    for name, data in sorted(extras.items()):
+        (incoming / name).write_bytes(data)
+        manifest["files"][name] = hashlib.sha256(data).hexdigest()
     (incoming / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
     if (
         final.exists()
