@@ -24,6 +24,10 @@ from resources import OutputResource, WarehouseResource
         "innovation_change_log",
         "campaign_history",
         "similar_innovations",
+        "innovation_replications",
+        "affair_coverage",
+        "replication_opportunities",
+        "agencies",
     ],
     description="Laporan mutu data for ministry staff: $JIPPNAS_OUTPUT_DIR/reports/index.html (Bahasa "
     "Indonesia, times in WIB, offline), the same printed to A4 (laporan-mutu-data.pdf) and "

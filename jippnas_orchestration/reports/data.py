@@ -73,6 +73,9 @@ class ReportData:
         default_factory=lambda: trends.dimension_summary(trends.dimension_scores(pd.DataFrame()))
     )
     jumps: pd.DataFrame = field(default_factory=pd.DataFrame)  # trends.jump_flags
+    # "Replikasi dan pemerataan" (replication.summary.ReplicationSummary) and every opportunity
+    replication_summary: object = None
+    opportunities: pd.DataFrame = field(default_factory=pd.DataFrame)
     replication: pd.DataFrame = field(
         default_factory=lambda: trends.replication_suggestions(pd.DataFrame(), pd.DataFrame())
     )
@@ -167,6 +170,25 @@ def _rejected_submissions(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
     return grouped, subs[["submission_id", "innovation_id", "received_at", "kind", "text"]]
 
 
+OPPORTUNITY_SQL = (
+    "SELECT o.agency_id, a.agency_name, o.affair, o.rank, o.innovation_id, h.title, "
+    "h.agency_name AS source_agency_name, o.score, o.reason FROM replication_opportunities o "
+    "JOIN harmonized_innovations h ON h.innovation_id = o.innovation_id "
+    "LEFT JOIN agencies a ON a.agency_id = o.agency_id"
+)
+
+
+def _replication(wh: Warehouse):
+    """The replication section's figures and every opportunity; (None, empty) before the
+    replication tables exist."""
+    from ..replication.summary import replication_summary
+
+    needed = ("affair_coverage", "replication_opportunities", "innovation_replication_counts")
+    if not all(wh.has_table(t) for t in needed):
+        return None, pd.DataFrame()
+    return replication_summary(wh), wh.read_sql(OPPORTUNITY_SQL)
+
+
 def gather(wh: Warehouse, output_dir: Path) -> ReportData:
     national = (
         wh.read_table("national_summary")
@@ -245,7 +267,10 @@ def gather(wh: Warehouse, output_dir: Path) -> ReportData:
         quality = quality[quality["scope"].fillna("table") == "table"]
     recorded_by = history.get("recorded_by", pd.Series(RUN, index=history.index)).fillna(RUN)
     by_run = history[recorded_by == RUN]
+    summary, opportunities = _replication(wh)
     return ReportData(
+        replication_summary=summary,
+        opportunities=opportunities,
         history=kipp[kipp["agency_id"].fillna("") == ""].sort_values("snapshot_date"),
         history_deltas=deltas(history, "KIPP"),
         backfilled_until=(

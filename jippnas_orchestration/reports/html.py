@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..links import DATA_DOCS_PAGE, report_href
 from ..metrics.history import JAKARTA
 from ..vocab import AGENCY_TYPE_LABELS
-from . import messages, trends
+from . import messages, replication, trends
 from .data import ReportData
 
 BULAN = [
@@ -413,6 +413,7 @@ def render(data: ReportData, public_base_url: str | None = None) -> str:
     ]
     as_of = hari(data.generated_at)
     return _ENV.get_template("report.html").render(
+        repl=replication.section(data.replication_summary),
         d=data,
         hl=data.headline(),
         as_of=as_of,

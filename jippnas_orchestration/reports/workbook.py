@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..cells import safe_row
 from ..fileio import replacing
 from ..vocab import AGENCY_TYPE_LABELS
-from . import messages
+from . import messages, replication
 from .data import ReportData
 from .html import DIMENSI, hari, tanggal
 
@@ -209,6 +209,50 @@ def _detail_sheets(wb, data: ReportData) -> None:
     )
 
 
+OPPORTUNITY_SHEET = "Peluang {code} {name}"  # one per province, cut to Excel's 31 characters
+OPPORTUNITY_HEADER = [
+    "Kode Instansi",
+    "Instansi",
+    "Urusan",
+    "Peringkat",
+    "ID Inovasi",
+    "Judul Inovasi",
+    "Instansi Asal",
+    "Skor",
+    "Alasan",
+]
+
+
+def _opportunity_sheets(wb, data: ReportData) -> None:
+    """Replication opportunities, one sheet per province (its government and its regions)."""
+    names = {}
+    if data.replication_summary is not None:
+        cov = data.replication_summary.coverage_by_province
+        names = dict(zip(cov["province_code"].astype(str), cov["province_name"]))
+    for code, rows in replication.opportunities_by_province(data.opportunities).items():
+        name = str(names.get(code) or "").removeprefix("Provinsi ").removeprefix("Pemerintah ")
+        rendered = (
+            [
+                r.agency_id,
+                r.agency_name,
+                replication.affair_label(r.affair),
+                int(r.rank),
+                r.innovation_id,
+                r.title,
+                r.source_agency_name,
+                round(float(r.score), 3),
+                r.reason,
+            ]
+            for r in rows.itertuples()
+        )
+        _sheet(
+            wb,
+            OPPORTUNITY_SHEET.format(code=code, name=name).strip()[:31],
+            OPPORTUNITY_HEADER,
+            rendered,
+        )
+
+
 def write_workbook(data: ReportData, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
@@ -302,6 +346,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
             ],
         )
     _detail_sheets(wb, data)
+    _opportunity_sheets(wb, data)
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
