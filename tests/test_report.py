@@ -262,7 +262,8 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch)
             "failed_at": "2026-01-02T00:00:00+00:00",
         }
     ]
-    page, _ = build_report(wh, out, sources=stale)
+    # built aside: the report the pipeline wrote (its PDF pages) stays for the later tests
+    page, _ = build_report(wh, tmp_path / "out", sources=stale)
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
     for html in (page.read_text(), dom):
         parsed = _Dom()
@@ -295,10 +296,13 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch)
     assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()
 
 
-def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(report, monkeypatch):
+def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(
+    report, monkeypatch, tmp_path
+):
     """At national scale one agency can have hundreds of pending innovations: the page shows the
     first few per agency and says how many more the follow-up workbook holds."""
-    wh, out, _, _, _ = report
+    wh, _, _, _, _ = report
+    out = tmp_path / "out"  # built aside, with the caps changed
     monkeypatch.setattr(html_module, "PENDING_SHOWN_PER_AGENCY", 2)
     monkeypatch.setattr(html_module, "SUGGESTED_SHOWN_PER_AGENCY", 1)
     monkeypatch.setattr(html_module, "MAX_PENDING_AGENCIES", 5)

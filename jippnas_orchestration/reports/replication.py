@@ -115,7 +115,8 @@ def tile_map(coverage: pd.DataFrame) -> dict:
     tiles = []
     for code, (col, row, abbr) in TILES.items():
         r = by_code.get(code)
-        share = float(r.share) if r is not None and pd.notna(r.share) else None
+        # from the counts, not the rounded share: the tile and its title agree to the last digit
+        share = int(r.covered) / int(r.cells) if r is not None and int(r.cells) else None
         colour, _ = band(share)
         name = r.province_name if r is not None and isinstance(r.province_name, str) else abbr
         tiles.append(
