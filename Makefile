@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run lint test dev stack sample bench clean
+.PHONY: install run lint test test-fast dev stack sample bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,22 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Test tiers (README, "Test tiers"). `make test` is the whole suite (what CI runs), on
+# PYTEST_WORKERS pytest-xdist workers, each with its own PostgreSQL; PYTEST_WORKERS=0 runs it in one
+# process. Tests sharing a module-scoped fixture stay on one worker (tests/conftest.py, xdist_group).
+PYTEST_WORKERS ?= 2
+# `make test-fast`: no PostgreSQL, Chromium, Dagster service or CLI process, nor the pipeline drills
+# marked slow (markers: pyproject.toml; set in tests/conftest.py); needs no system package.
+FAST_TIER := not (postgres or browser or daemon or subprocess or slow)
+
 # Everything the tests need (PostgreSQL is started by the test harness itself).
 test: install
 	$(BIN)/ruff check .
 	bash scripts/ensure_system_packages.sh
-	$(BIN)/python -m pytest -q -rs tests
+	$(BIN)/python -m pytest -q -rs -n $(PYTEST_WORKERS) --dist loadgroup tests
+
+test-fast: install
+	$(BIN)/python -m pytest -q -rs -m "$(FAST_TIER)" tests
 
 dev: install
 	mkdir -p "$(DAGSTER_HOME)"

@@ -194,7 +194,7 @@ def _sensor_state(instance, name: str):
     return None
 
 
-@pytest.mark.slow
+@pytest.mark.daemon
 def test_daemon_mails_a_failed_gate_once(
     sqlite_url, sample_dir, smtp, instance_env, instance, tmp_path
 ):

@@ -62,6 +62,7 @@ def published(tmp_path, sample_dir, monkeypatch):
     return url, out
 
 
+@pytest.mark.subprocess
 def test_a_candidate_that_failed_its_gate_is_refused_from_the_cli(published, tmp_path):
     url, out = published
     wh = Warehouse(url)

@@ -82,6 +82,7 @@ def test_asset_metadata_links_to_the_report(report):
     )
 
 
+@pytest.mark.browser
 def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_dir):
     _, _, page, _, _ = report
     shot = artifacts_dir / "data-quality-report.png"
@@ -99,6 +100,7 @@ def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_di
     assert dom.count("<svg") >= 3 and "Gerbang mutu LULUS" in dom
 
 
+@pytest.mark.browser
 def test_hostile_text_renders_as_text(report, tmp_path):
     _, _, page, _, _ = report
     html = page.read_text()
@@ -131,6 +133,7 @@ def test_workbook_rows_match_the_pending_innovations(report):
     assert len(summary) == 30 and sum(r[5] for r in summary) == 130
 
 
+@pytest.mark.browser
 def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     pdf = artifacts_dir / "data-quality-report.pdf"
     chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report[2].as_uri()], tmp_path)
@@ -203,6 +206,7 @@ class _Dom(HTMLParser):
             self.text[self.section] = self.text.get(self.section, "") + data
 
 
+@pytest.mark.browser
 def test_hostile_text_in_every_section_stays_text(report, tmp_path):
     """Titles, agency names, quarantine reasons, rejected submissions, review evidence, similarity
     reasons, a source's error: whatever they contain, the page shows them as text and runs no
