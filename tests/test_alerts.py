@@ -113,6 +113,7 @@ def tick(instance, cursor: str | None):
         return alert_on_failed_check_sensor(ctx), ctx.cursor
 
 
+@pytest.mark.slow
 def test_failed_run_and_failed_check_mail_the_operators(sqlite_url, sample_dir, smtp, instance):
     if "sqlite" in type(instance.event_log_storage).__name__.lower():
         # the default storage: each run its own database; reading events across runs by a plain
@@ -156,6 +157,7 @@ def test_failed_run_and_failed_check_mail_the_operators(sqlite_url, sample_dir, 
     assert second.run_id in body and result.run_id not in body
 
 
+@pytest.mark.slow
 def test_the_past_and_an_older_cursor_are_not_mailed(sqlite_url, sample_dir, smtp, instance):
     """Watching starts from now: failures before the first tick, or before an upgrade from the
     integer cursor of earlier versions, are not mailed (and the tick does not fail)."""

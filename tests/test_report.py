@@ -74,6 +74,7 @@ def report(sample_dir, tmp_path_factory):
     mp.undo()
 
 
+@pytest.mark.slow
 def test_asset_metadata_links_to_the_report(report):
     _, out, page, meta, _ = report
     assert meta["report"].value == page.resolve().as_uri()
@@ -109,12 +110,14 @@ def test_hostile_text_renders_as_text(report, tmp_path):
     assert "<script>alert(1)</script>" not in dom and "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
 
 
+@pytest.mark.slow
 def test_page_is_self_contained_and_printable(report):
     html = report[2].read_text()
     assert not re.search(r'(src|href)="https?://', html)
     assert "@page{size:A4" in html and "@media print" in html
 
 
+@pytest.mark.slow
 def test_workbook_rows_match_the_pending_innovations(report):
     wh, out, _, _, victim = report
     wb = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
@@ -143,6 +146,7 @@ def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     )  # A4 in points
 
 
+@pytest.mark.slow
 def test_gate_results_link_to_their_data_docs_pages(report):
     """Each gate result links to the Data Docs page of that run, relatively: on disk and served over HTTP."""
     from jippnas_orchestration.quality.gate import GATE_SUITES, read_result
@@ -275,6 +279,7 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path):
     assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()
 
 
+@pytest.mark.slow
 def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(report, monkeypatch):
     """At national scale one agency can have hundreds of pending innovations: the page shows the
     first few per agency and says how many more the follow-up workbook holds."""
