@@ -30,6 +30,7 @@ lint: install
 # PYTEST_WORKERS pytest-xdist workers, each with its own PostgreSQL; PYTEST_WORKERS=0 runs it in one
 # process. Tests sharing a module-scoped fixture stay on one worker (tests/conftest.py, xdist_group).
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 # `make test-fast`: no PostgreSQL, Chromium, Dagster service or CLI process, nor the pipeline drills
 # marked slow (markers: pyproject.toml; set in tests/conftest.py); needs no system package.
 FAST_TIER := not (postgres or browser or daemon or subprocess or slow)
@@ -38,10 +39,10 @@ FAST_TIER := not (postgres or browser or daemon or subprocess or slow)
 test: install
 	$(BIN)/ruff check .
 	bash scripts/ensure_system_packages.sh
-	$(BIN)/python -m pytest -q -rs -n $(PYTEST_WORKERS) --dist loadgroup tests
+	$(BIN)/python -m pytest -q -rs -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) tests
 
 test-fast: install
-	$(BIN)/python -m pytest -q -rs -m "$(FAST_TIER)" tests
+	$(BIN)/python -m pytest -q -rs -n $(PYTEST_WORKERS) -m "$(FAST_TIER)" $(PYTEST_ARGS) tests
 
 dev: install
 	mkdir -p "$(DAGSTER_HOME)"

@@ -170,6 +170,7 @@ def test_the_past_and_an_older_cursor_are_not_mailed(sqlite_url, sample_dir, smt
     assert smtp.messages == []
 
 
+@pytest.mark.slow
 def test_without_alert_settings_nothing_is_sent(sqlite_url, sample_dir, monkeypatch):
     for name in ("SMTP_HOST", "TO"):
         monkeypatch.delenv(f"JIPPNAS_ALERT_{name}", raising=False)
