@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 
 # a source that stays down is retried with the real policy's shape (3 retries, doubling, jitter) but
 # from a short delay: in process, the production 30 s, 60 s, 120 s would be minutes of sleep per test.
@@ -33,6 +34,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TIER_MARKERS = ("postgres", "browser", "daemon", "subprocess", "slow")
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
@@ -49,6 +51,14 @@ def pytest_collection_modifyitems(config, items):
         fixturedefs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
         if any(d.scope in ("module", "class") for defs in fixturedefs.values() for d in defs):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    yield  # the other plugins' hooks, pytest-xdist's among them
+    # pytest-xdist 3.8 tags a grouped test for --dist loadgroup by appending "@group" to
+    # item._nodeid, which pytest 9.2 no longer reads (Node.nodeid is str(item._id)): without this
+    # the groups are silently ignored and a module's fixture is built on both workers
+    for item in items:
+        tagged = getattr(item, "_nodeid", None)
+        if tagged and tagged != item.nodeid:
+            item._id = NodeId.parse(tagged)
 
 
 def _marker_needed(args) -> tuple[str, str] | None:
