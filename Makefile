@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run lint test dev stack sample bench clean
+.PHONY: install run lint test test-fast dev stack sample bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,11 +26,26 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Test tiers (README, "Test tiers"). `make test` is the whole suite (what CI runs), in one process
+# by default (TEST_WORKERS=2 spreads it over two pytest-xdist workers, each with its own PostgreSQL;
+# tests sharing a module-scoped fixture stay on one worker: tests/conftest.py). `make test-fast`
+# runs on PYTEST_WORKERS workers.
+TEST_WORKERS ?= 0
+PYTEST_WORKERS ?= 2
+xdist = $(if $(filter-out 0,$(1)),-n $(1) --dist loadgroup,)
+PYTEST_ARGS ?=
+# `make test-fast`: no PostgreSQL, Chromium, Dagster service or CLI process, nor the pipeline drills
+# marked slow (markers: pyproject.toml; set in tests/conftest.py); needs no system package.
+FAST_TIER := not (postgres or browser or daemon or subprocess or slow)
+
 # Everything the tests need (PostgreSQL is started by the test harness itself).
 test: install
 	$(BIN)/ruff check .
 	bash scripts/ensure_system_packages.sh
-	$(BIN)/python -m pytest -q -rs tests
+	$(BIN)/python -m pytest -q -rs $(call xdist,$(TEST_WORKERS)) $(PYTEST_ARGS) tests
+
+test-fast: install
+	$(BIN)/python -m pytest -q -rs $(call xdist,$(PYTEST_WORKERS)) -m "$(FAST_TIER)" $(PYTEST_ARGS) tests
 
 dev: install
 	mkdir -p "$(DAGSTER_HOME)"

@@ -113,6 +113,7 @@ def tick(instance, cursor: str | None):
         return alert_on_failed_check_sensor(ctx), ctx.cursor
 
 
+@pytest.mark.slow
 def test_failed_run_and_failed_check_mail_the_operators(sqlite_url, sample_dir, smtp, instance):
     if "sqlite" in type(instance.event_log_storage).__name__.lower():
         # the default storage: each run its own database; reading events across runs by a plain
@@ -156,6 +157,7 @@ def test_failed_run_and_failed_check_mail_the_operators(sqlite_url, sample_dir, 
     assert second.run_id in body and result.run_id not in body
 
 
+@pytest.mark.slow
 def test_the_past_and_an_older_cursor_are_not_mailed(sqlite_url, sample_dir, smtp, instance):
     """Watching starts from now: failures before the first tick, or before an upgrade from the
     integer cursor of earlier versions, are not mailed (and the tick does not fail)."""
@@ -168,6 +170,7 @@ def test_the_past_and_an_older_cursor_are_not_mailed(sqlite_url, sample_dir, smt
     assert smtp.messages == []
 
 
+@pytest.mark.slow
 def test_without_alert_settings_nothing_is_sent(sqlite_url, sample_dir, monkeypatch):
     for name in ("SMTP_HOST", "TO"):
         monkeypatch.delenv(f"JIPPNAS_ALERT_{name}", raising=False)
@@ -194,7 +197,7 @@ def _sensor_state(instance, name: str):
     return None
 
 
-@pytest.mark.slow
+@pytest.mark.daemon
 def test_daemon_mails_a_failed_gate_once(
     sqlite_url, sample_dir, smtp, instance_env, instance, tmp_path
 ):

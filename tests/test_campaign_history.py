@@ -65,6 +65,7 @@ def test_clock_setting(monkeypatch):
     ]
 
 
+@pytest.mark.browser
 def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, monkeypatch):
     """The done-when drill: innovators submit on three days, the pipeline runs each day, the report
     of the third day shows three points per programme and the change since the second day."""
@@ -164,6 +165,7 @@ def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, 
     )
 
 
+@pytest.mark.browser
 def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_wins(
     sample_dir, tmp_path, monkeypatch
 ):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from dagster import AssetKey, DagsterInstance
 
 from jippnas_orchestration.generator.write import generate
@@ -15,6 +16,7 @@ from jippnas_orchestration.warehouse import Warehouse
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.subprocess
 def test_materialize_command_reads_the_contract_variables(pg_url, tmp_path):
     src = tmp_path / "unseen"
     summary = generate(src, scale=1, seed=77)

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from dagster import DagsterEventType, DagsterInstance
 
 from jippnas_orchestration.settings import PROJECT_ROOT
@@ -107,6 +108,7 @@ def overlaps(a, b) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1, _ in a for s2, e2, _ in b)
 
 
+@pytest.mark.subprocess
 def test_warehouse_writers_of_two_runs_never_overlap(tmp_path):
     pooled = tmp_path / "pooled"
     pooled.mkdir()

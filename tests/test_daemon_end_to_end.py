@@ -19,7 +19,7 @@ from jippnas_orchestration.warehouse import Warehouse
 from .helpers import run_pipeline, stop_process_group
 
 BIN = Path(sys.executable).parent
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.daemon
 
 
 def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, tmp_path):

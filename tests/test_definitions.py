@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from jippnas_orchestration.settings import PROJECT_ROOT
 
 DAGSTER = Path(sys.executable).parent / "dagster"
@@ -19,12 +21,14 @@ def validate(*target: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.subprocess
 def test_the_code_location_validates():
     done = validate("-m", "jippnas_orchestration.definitions")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All code locations passed validation" in done.stdout + done.stderr
 
 
+@pytest.mark.subprocess
 def test_a_broken_location_fails_validation(tmp_path):
     # an asset whose resource is missing: the command must say so, or the test above proves nothing
     bad = tmp_path / "broken_defs.py"

@@ -110,6 +110,7 @@ def new_source_content(url: str, sample_dir: Path, label: str) -> None:
     ).success
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
     backend, request, tmp_path, sample_dir, monkeypatch
@@ -160,6 +161,8 @@ def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
         assert not list((out / "portal_versions").glob(".*"))  # nothing half-written left behind
 
 
+@pytest.mark.postgres
+@pytest.mark.subprocess
 def test_postgres_restarted_during_a_run_leaves_no_table_half_written(
     tmp_path, sample_dir, monkeypatch
 ):
@@ -244,6 +247,7 @@ def test_postgres_restarted_during_a_run_leaves_no_table_half_written(
         server.stop()
 
 
+@pytest.mark.subprocess
 def test_iga_down_for_a_whole_run_keeps_the_previous_read_and_says_so(
     tmp_path, sample_dir, monkeypatch
 ):
@@ -309,6 +313,7 @@ def _submission(target, marker):
     }
 
 
+@pytest.mark.daemon
 def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(
     pg_url, sample_dir, tmp_path
 ):

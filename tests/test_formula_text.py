@@ -358,6 +358,7 @@ def pipeline(sample_dir, tmp_path_factory):
     mp.undo()
 
 
+@pytest.mark.slow
 def test_submitted_formula_text_is_published_escaped_in_csv_and_as_sent_in_json_parquet(pipeline):
     wh, out, _, result, sent = pipeline
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
@@ -390,6 +391,7 @@ def test_submitted_formula_text_is_published_escaped_in_csv_and_as_sent_in_json_
     )
 
 
+@pytest.mark.slow
 def test_formula_title_reaches_the_workbook_as_text(pipeline):
     wh, out, _, _, _ = pipeline
     victim = wh.read_sql(
@@ -415,6 +417,7 @@ def test_formula_title_reaches_the_workbook_as_text(pipeline):
     assert not any(c.data_type == "f" for s in wb.worksheets for r in s.iter_rows() for c in r)
 
 
+@pytest.mark.slow
 def test_a_candidate_built_with_another_rendering_is_rebuilt_in_full(pipeline, monkeypatch):
     wh, out, run, _, _ = pipeline
     monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))

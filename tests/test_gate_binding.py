@@ -62,6 +62,7 @@ def published(tmp_path, sample_dir, monkeypatch):
     return url, out
 
 
+@pytest.mark.subprocess
 def test_a_candidate_that_failed_its_gate_is_refused_from_the_cli(published, tmp_path):
     url, out = published
     wh = Warehouse(url)
@@ -106,6 +107,7 @@ def test_a_candidate_that_failed_its_gate_is_refused_from_the_cli(published, tmp
         assert instance.get_latest_materialization_event(AssetKey("portal_innovations")) is None
 
 
+@pytest.mark.slow
 def test_refused_in_process_too_and_the_repaired_candidate_publishes(published):
     url, out = published
     wh = Warehouse(url)

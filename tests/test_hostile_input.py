@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
 
@@ -44,6 +46,7 @@ def _write(path: Path, docs) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 def test_deeply_nested_documents_are_rejected_not_a_traceback(sqlite_url, tmp_path):
     wh = seed_warehouse(sqlite_url)
     good = doc()
@@ -190,6 +193,7 @@ def test_same_id_different_content_is_a_reported_conflict(sqlite_url, tmp_path):
     assert len(states) == 3
 
 
+@pytest.mark.subprocess
 def test_concurrent_submitters_with_the_same_id(warehouse_url, tmp_path):
     """Two processes send the same submission_id with different content at once: one is stored,
     the other is reported as a conflict (exit 1), whichever wins; both are kept."""

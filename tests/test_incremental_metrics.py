@@ -103,6 +103,7 @@ def one_doc(h: pd.DataFrame, i: int, text: str, submitted_at: str = SUBMITTED) -
     )
 
 
+@pytest.mark.slow
 def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipeline, tmp_path):
     wh, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
@@ -161,6 +162,7 @@ def test_submission_waves_keep_history_and_summary_equal_to_a_full_rebuild(pipel
     pd.testing.assert_frame_equal(summary(wh), incremental["summary"], obj="national_summary")
 
 
+@pytest.mark.slow
 def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypatch):
     wh, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")

@@ -155,6 +155,7 @@ def pipeline(warehouse_url, sample_dir, tmp_path, monkeypatch):
     return wh, out, run
 
 
+@pytest.mark.slow
 def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     wh, out, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
@@ -232,6 +233,7 @@ def test_incremental_runs_give_what_a_full_rebuild_gives(pipeline, tmp_path):
     assert meta(full, "portal_innovations")["checksum"] == manifest["checksum"]
 
 
+@pytest.mark.slow
 def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(pipeline, tmp_path):
     wh, out, run = pipeline
     h = wh.read_sql("SELECT innovation_id, agency_id FROM harmonized_innovations")
@@ -273,6 +275,7 @@ def test_anything_the_state_cannot_vouch_for_rebuilds_in_full(pipeline, tmp_path
     )
 
 
+@pytest.mark.slow
 def test_a_failed_gate_in_an_incremental_run_publishes_nothing_and_the_next_run_goes_full(
     pipeline, tmp_path
 ):

@@ -2,6 +2,7 @@
 typos, acronyms, and people's decisions. Cases are the project's own."""
 
 import pandas as pd
+import pytest
 
 from jippnas_orchestration.harmonize.matching import acronym_fits, match_records
 from jippnas_orchestration.harmonize.titles import title_parts
@@ -208,6 +209,7 @@ def test_large_agencies_are_blocked_by_word_pairs_without_losing_typo_twins(monk
     assert all(len(g) == 1 for g in found if g[0].startswith("n"))
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_clusters_rules_and_reviews():
     """Agencies are matched in worker processes for large inputs; any number of workers must give
     exactly the one-process result, people's rejections included."""

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from jippnas_orchestration.generator.write import KIPP_HEADERS
@@ -308,6 +309,7 @@ def score(innos: list[dict], agencies: list[dict], wh: Warehouse) -> dict:
 
 
 # ---- the test --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_real_fixture_figures_hold_their_floors(sqlite_url, tmp_path):
     innos, agencies = build_sources(tmp_path / "src")
     result = run_pipeline(sqlite_url, tmp_path / "src", raise_on_error=False)

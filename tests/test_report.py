@@ -80,6 +80,7 @@ def report(sample_dir, tmp_path_factory):
     mp.undo()
 
 
+@pytest.mark.slow
 def test_asset_metadata_links_to_the_report(report):
     _, out, page, meta, _ = report
     assert meta["report"].value == page.resolve().as_uri()
@@ -88,6 +89,7 @@ def test_asset_metadata_links_to_the_report(report):
     )
 
 
+@pytest.mark.browser
 def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_dir):
     _, _, page, _, _ = report
     shot = artifacts_dir / "data-quality-report.png"
@@ -105,6 +107,7 @@ def test_rendered_page_shows_the_headline_figures(report, tmp_path, artifacts_di
     assert dom.count("<svg") >= 3 and "Gerbang mutu LULUS" in dom
 
 
+@pytest.mark.browser
 def test_hostile_text_renders_as_text(report, tmp_path):
     _, _, page, _, _ = report
     html = page.read_text()
@@ -113,12 +116,14 @@ def test_hostile_text_renders_as_text(report, tmp_path):
     assert "<script>alert(1)</script>" not in dom and "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
 
 
+@pytest.mark.slow
 def test_page_is_self_contained_and_printable(report):
     html = report[2].read_text()
     assert not re.search(r'(src|href)="https?://', html)
     assert "@page{size:A4" in html and "@media print" in html
 
 
+@pytest.mark.slow
 def test_workbook_rows_match_the_pending_innovations(report):
     wh, out, _, _, victim = report
     wb = load_workbook(out / "reports" / "tindak-lanjut.xlsx", read_only=True)
@@ -137,6 +142,7 @@ def test_workbook_rows_match_the_pending_innovations(report):
     assert len(summary) == 30 and sum(r[5] for r in summary) == 130
 
 
+@pytest.mark.browser
 def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     pdf = artifacts_dir / "data-quality-report.pdf"
     chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", report[2].as_uri()], tmp_path)
@@ -148,6 +154,7 @@ def test_page_prints_on_a4(report, tmp_path, artifacts_dir):
     assert 2 <= pages <= SAMPLE_MAX_PAGES, pages  # the summary, then the detail: forwardable
 
 
+@pytest.mark.slow
 def test_gate_results_link_to_their_data_docs_pages(report):
     """Each gate result links to the Data Docs page of that run, relatively: on disk and served over HTTP."""
     from jippnas_orchestration.quality.gate import GATE_SUITES, read_result
@@ -211,6 +218,7 @@ class _Dom(HTMLParser):
             self.text[self.section] = self.text.get(self.section, "") + data
 
 
+@pytest.mark.browser
 def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch):
     """Titles, agency names, quarantine reasons, rejected submissions, review evidence, similarity
     reasons, a source's error: whatever they contain, the page shows them as text and runs no
@@ -296,6 +304,7 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch)
     assert "&amp;amp; &amp;lt;b&amp;gt;" in page.read_text()
 
 
+@pytest.mark.slow
 def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(
     report, monkeypatch, tmp_path
 ):

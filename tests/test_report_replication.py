@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from jippnas_orchestration.reports import build_report
@@ -15,6 +16,8 @@ from jippnas_orchestration.reports import replication as section
 from jippnas_orchestration.reports.html import persen
 
 from .test_report import HOSTILE, report  # noqa: F401  (the module's sample-run fixture)
+
+pytestmark = pytest.mark.slow  # the module's report runs the whole sample pipeline
 
 TILE = re.compile(r'<g class="tile" data-province="([A-Z]+)"><title>([^<]*)</title>.*?</g>', re.S)
 

@@ -55,6 +55,7 @@ def schedule() -> list[datetime]:
     return old + burst + recent
 
 
+@pytest.mark.slow
 def test_fifty_publications_keep_what_the_rule_says_and_each_kept_version_restores(
     sqlite_url, tmp_path
 ):

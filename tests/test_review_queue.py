@@ -88,6 +88,7 @@ def sources(tmp_path):
     return src
 
 
+@pytest.mark.slow
 def test_decisions_made_with_jippnas_review_survive_full_reruns(
     warehouse_url, sources, monkeypatch, capsys
 ):

@@ -6,6 +6,7 @@ import re
 import time
 from collections import defaultdict
 
+import pytest
 import sqlalchemy as sa
 from dagster import DagsterEventType, DagsterInstance
 
@@ -82,6 +83,7 @@ def step_windows(instance, run_id):
     return windows
 
 
+@pytest.mark.slow
 def test_each_table_has_one_writer_and_reads_follow_declared_dependencies(
     sqlite_url, sample_dir, tmp_path
 ):

@@ -21,7 +21,7 @@ from jippnas_orchestration.warehouse import Warehouse
 
 BIN = Path(sys.executable).parent
 SENSOR_INTERVAL_S = 2
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.daemon, pytest.mark.postgres]
 
 META = """fragment Meta on MetadataEntry { label description
   ... on TextMetadataEntry { text } ... on UrlMetadataEntry { url } ... on PathMetadataEntry { path }
@@ -300,6 +300,7 @@ def test_a_failing_gate_blocks_publication_and_the_report_says_so(stack):
     assert "Gerbang mutu GAGAL" in page
 
 
+@pytest.mark.browser
 def test_the_operator_view_in_a_real_browser(stack, artifacts_dir):
     from playwright.sync_api import sync_playwright
 

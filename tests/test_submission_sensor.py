@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from jippnas_orchestration.definitions import defs
@@ -74,6 +75,7 @@ def test_cursor_logic_orders_by_received_time_then_id():
     assert new_pending(rows, cursor) == ([], None)
 
 
+@pytest.mark.subprocess
 def test_no_second_run_while_one_has_yet_to_decide(pg_url, tmp_path):
     """A burst costs one more run: while a submission run has not started innovation_change_log, new
     submissions are left to it (cursor unchanged); once it is deciding, they get a run of their own.

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from jippnas_orchestration.submissions.apply import apply_pending
 from jippnas_orchestration.submissions.intake import store_document
@@ -203,6 +204,7 @@ def test_two_overlapping_runs_never_apply_a_submission_twice(warehouse_url):
         assert h.loc[r.iid, "outcomes"] == r.outcomes
 
 
+@pytest.mark.subprocess
 def test_cli_submit_stores_pending_and_reports_bad_files(sqlite_url, tmp_path):
     seed_warehouse(sqlite_url)
     good = tmp_path / "good.json"

@@ -124,6 +124,7 @@ def _docs(n: int) -> list[dict]:
     ]
 
 
+@pytest.mark.subprocess
 def test_a_run_killed_inside_a_chunk_leaves_that_chunk_pending(warehouse_url, tmp_path):
     """kill -9 while the second chunk's transaction is open: the first chunk stays decided, the
     second stays pending with no change-log row, and the next run applies it once."""

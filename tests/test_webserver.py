@@ -20,7 +20,7 @@ QUERY = """{ assetNodes { assetKey { path } groupName description }
   schedules { name scheduleState { status } } } } } }"""
 
 
-@pytest.mark.slow
+@pytest.mark.daemon
 def test_webserver_shows_assets_in_groups_with_descriptions(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
