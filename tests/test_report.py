@@ -394,6 +394,7 @@ def workbook_text(path) -> list[str]:
     ] + [ws.title for ws in wb.worksheets]
 
 
+@pytest.mark.browser
 def test_page_and_workbook_are_indonesian_without_server_paths(report, tmp_path, sample_dir):
     _, out, page, _, _ = report
     text = visible_text(page, tmp_path)

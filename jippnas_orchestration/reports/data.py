@@ -136,6 +136,8 @@ def _rejected_sources(wh: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     detail = detail.sort_values(["programme", "problem_kind", "place"], kind="stable")
+    if detail.empty:  # nothing quarantined: no example to join (an empty column is not text)
+        return pd.DataFrame(columns=["source", "kind", "count", "example"]), detail
     grouped = (
         detail.assign(example=detail["place"] + ": " + detail["problem"])
         .groupby(["programme", "problem_kind"], as_index=False)
