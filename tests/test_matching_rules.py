@@ -121,8 +121,8 @@ def test_people_decide_pairs_and_a_rejected_pair_never_merges_again():
             ("IGA", "1", "52.01", "SIMPEL"),
             ("IGA", "2", "52.01", "SIMPEL (Sistem Informasi Pelayanan)"),
             ("KIPP", "3", "52.01", "SIMPEL (Sistem Pembayaran Retribusi Elektronik)"),
-            ("KIPP", "4", "52.01", "Rumah Singgah Pasien"),
-            ("IGA", "5", "52.01", "Rumah Singgah Pasien"),
+            ("KIPP", "4", "52.01", "Griya Istirahat Keluarga Pasien"),
+            ("IGA", "5", "52.01", "Griya Istirahat Keluarga Pasien"),
         ]
     )
     accepted = {("IGA:1", "IGA:2")}

@@ -51,7 +51,7 @@ def test_bands_go_from_none_to_the_darkest():
     coverage = pd.DataFrame(
         {
             "province_code": ["35"],
-            "province_name": ["Provinsi Jawa Timur"],
+            "province_name": ["Provinsi Uji"],
             "regions": [39],
             "cells": [100],
             "covered": [30],
