@@ -17,6 +17,10 @@ import pandas as pd
 from ..cells import csv_rows
 from ..incremental.digests import csv_header
 from ..warehouse import Warehouse
+from .replication_opportunities import OPPORTUNITY_COLUMNS
+
+# what the public file is made from: the table's columns but the comparability flags
+READ_COLUMNS = [c for c in OPPORTUNITY_COLUMNS if c not in ("same_province", "same_type")]
 
 FILES = ("opportunities.csv", "opportunities.json")
 PUBLIC_COLUMNS = [
@@ -64,18 +68,7 @@ def opportunity_files(wh: Warehouse) -> dict[str, bytes] | None:
         return None
     return render(
         public_opportunities(
-            wh.read_table(
-                "replication_opportunities",
-                [
-                    "agency_id",
-                    "affair",
-                    "innovation_id",
-                    "rank",
-                    "score",
-                    "reason",
-                    "source_agency_id",
-                ],
-            ),
+            wh.read_table("replication_opportunities", READ_COLUMNS),
             wh.read_table("portal_candidate", ["innovation_id", "title"]),
             wh.read_table("agencies", ["agency_id", "agency_name"]),
         )
