@@ -1,0 +1,163 @@
+"""The sample, materialized once per session and storage, copied for each test that starts there.
+
+Most pipeline tests begin with "the whole pipeline ran on the sample" and then do what they test
+(a submission wave, a broken source, a kill). That first run is the same every time and costs most
+of such a test, so it is built once per key (storage, clock, submissions applied first) on first use
+and each test gets a copy of everything the run left: the warehouse (SQLite through the backup API,
+PostgreSQL as `CREATE DATABASE ... TEMPLATE`), the output directory (hard links between portal
+versions and the `portal` symlink kept) and the Dagster instance's storage, so a test continues from
+exactly where that run stopped (portal_candidate's record of the similar_innovations materialization
+included). A baseline is rebuilt when the Jakarta day has turned since it was built.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from dagster import DagsterInstance
+from dagster._core.instance.ref import InstanceRef
+
+from jippnas_orchestration.metrics.history import CLOCK_VAR, today
+from jippnas_orchestration.submissions.intake import submit_files
+from jippnas_orchestration.warehouse import Warehouse, engine_for
+
+from .helpers import run_pipeline
+
+
+@dataclass
+class Published:
+    """A test's own copy of a materialized sample."""
+
+    url: str
+    out: Path  # JIPPNAS_OUTPUT_DIR, set for the test
+    instance: DagsterInstance  # the instance the baseline ran in, copied
+    result: object  # the baseline run's result (its events, checks and metadata)
+
+    @property
+    def wh(self) -> Warehouse:
+        return Warehouse(self.url)
+
+    def run(self, **kwargs):
+        """The pipeline again on the sample, in this copy's instance (`run_pipeline`'s arguments)."""
+        from jippnas_orchestration.settings import SAMPLE_DIR
+
+        kwargs.setdefault("instance", self.instance)
+        return run_pipeline(self.url, kwargs.pop("sources", SAMPLE_DIR), **kwargs)
+
+
+@dataclass
+class _Baseline:
+    url: str
+    out: Path
+    instance_dir: Path
+    result: object
+    day: object
+
+
+class Baselines:
+    """Session-wide: `copy(...)` builds the baseline on first use and hands out copies."""
+
+    def __init__(self, root: Path, request: pytest.FixtureRequest):
+        self.root, self.request, self.built = root, request, {}
+
+    def copy(
+        self,
+        kind: str,
+        dest: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        clock: str | None = None,
+        submissions: bool = False,
+    ) -> Published:
+        if clock:
+            monkeypatch.setenv(CLOCK_VAR, clock)
+        key = (kind, clock, submissions)
+        base = self.built.get(key)
+        if base is None or base.day != today():
+            base = self.built[key] = self._build(kind, clock, submissions, monkeypatch)
+        dest.mkdir(parents=True, exist_ok=True)
+        url = self._copy_warehouse(kind, base.url, dest)
+        out = dest / "out"
+        copy_tree(base.out, out)
+        monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+        instance_dir = dest / "instance"
+        copy_tree(base.instance_dir, instance_dir)
+        instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
+        self.request.addfinalizer(instance.dispose)
+        return Published(url, out, instance, base.result)
+
+    def _build(self, kind, clock, submissions, monkeypatch) -> _Baseline:
+        from jippnas_orchestration.settings import SAMPLE_DIR
+
+        home = self.root / uuid.uuid4().hex[:8]
+        home.mkdir(parents=True)
+        url = (
+            f"sqlite:///{home / 'warehouse.sqlite'}"
+            if kind == "sqlite"
+            else self.request.getfixturevalue("pg_server").create_database(
+                f"base_{uuid.uuid4().hex[:12]}"
+            )
+        )
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("JIPPNAS_OUTPUT_DIR", str(home / "out"))
+            if submissions:
+                files = sorted((SAMPLE_DIR / "submissions").glob("*.json"))
+                assert submit_files(files, io.StringIO(), Warehouse(url)) == 0
+            instance_dir = home / "instance"
+            instance_dir.mkdir()
+            instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
+            try:
+                result = run_pipeline(url, SAMPLE_DIR, instance=instance)
+            finally:
+                instance.dispose()
+        assert result.success
+        engine_for.cache_clear()  # a template database must have no open connection
+        return _Baseline(url, home / "out", instance_dir, result, today())
+
+    def _copy_warehouse(self, kind: str, url: str, dest: Path) -> str:
+        if kind == "sqlite":
+            target = dest / "warehouse.sqlite"
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as src:
+                with sqlite3.connect(target) as copy:
+                    src.backup(copy)
+            return f"sqlite:///{target}"
+        server = self.request.getfixturevalue("pg_server")
+        template = url.rsplit("/", 1)[1]
+        db = f"t_{uuid.uuid4().hex[:12]}"
+        eng = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with eng.connect() as c:
+            c.exec_driver_sql(  # a pooled connection of the build would block the copy
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{template}' AND pid <> pg_backend_pid()"
+            )
+            c.exec_driver_sql(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+        eng.dispose()
+        return server.url(db)
+
+
+def copy_tree(src: Path, dest: Path) -> None:
+    """Copy a directory keeping symlinks as links and files hard-linked to each other as such."""
+    seen: dict[tuple[int, int], Path] = {}
+    for root, dirs, files in os.walk(src):
+        here = dest / Path(root).relative_to(src)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in dirs + files:
+            path, target = Path(root) / name, here / name
+            if path.is_symlink():
+                target.symlink_to(os.readlink(path))
+                if name in dirs:
+                    dirs.remove(name)  # a link to a folder is not walked into
+            elif name in files:
+                st = path.stat()
+                first = seen.setdefault((st.st_dev, st.st_ino), target)
+                if first is target:
+                    shutil.copy2(path, target)
+                else:
+                    os.link(first, target)
