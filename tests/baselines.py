@@ -65,46 +65,46 @@ class _Baseline:
 class Baselines:
     """Session-wide: `copy(...)` builds the baseline on first use and hands out copies."""
 
-    def __init__(self, root: Path, request: pytest.FixtureRequest):
-        self.root, self.request, self.built = root, request, {}
+    def __init__(self, root: Path):
+        self.root, self.built = root, {}
 
     def copy(
         self,
         kind: str,
-        dest: Path,
-        monkeypatch: pytest.MonkeyPatch,
         clock: str | None = None,
         submissions: bool = False,
+        *,
+        request: pytest.FixtureRequest,
+        dest: Path,
+        mp: pytest.MonkeyPatch,
     ) -> Published:
+        """A copy for the test of `request`, in `dest`; its environment set through `mp`."""
+        assert kind in ("sqlite", "postgres"), kind
         if clock:
-            monkeypatch.setenv(CLOCK_VAR, clock)
+            mp.setenv(CLOCK_VAR, clock)
+        pg = request.getfixturevalue("pg_server") if kind == "postgres" else None
         key = (kind, clock, submissions)
         base = self.built.get(key)
         if base is None or base.day != today():
-            base = self.built[key] = self._build(kind, clock, submissions, monkeypatch)
+            base = self.built[key] = self._build(pg, submissions)
         dest.mkdir(parents=True, exist_ok=True)
-        url = self._copy_warehouse(kind, base.url, dest)
+        url = _copy_warehouse(pg, base.url, dest)
         out = dest / "out"
         copy_tree(base.out, out)
-        monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
+        mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
         instance_dir = dest / "instance"
         copy_tree(base.instance_dir, instance_dir)
         instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
-        self.request.addfinalizer(instance.dispose)
+        request.addfinalizer(instance.dispose)
         return Published(url, out, instance, base.result)
 
-    def _build(self, kind, clock, submissions, monkeypatch) -> _Baseline:
+    def _build(self, pg, submissions: bool) -> _Baseline:
         from jippnas_orchestration.settings import SAMPLE_DIR
 
         home = self.root / uuid.uuid4().hex[:8]
         home.mkdir(parents=True)
-        url = (
-            f"sqlite:///{home / 'warehouse.sqlite'}"
-            if kind == "sqlite"
-            else self.request.getfixturevalue("pg_server").create_database(
-                f"base_{uuid.uuid4().hex[:12]}"
-            )
-        )
+        db = f"base_{uuid.uuid4().hex[:12]}"
+        url = pg.create_database(db) if pg else f"sqlite:///{home / 'warehouse.sqlite'}"
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("JIPPNAS_OUTPUT_DIR", str(home / "out"))
             if submissions:
@@ -121,25 +121,25 @@ class Baselines:
         engine_for.cache_clear()  # a template database must have no open connection
         return _Baseline(url, home / "out", instance_dir, result, today())
 
-    def _copy_warehouse(self, kind: str, url: str, dest: Path) -> str:
-        if kind == "sqlite":
-            target = dest / "warehouse.sqlite"
-            with sqlite3.connect(url.removeprefix("sqlite:///")) as src:
-                with sqlite3.connect(target) as copy:
-                    src.backup(copy)
-            return f"sqlite:///{target}"
-        server = self.request.getfixturevalue("pg_server")
-        template = url.rsplit("/", 1)[1]
-        db = f"t_{uuid.uuid4().hex[:12]}"
-        eng = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-        with eng.connect() as c:
-            c.exec_driver_sql(  # a pooled connection of the build would block the copy
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{template}' AND pid <> pg_backend_pid()"
-            )
-            c.exec_driver_sql(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
-        eng.dispose()
-        return server.url(db)
+
+def _copy_warehouse(pg, url: str, dest: Path) -> str:
+    if pg is None:
+        target = dest / "warehouse.sqlite"
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as src:
+            with sqlite3.connect(target) as copy:
+                src.backup(copy)
+        return f"sqlite:///{target}"
+    template = url.rsplit("/", 1)[1]
+    db = f"t_{uuid.uuid4().hex[:12]}"
+    eng = sa.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+    with eng.connect() as c:
+        c.exec_driver_sql(  # a pooled connection of the build would block the copy
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{template}' AND pid <> pg_backend_pid()"
+        )
+        c.exec_driver_sql(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+    eng.dispose()
+    return pg.url(db)
 
 
 def copy_tree(src: Path, dest: Path) -> None:

@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ os.environ.setdefault("JIPPNAS_SOURCE_RETRY_DELAY_S", "0.5")
 from jippnas_orchestration.settings import SAMPLE_DIR  # noqa: E402
 from jippnas_orchestration.testing.postgres import start_postgres  # noqa: E402
 from jippnas_orchestration.warehouse import Warehouse  # noqa: E402
+
+from .baselines import Baselines  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -138,6 +141,24 @@ def warehouse(warehouse_url) -> Warehouse:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE_DIR
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def storage(request) -> str:
+    """The warehouse kind a test runs on: both the contract allows."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _baselines(tmp_path_factory) -> Baselines:
+    return Baselines(tmp_path_factory.mktemp("baselines"))
+
+
+@pytest.fixture
+def materialized(_baselines, request, tmp_path, monkeypatch):
+    """`materialized(kind, clock=None, submissions=False)`: this test's own copy of the sample with
+    everything materialized (tests/baselines.py), JIPPNAS_OUTPUT_DIR pointing at its output."""
+    return partial(_baselines.copy, request=request, dest=tmp_path / "materialized", mp=monkeypatch)
 
 
 @pytest.fixture(scope="session")

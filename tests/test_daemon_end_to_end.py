@@ -16,14 +16,15 @@ import pytest
 from jippnas_orchestration.settings import PROJECT_ROOT
 from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline, stop_process_group
+from .helpers import stop_process_group
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.daemon
 
 
-def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, tmp_path):
-    run_pipeline(pg_url, sample_dir)
+def test_daemon_applies_a_submission_within_a_bounded_time(materialized, tmp_path):
+    published = materialized("postgres")
+    pg_url = published.url
     wh = Warehouse(pg_url)
     target = wh.read_sql(
         "SELECT m.source_record_id, h.agency_id, h.innovation_id FROM innovation_source_map m "
@@ -38,7 +39,7 @@ def test_daemon_applies_a_submission_within_a_bounded_time(pg_url, sample_dir, t
         DAGSTER_HOME=str(home),
         JIPPNAS_WAREHOUSE_URL=pg_url,
         JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S="2",
-        JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"),
+        JIPPNAS_OUTPUT_DIR=str(published.out),
     )
     log = (tmp_path / "daemon.log").open("w")
     daemon = subprocess.Popen(

@@ -111,18 +111,12 @@ def new_source_content(url: str, sample_dir: Path, label: str) -> None:
 
 
 @pytest.mark.subprocess
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
-    backend, request, tmp_path, sample_dir, monkeypatch
+    storage, materialized, tmp_path, sample_dir
 ):
-    url = (
-        f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
-        if backend == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
-    out = tmp_path / "output"
-    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    assert run_pipeline(url, sample_dir).success
+    backend = storage
+    published = materialized(storage)
+    url, out = published.url, published.out
     wh = Warehouse(url)
     home = tmp_path / "home"
     home.mkdir()
@@ -315,9 +309,10 @@ def _submission(target, marker):
 
 @pytest.mark.daemon
 def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(
-    pg_url, sample_dir, tmp_path
+    materialized, tmp_path
 ):
-    assert run_pipeline(pg_url, sample_dir).success
+    published = materialized("postgres")
+    pg_url = published.url
     wh = Warehouse(pg_url)
     targets = wh.read_sql(
         "SELECT innovation_id, agency_id FROM harmonized_innovations WHERE sources LIKE '%KIPP%' "
@@ -331,7 +326,7 @@ def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(
         DAGSTER_HOME=str(home),
         JIPPNAS_WAREHOUSE_URL=pg_url,
         JIPPNAS_SUBMISSION_SENSOR_INTERVAL_S="2",
-        JIPPNAS_OUTPUT_DIR=str(tmp_path / "output"),
+        JIPPNAS_OUTPUT_DIR=str(published.out),
     )
     logs = tmp_path / "daemon.log"
 

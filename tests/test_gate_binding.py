@@ -54,12 +54,9 @@ def cli(select: str, env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def published(tmp_path, sample_dir, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
-    out = tmp_path / "output"
-    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    assert run_pipeline(url, sample_dir).success
-    return url, out
+def published(materialized):
+    sample = materialized("sqlite")
+    return sample.url, sample.out
 
 
 @pytest.mark.subprocess

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from functools import partial
 
 import pandas as pd
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey
 
 from jippnas_orchestration.metrics.history import CLOCK_VAR
 from jippnas_orchestration.quality import gate
 from jippnas_orchestration.quality.gate import run_suite
 from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite
 from jippnas_orchestration.vocab import PROGRAMMES
-from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline
 from .submission_fixtures import doc
 from .test_incremental_runs import FULL_RUN, SUBMISSION_RUN, first_wave, meta, ok, submit
 
@@ -32,13 +29,10 @@ SUBMITTED = f"{DAY}T08:00:00+07:00"  # in the month of the run: no month end to 
 
 
 @pytest.fixture
-def pipeline(warehouse_url, sample_dir, tmp_path, monkeypatch):
-    """Everything materialized on the sample, on the test's day, in one Dagster instance."""
-    monkeypatch.setenv(CLOCK_VAR, CLOCK)
-    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(tmp_path / "out"))
-    run = partial(run_pipeline, warehouse_url, sample_dir, instance=DagsterInstance.ephemeral())
-    assert run().success
-    return Warehouse(warehouse_url), run
+def pipeline(storage, materialized):
+    """Everything materialized on the sample, on the test's day; later runs in the same instance."""
+    sample = materialized(storage, clock=CLOCK)
+    return sample.wh, sample.run
 
 
 def today_rows(wh, day: str = DAY) -> pd.DataFrame:

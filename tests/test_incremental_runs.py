@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import AssetKey, AssetSelection, DagsterInstance
+from dagster import AssetKey, AssetSelection
 
 from jippnas_orchestration.incremental.digests import content_checksum
 from jippnas_orchestration.jobs import SUBMISSION_SKIPS
@@ -22,7 +21,6 @@ from jippnas_orchestration.publication.publish import FILES
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline
 from .submission_fixtures import doc
 
 SUBMISSION_RUN = AssetSelection.assets("innovation_change_log").downstream() - SUBMISSION_SKIPS
@@ -144,15 +142,11 @@ def first_wave(h: pd.DataFrame, submitted_at: str | None = None) -> tuple[list[d
 
 
 @pytest.fixture
-def pipeline(warehouse_url, sample_dir, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    wh = Warehouse(warehouse_url)
-    # one Dagster instance throughout, as in production (portal_candidate notes which
-    # similar_innovations materialization it was built with)
-    run = partial(run_pipeline, warehouse_url, sample_dir, instance=DagsterInstance.ephemeral())
-    assert run().success
-    return wh, out, run
+def pipeline(storage, materialized):
+    """The sample with everything materialized; later runs in the same Dagster instance, as in
+    production (portal_candidate notes which similar_innovations materialization it was built with)."""
+    sample = materialized(storage)
+    return sample.wh, sample.out, sample.run
 
 
 @pytest.mark.slow
