@@ -80,6 +80,9 @@ class Baselines:
     ) -> Published:
         """A copy for the test of `request`, in `dest`; its environment set through `mp`."""
         assert kind in ("sqlite", "postgres"), kind
+        if kind == "postgres" and request.node.get_closest_marker("postgres") is None:
+            # however early the session's server started: the fast tier must not run this test
+            raise RuntimeError(f"{request.node.nodeid} uses PostgreSQL: mark it postgres")
         if clock:
             mp.setenv(CLOCK_VAR, clock)
         pg = request.getfixturevalue("pg_server") if kind == "postgres" else None

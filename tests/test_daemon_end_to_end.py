@@ -22,6 +22,7 @@ BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.daemon
 
 
+@pytest.mark.postgres
 def test_daemon_applies_a_submission_within_a_bounded_time(materialized, tmp_path):
     published = materialized("postgres")
     pg_url = published.url

@@ -308,6 +308,7 @@ def _submission(target, marker):
 
 
 @pytest.mark.daemon
+@pytest.mark.postgres
 def test_daemon_killed_while_submissions_are_pending_applies_each_exactly_once(
     materialized, tmp_path
 ):
