@@ -40,6 +40,7 @@ class Published:
     out: Path  # JIPPNAS_OUTPUT_DIR, set for the test
     instance: DagsterInstance  # the instance the baseline ran in, copied
     result: object  # the baseline run's result (its events, checks and metadata)
+    run_out: Path  # the output directory that run wrote (the paths in its metadata name it)
 
     @property
     def wh(self) -> Warehouse:
@@ -99,7 +100,7 @@ class Baselines:
         copy_tree(base.instance_dir, instance_dir)
         instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
         request.addfinalizer(instance.dispose)
-        return Published(url, out, instance, base.result)
+        return Published(url, out, instance, base.result, base.out)
 
     def _build(self, pg, submissions: bool) -> _Baseline:
         from jippnas_orchestration.settings import SAMPLE_DIR

@@ -1,6 +1,5 @@
 """The data-quality report, rendered by headless Chromium, and its follow-up workbook."""
 
-import io
 import re
 import shutil
 import sqlite3
@@ -19,10 +18,7 @@ from jippnas_orchestration.reports import build_report
 from jippnas_orchestration.reports import html as html_module
 from jippnas_orchestration.reports.trends import replication_suggestions
 from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
-from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
-
-from .helpers import run_pipeline
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -49,20 +45,16 @@ def chromium(args, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def report(sample_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("report_out")
-    url = f"sqlite:///{tmp_path_factory.mktemp('wh') / 'warehouse.sqlite'}"
+def report(_baselines, request, tmp_path_factory):
+    """The sample, its submissions applied, everything materialized (tests/baselines.py); then a
+    hostile title and the report built again from it."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    assert (
-        submit_files(
-            sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), Warehouse(url)
-        )
-        == 0
+    sample = _baselines.copy(
+        "sqlite", submissions=True, request=request, dest=tmp_path_factory.mktemp("report"), mp=mp
     )
-    result = run_pipeline(url, sample_dir)
-    wh = Warehouse(url)
-    meta = result.asset_materializations_for_node("data_quality_report")[0].metadata
+    wh, out = sample.wh, sample.out
+    meta = sample.result.asset_materializations_for_node("data_quality_report")[0].metadata
+    meta = dict(meta, run_out=sample.run_out)
     # an innovator typed markup into a title: it must render as text
     # (of the agency with the most pending innovations: the page lists it first, whatever it cuts)
     pending = "sources LIKE '%KIPP%' AND update_status = 'pending'"
@@ -83,7 +75,8 @@ def report(sample_dir, tmp_path_factory):
 @pytest.mark.slow
 def test_asset_metadata_links_to_the_report(report):
     _, out, page, meta, _ = report
-    assert meta["report"].value == page.resolve().as_uri()
+    written = meta["run_out"] / page.relative_to(out)  # the run's own output folder, copied here
+    assert meta["report"].value == written.resolve().as_uri()
     assert (
         "973 inovasi; 843 sudah dimutakhirkan; 130 dari 30 instansi belum" == meta["headline"].value
     )
