@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import pandas as pd
 import pytest
-from dagster import AssetKey
+from dagster import AssetKey, AssetSelection
 
 from jippnas_orchestration.metrics.history import CLOCK_VAR
 from jippnas_orchestration.quality import gate
@@ -21,7 +21,14 @@ from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite
 from jippnas_orchestration.vocab import PROGRAMMES
 
 from .submission_fixtures import doc
-from .test_incremental_runs import FULL_RUN, SUBMISSION_RUN, first_wave, meta, ok, submit
+from .test_incremental_runs import first_wave, meta, ok, submit
+
+# a submission run as far as these tables go (the change log and harmonized_innovations they
+# follow; the portal and replication steps after them are test_incremental_runs' subject)
+SUBMISSION_RUN = AssetSelection.assets(
+    "innovation_change_log", "harmonized_innovations", "campaign_history", "national_summary"
+)
+FULL_RUN = SUBMISSION_RUN | AssetSelection.assets("merged_innovations")
 
 DAY = "2026-03-02"
 CLOCK = f"{DAY}T09:00:00+07:00"
