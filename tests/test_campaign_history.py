@@ -167,14 +167,10 @@ def test_three_days_of_runs_show_the_trend_and_the_deltas(sample_dir, tmp_path, 
 
 @pytest.mark.browser
 def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_wins(
-    sample_dir, tmp_path, monkeypatch
+    sample_dir, materialized, tmp_path
 ):
-    out = tmp_path / "out"
-    monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
-    wh = Warehouse(url)
-    assert submit_files(sorted((sample_dir / "submissions").glob("*.json")), io.StringIO(), wh) == 0
-    assert run_pipeline(url, sample_dir).success
+    sample = materialized("sqlite", submissions=True)  # submitted, then everything materialized
+    url, wh, out = sample.url, sample.wh, sample.out
     run_day = today().isoformat()
     first = wh.read_table("campaign_history")
     kipp = national(wh)
