@@ -133,6 +133,7 @@ def render() -> Path:
     lines += _similar_section(_load("similar"))
     lines += replication_section(_load("replication_scale45") or _load("replication_sample"))
     lines += _pipeline_section(_load("pipeline"))
+    lines += _before_after_section(_load("pipeline_before_after"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))
     return out
@@ -233,6 +234,50 @@ def _similar_section(s: dict | None) -> list[str]:
         "",
     ]
     return lines
+
+
+def _before_after_section(b: dict | None) -> list[str]:
+    """The whole pipeline at scale 45 before and after a restructuring, measured back to back."""
+    if not b:
+        return []
+    before, after = b["before"], b["after"]
+    s0 = {s["step"]: s["s"] for s in before["steps"]}
+    s1 = {s["step"]: s["s"] for s in after["steps"]}
+
+    def total(steps: dict, names: list[str]) -> float:
+        return round(sum(steps.get(n, 0) for n in names), 2)
+
+    mech, new = b["mechanism_steps"], b["new_steps"]
+    changed = b.get("changed_steps", [])  # changed for other reasons (new files, new sections)
+    others = [n for n in s0 if n in s1 and n not in mech and n not in changed]
+    lines = [
+        "## The whole pipeline at scale 45, before and after the incremental mechanism",
+        "",
+        f"`{b['what']}` in two worktrees, one after the other: before = {before['commit']} ({before['label']}), measured "
+        f"{before['measured_at']}, load {before['load_before']:.1f} / {before['load_after']:.1f}; "
+        f"after = {after['commit']} ({after['label']}), measured {after['measured_at']}, load "
+        f"{after['load_before']:.1f} / {after['load_after']:.1f}. One run each: steps whose code did "
+        "not change move by up to ±20 % between the two runs.",
+        "",
+        "| | before | after | after / before |",
+        "|---|---:|---:|---:|",
+        f"| materialize, wall s | {before['wall_s']} | {after['wall_s']} | "
+        f"{after['wall_s'] / before['wall_s']:.2f} |",
+        f"| peak memory, MB | {before['peak_mb']} | {after['peak_mb']} | "
+        f"{after['peak_mb'] / before['peak_mb']:.2f} |",
+    ]
+    for label, names in (
+        ("the incremental tables' steps (" + ", ".join(mech) + "), s", mech),
+        ("the other steps in both, their code unchanged, s", others),
+        ("steps changed by later features (" + ", ".join(changed) + "), s", changed),
+    ):
+        a, c = total(s0, names), total(s1, names)
+        lines.append(f"| {label} | {a} | {c} | {c / a:.2f} |")
+    lines.append("| steps added since (" + ", ".join(new) + f"), s | – | {total(s1, new)} | |")
+    lines += ["", "| step | before s | after s |", "|---|---:|---:|"]
+    for name in sorted(set(s0) | set(s1), key=lambda n: -max(s0.get(n, 0), s1.get(n, 0))):
+        lines.append(f"| `{name}` | {s0.get(name, '–')} | {s1.get(name, '–')} |")
+    return lines + [""]
 
 
 def _pipeline_section(p: dict | None) -> list[str]:
