@@ -8,6 +8,7 @@ province, tens of thousands of rows on the sample, which openpyxl took ~20 s to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,15 @@ ABOUT_SHEET = "Keterangan"
 HISTORY_DAYS = 180  # day columns in the history sheet
 
 
+@dataclass
+class _Book:
+    """The workbook being written and the formats every sheet shares."""
+
+    workbook: xlsxwriter.Workbook
+    bold: object  # the header row
+    share: object  # a share shown as a percentage
+
+
 def _cell(value):
     """A value as the cell holds it: text as text (formula policy applied; a carriage return as the
     line break a spreadsheet shows), numbers as numbers, missing as an empty cell."""
@@ -43,13 +53,12 @@ def _cell(value):
     return value
 
 
-def _sheet(book, title: str, header: list[str], rows, percent: tuple[int, ...] = ()) -> None:
+def _sheet(book: _Book, title: str, header: list[str], rows, percent: tuple[int, ...] = ()) -> None:
     """One sheet: a bold, frozen, filterable header, then `rows` as they come; columns as wide as
     their longest text (10 to 60 characters)."""
-    ws = book.add_worksheet(title)
-    bold, share = book.jippnas_formats
+    ws = book.workbook.add_worksheet(title)
     widths = [len(str(h)) for h in header]
-    ws.write_row(0, 0, header, bold)
+    ws.write_row(0, 0, header, book.bold)
     n = 0
     for n, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
@@ -59,7 +68,7 @@ def _sheet(book, title: str, header: list[str], rows, percent: tuple[int, ...] =
             if isinstance(value, str):
                 ws.write_string(n, col, value)
             else:
-                ws.write_number(n, col, value, share if col in percent else None)
+                ws.write_number(n, col, value, book.share if col in percent else None)
             if col >= len(widths):
                 widths.append(0)
             widths[col] = max(widths[col], len(str(value)))
@@ -271,11 +280,9 @@ def _opportunity_sheets(book, data: ReportData) -> None:
 
 def write_workbook(data: ReportData, path: Path) -> None:
     with replacing(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-        # header and share formats, shared by every sheet (one attribute, not one per call)
-        book.jippnas_formats = (
-            book.add_format({"bold": True}),
-            book.add_format({"num_format": "0%"}),
+        workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+        book = _Book(
+            workbook, workbook.add_format({"bold": True}), workbook.add_format({"num_format": "0%"})
         )
         _sheet(
             book,
@@ -308,7 +315,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
         _similar_sheet(book, data)
         _detail_sheets(book, data)
         _opportunity_sheets(book, data)
-        book.close()
+        workbook.close()
 
 
 def _agency_sheet(book, data: ReportData) -> None:
