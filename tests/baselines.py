@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from dagster import DagsterInstance
 from dagster._core.instance.ref import InstanceRef
 
 from jippnas_orchestration.metrics.history import CLOCK_VAR, today
+from jippnas_orchestration.settings import SAMPLE_DIR
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse, engine_for
 
@@ -48,8 +50,6 @@ class Published:
 
     def run(self, **kwargs):
         """The pipeline again on the sample, in this copy's instance (`run_pipeline`'s arguments)."""
-        from jippnas_orchestration.settings import SAMPLE_DIR
-
         kwargs.setdefault("instance", self.instance)
         return run_pipeline(self.url, kwargs.pop("sources", SAMPLE_DIR), **kwargs)
 
@@ -60,7 +60,7 @@ class _Baseline:
     out: Path
     instance_dir: Path
     result: object
-    day: object
+    day: date  # the Jakarta day it was built on
 
 
 class Baselines:
@@ -103,8 +103,6 @@ class Baselines:
         return Published(url, out, instance, base.result, base.out)
 
     def _build(self, pg, submissions: bool) -> _Baseline:
-        from jippnas_orchestration.settings import SAMPLE_DIR
-
         home = self.root / uuid.uuid4().hex[:8]
         home.mkdir(parents=True)
         db = f"base_{uuid.uuid4().hex[:12]}"
@@ -122,7 +120,8 @@ class Baselines:
             finally:
                 instance.dispose()
         assert result.success
-        engine_for.cache_clear()  # a template database must have no open connection
+        for for_writes in (True, False):  # a template database must have no open connection
+            engine_for(url, for_writes).dispose()
         return _Baseline(url, home / "out", instance_dir, result, today())
 
 
