@@ -21,6 +21,7 @@ first cell may be `=…`. `csv_rows` therefore quotes every field holding a CR.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -68,6 +69,10 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
             [safe_cell(v) for v in values], index=column.index, dtype=column.dtype
         )
     return out
+
+
+def csv_header(columns: Iterable[str]) -> str:
+    return pd.DataFrame(columns=list(columns)).to_csv(index=False)
 
 
 def csv_rows(frame: pd.DataFrame, made_safe: bool = False) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..incremental import Built, IncrementalTable, Run
+from ..incremental import Built, IncrementalTable, Run, state
 from .provenance import STAGED_COLUMNS, build_provenance
 
 TABLE = "field_provenance"
@@ -58,14 +58,7 @@ def _changed(run: Run, changed: set[str]) -> Built:
     staged = tx.rows_where_in(
         "staged_source_records", "source_record_id", smap["source_record_id"], STAGED
     )
-    log = tx.rows_where_in(
-        "innovation_change_log",
-        "innovation_id",
-        ids,
-        extra=" AND change_id <= :upto",
-        params={"upto": run.position},
-    )
-    df = build_provenance(staged, smap, log, pd.Series(ids))
+    df = build_provenance(staged, smap, state.log_rows(tx, ids, run.position), pd.Series(ids))
     gone = _origins(tx.rows_where_in(TABLE, "innovation_id", ids, "origin"))
     tx.replace_keys(TABLE, "innovation_id", ids, df)
     for origin, n in gone.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..incremental import Built, IncrementalTable, Run
+from ..incremental import Built, IncrementalTable, Run, state
 from .pipeline import build_overlaid
 
 TABLE = "harmonized_innovations"
@@ -17,7 +17,7 @@ TABLE = "harmonized_innovations"
 
 def _all(run: Run) -> Built:
     tx = run.tx
-    log = tx.query("SELECT * FROM innovation_change_log WHERE change_id <= :b", {"b": run.position})
+    log = state.log_rows(tx, None, run.position)
     start = date.fromisoformat(run.params["campaign_start"])
     df = build_overlaid(tx.query("SELECT * FROM merged_innovations"), log, start)
     tx.replace_table(TABLE, df, primary_key=["innovation_id"])
@@ -28,14 +28,7 @@ def _changed(run: Run, changed: set[str]) -> Built:
     tx, ids = run.tx, sorted(changed)
     if ids:
         merged = tx.rows_where_in("merged_innovations", "innovation_id", ids)
-        upto = {"upto": run.position}
-        log = tx.rows_where_in(
-            "innovation_change_log",
-            "innovation_id",
-            ids,
-            extra=" AND change_id <= :upto",
-            params=upto,
-        )
+        log = state.log_rows(tx, ids, run.position)
         start = date.fromisoformat(run.params["campaign_start"])
         tx.replace_keys(TABLE, "innovation_id", ids, build_overlaid(merged, log, start))
     return Built(redone=len(ids), changed=ids)

@@ -60,16 +60,6 @@ def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {part: frame.reset_index(drop=True) for part, frame in df.groupby(keys, sort=True)}
 
 
-def csv_rows(part: pd.DataFrame) -> str:
-    """A part's CSV rows as published: formula-like text behind an apostrophe (`cells`), so the
-    digest is taken over the bytes written. JSON and Parquet render the values as they are."""
-    return cells.csv_rows(part)
-
-
-def csv_header(columns: Iterable[str]) -> str:
-    return pd.DataFrame(columns=list(columns)).to_csv(index=False)
-
-
 def part_digest(rows_csv: str) -> str:
     return hashlib.sha256(rows_csv.encode("utf-8")).hexdigest()
 

@@ -15,6 +15,7 @@ result, or a reason of the table's own.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -85,12 +86,10 @@ def update(wh: Warehouse, table: IncrementalTable, incremental: bool = True, **p
         state.hold(tx, table.name, exclusive=True)
         if table.reads_log:  # no change_id may then commit below the position taken
             tx.lock(state.CHANGE_LOG, "SHARE")
+            upstream, position = state.read(tx, table.upstream), state.log_position(tx)
         else:
             state.hold(tx, table.upstream, exclusive=False)
-        upstream = state.read(tx, table.upstream)
-        if table.reads_log:
-            position = state.log_position(tx)
-        else:
+            upstream = state.read(tx, table.upstream)
             position = int(upstream["position"]) if upstream else 0
         run = Run(tx, table.name, params, state.read(tx, table.name), upstream, position)
         reason = _why_full(wh, table, run) if incremental else "not a submission run"
@@ -109,9 +108,8 @@ def update(wh: Warehouse, table: IncrementalTable, incremental: bool = True, **p
         result = Update(mode, reason, built, position, (upstream or {}).get("checksum"))
         if table.gated:
             _digest(tx, table.name, result)
-        generation = state.new_generation() if mode == "full" else run.state["generation"]
         kept = {
-            "generation": generation,
+            "generation": uuid.uuid4().hex if mode == "full" else run.state["generation"],
             "upstream_generation": (upstream or {}).get("generation"),
             "position": position,
             "params": params,

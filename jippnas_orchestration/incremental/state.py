@@ -8,10 +8,10 @@ started it (sensor, UI, CLI, backfill). Each row is written by its table's asset
 from __future__ import annotations
 
 import json
-import uuid
 import zlib
 from datetime import datetime, timezone
 
+import pandas as pd
 import sqlalchemy as sa
 
 from ..schema import incremental_state as _state
@@ -19,10 +19,6 @@ from ..warehouse import Tx
 
 STATE = "incremental_state"
 CHANGE_LOG = "innovation_change_log"
-
-
-def new_generation() -> str:
-    return uuid.uuid4().hex
 
 
 def read(tx: Tx, table: str) -> dict | None:
@@ -33,9 +29,7 @@ def read(tx: Tx, table: str) -> dict | None:
 
 
 def write(tx: Tx, table: str, state: dict) -> None:
-    tx.conn.execute(
-        sa.text(f"DELETE FROM {STATE} WHERE table_name = :table_name"), {"table_name": table}
-    )
+    tx.delete_where_in(STATE, "table_name", [table])
     tx.conn.execute(
         _state.insert(),
         {
@@ -71,3 +65,11 @@ def changed_between(tx: Tx, after: int, upto: int) -> set[str]:
         {"a": after, "b": upto},
     )
     return set(df["innovation_id"])
+
+
+def log_rows(tx: Tx, innovations, upto: int) -> pd.DataFrame:
+    """The change-log rows of these innovations up to position `upto` (all innovations: None)."""
+    if innovations is None:
+        return tx.query(f"SELECT * FROM {CHANGE_LOG} WHERE change_id <= :upto", {"upto": upto})
+    extra, params = " AND change_id <= :upto", {"upto": upto}
+    return tx.rows_where_in(CHANGE_LOG, "innovation_id", innovations, extra=extra, params=params)

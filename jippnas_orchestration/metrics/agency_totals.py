@@ -71,3 +71,30 @@ def store(tx: Tx, table: str, df: pd.DataFrame, agencies: Iterable[str] | None =
 
 def read(tx: Tx, table: str) -> pd.DataFrame:
     return tx.query(f'SELECT * FROM "{table}"').astype({c: "int64" for c in COUNTS})
+
+
+def _select(columns: Iterable[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def rebuild(tx: Tx, table: str, columns: Iterable[str], by_type: bool = False) -> pd.DataFrame:
+    """The totals of the whole harmonized table, stored in `table`."""
+    harmonized = tx.query(f"SELECT {_select(columns)} FROM harmonized_innovations")
+    return store(tx, table, totals(harmonized, by_type))
+
+
+def recount(
+    tx: Tx, table: str, changed: set[str], columns: Iterable[str], by_type: bool = False
+) -> tuple[pd.DataFrame, set[str]] | str:
+    """Recount the agencies of the `changed` innovations in `table`: every total and those
+    agencies, or why the totals cannot be recounted so."""
+    owners = tx.rows_where_in("harmonized_innovations", "innovation_id", changed, '"agency_id"')
+    if owners["agency_id"].isna().any():
+        return "a changed innovation has no agency"
+    if not tx.has_table(table):
+        return f"no totals in {table} yet"
+    agencies = set(owners["agency_id"])
+    if not agencies:
+        return read(tx, table), agencies
+    rows = tx.rows_where_in("harmonized_innovations", "agency_id", agencies, _select(columns))
+    return store(tx, table, totals(rows, by_type), agencies), agencies

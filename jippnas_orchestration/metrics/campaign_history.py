@@ -28,7 +28,10 @@ from .history import (
 
 TABLE = "campaign_history"
 TOTALS = "campaign_history_totals"
-COLUMNS = ", ".join(f'"{c}"' for c in SNAPSHOT_COLUMNS)
+
+
+def _dates(run: Run) -> tuple[date, date]:
+    return date.fromisoformat(run.params["campaign_start"]), date.fromisoformat(run.params["day"])
 
 
 def _built(run: Run, df: pd.DataFrame, agencies: int, rebuilt: list | None = None) -> Built:
@@ -37,66 +40,53 @@ def _built(run: Run, df: pd.DataFrame, agencies: int, rebuilt: list | None = Non
     return Built(agencies, state={"log_position": log}, metadata=meta, result=df)
 
 
+def _month_ends_due(run: Run, submitted: pd.DataFrame) -> bool:
+    (start, day), tx = _dates(run), run.tx
+    return bool(backfill_days(tx.wh, submitted, start, first_run_day(tx.wh, day, tx.conn), tx.conn))
+
+
 def _why_full(run: Run) -> str | None:
     tx, seen = run.tx, run.state.get("log_position")
     if seen is None or int(seen) > state.log_position(tx):
         return "the change log is behind the recorded position"
-    new = tx.query(
-        "SELECT DISTINCT submitted_at FROM innovation_change_log WHERE change_id > :a",
-        {"a": int(seen)},
-    )
-    start, day = (date.fromisoformat(run.params[k]) for k in ("campaign_start", "day"))
-    if backfill_days(tx.wh, new, start, first_run_day(tx.wh, day, tx.conn), tx.conn):
+    sql = "SELECT DISTINCT submitted_at FROM innovation_change_log WHERE change_id > :a"
+    if _month_ends_due(run, tx.query(sql, {"a": int(seen)})):
         return "a change submitted before the first run: its month end is to be rebuilt"
     return None
 
 
 def _all(run: Run) -> Built:
-    tx = run.tx
-    start, day = (date.fromisoformat(run.params[k]) for k in ("campaign_start", "day"))
-    harmonized = tx.query(f"SELECT {COLUMNS} FROM harmonized_innovations")
-    first_run = first_run_day(tx.wh, day, tx.conn)
-    log = (
-        tx.query("SELECT DISTINCT submitted_at FROM innovation_change_log")
-        if tx.has_table("innovation_change_log")
-        else pd.DataFrame(columns=["submitted_at"])
-    )
+    (start, day), tx = _dates(run), run.tx
     rebuilt = []
-    if backfill_days(tx.wh, log, start, first_run, tx.conn):  # once: the whole log then
-        merged, changes = (
-            tx.query(f"SELECT * FROM {t}") for t in ("merged_innovations", "innovation_change_log")
+    if tx.has_table("innovation_change_log") and _month_ends_due(
+        run, tx.query("SELECT DISTINCT submitted_at FROM innovation_change_log")
+    ):  # once: the whole log then
+        harmonized, merged, changes = (
+            tx.query(f"SELECT * FROM {t}")
+            for t in ("harmonized_innovations", "merged_innovations", "innovation_change_log")
         )
+        first_run = first_run_day(tx.wh, day, tx.conn)
         rebuilt = backfill(tx.wh, harmonized, merged, changes, start, first_run, tx.conn)
-    t = agency_totals.store(tx, TOTALS, agency_totals.totals(harmonized))
+    t = agency_totals.rebuild(tx, TOTALS, SNAPSHOT_COLUMNS)
     df = snapshot_from_totals(t, day)
     tx.replace_rows(TABLE, df, {"snapshot_date": day.isoformat()})
     return _built(run, df, int(t["agency_id"].nunique()), rebuilt)
 
 
 def _changed(run: Run, changed: set[str]) -> Built | str:
-    tx, day = run.tx, date.fromisoformat(run.params["day"])
-    owners = tx.rows_where_in("harmonized_innovations", "innovation_id", changed, '"agency_id"')
-    if owners["agency_id"].isna().any():
-        return "a changed innovation has no agency"
-    if not tx.has_table(TOTALS):
-        return "no totals of campaign_history yet"
-    agencies = set(owners["agency_id"])
-    if agencies:
-        rows = tx.rows_where_in("harmonized_innovations", "agency_id", agencies, COLUMNS)
-        t = agency_totals.store(tx, TOTALS, agency_totals.totals(rows), agencies)
-    else:
-        t = agency_totals.read(tx, TOTALS)
-    df = snapshot_from_totals(t, day)
+    tx, day = run.tx, _dates(run)[1]
+    recounted = agency_totals.recount(tx, TOTALS, changed, SNAPSHOT_COLUMNS)
+    if isinstance(recounted, str):
+        return recounted
+    totals, agencies = recounted
+    df = snapshot_from_totals(totals, day)
+    today = {"day": day.isoformat()}
     if agencies:
         keys = agencies | {NATIONAL}
-        today = {"day": day.isoformat()}
         tx.delete_where_in(TABLE, "agency_id", keys, " AND snapshot_date = :day", today)
         tx.insert(TABLE, df[df["agency_id"].isin(keys)])
     # today's other rows are the last run's: if they are not all there, nothing vouches for them
-    stored = tx.scalar(
-        f"SELECT COUNT(*) FROM {TABLE} WHERE snapshot_date = :d", {"d": day.isoformat()}
-    )
-    if int(stored) != len(df):
+    if int(tx.scalar(f"SELECT COUNT(*) FROM {TABLE} WHERE snapshot_date = :day", today)) != len(df):
         return "today's rows incomplete"
     return _built(run, df, len(agencies))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cells import csv_header, csv_rows  # noqa: F401  (re-exported with the scheme below)
 from ..incremental.digests import (  # noqa: F401  (re-exported: publication reads them here)
     CHECKSUM_ALGORITHM,
     FLOAT_COLUMNS,
@@ -24,8 +25,6 @@ from ..incremental.digests import (  # noqa: F401  (re-exported: publication rea
     LIST_COLUMNS,
     canonical,
     content_checksum,
-    csv_header,
-    csv_rows,
     dataset_checksum,
     digests_of,
     part_digest,

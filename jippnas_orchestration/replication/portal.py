@@ -14,8 +14,7 @@ import json
 
 import pandas as pd
 
-from ..cells import csv_rows
-from ..incremental.digests import csv_header
+from ..cells import csv_header, csv_rows
 from ..warehouse import Warehouse
 from .replication_opportunities import OPPORTUNITY_COLUMNS
 
