@@ -7,6 +7,8 @@ state and counted once where they are not.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from ..incremental import Built, IncrementalTable, Run, state
@@ -17,17 +19,14 @@ INDEX = "ix_field_provenance_innovation"
 STAGED = ", ".join(f'"{c}"' for c in STAGED_COLUMNS)
 
 
-def _origins(df: pd.DataFrame) -> dict[str, int]:
-    return {str(k): int(v) for k, v in df["origin"].value_counts().items()} if len(df) else {}
+def _origins(df: pd.DataFrame) -> Counter:
+    return Counter({str(k): int(v) for k, v in df["origin"].value_counts().items()})
 
 
-def _built(redone: int, by_origin: dict[str, int], rows: int) -> Built:
-    return Built(
-        redone,
-        state={"by_origin": by_origin},
-        metadata={"innovations_redone": redone, "rows_written": rows},
-        result=by_origin,
-    )
+def _built(redone: int, by_origin: Counter, rows: int) -> Built:
+    by_origin = dict(+by_origin)  # origins left with no row dropped
+    meta = {"innovations_redone": redone, "rows_written": rows}
+    return Built(redone, state={"by_origin": by_origin}, metadata=meta, result=by_origin)
 
 
 def _all(run: Run) -> Built:
@@ -36,7 +35,7 @@ def _all(run: Run) -> Built:
     df = build_provenance(
         tx.query(f"SELECT {STAGED} FROM staged_source_records"),
         tx.query("SELECT * FROM innovation_source_map"),
-        tx.query("SELECT * FROM innovation_change_log"),
+        state.log_rows(tx, None, run.position),
         ids,
     )
     tx.replace_table(TABLE, df)
@@ -46,10 +45,10 @@ def _all(run: Run) -> Built:
 
 def _changed(run: Run, changed: set[str]) -> Built:
     tx, ids = run.tx, sorted(changed)
-    by_origin = (run.state or {}).get("by_origin")
-    if by_origin is None:
+    by_origin = Counter((run.state or {}).get("by_origin") or {})
+    if not by_origin:  # no count kept (or none to keep): count the table once
         counts = tx.query(f"SELECT origin, COUNT(*) AS n FROM {TABLE} GROUP BY origin")
-        by_origin = {str(k): int(v) for k, v in zip(counts["origin"], counts["n"])}
+        by_origin = Counter(dict(zip(counts["origin"], counts["n"])))
     if not ids:
         return _built(0, by_origin, 0)
     smap = tx.rows_where_in(
@@ -59,13 +58,10 @@ def _changed(run: Run, changed: set[str]) -> Built:
         "staged_source_records", "source_record_id", smap["source_record_id"], STAGED
     )
     df = build_provenance(staged, smap, state.log_rows(tx, ids, run.position), pd.Series(ids))
-    gone = _origins(tx.rows_where_in(TABLE, "innovation_id", ids, "origin"))
+    by_origin.subtract(_origins(tx.rows_where_in(TABLE, "innovation_id", ids, "origin")))
     tx.replace_keys(TABLE, "innovation_id", ids, df)
-    for origin, n in gone.items():
-        by_origin[origin] = by_origin.get(origin, 0) - n
-    for origin, n in _origins(df).items():
-        by_origin[origin] = by_origin.get(origin, 0) + n
-    return _built(len(ids), {k: v for k, v in by_origin.items() if v}, len(df))
+    by_origin.update(_origins(df))
+    return _built(len(ids), by_origin, len(df))
 
 
 FIELD_PROVENANCE = IncrementalTable(TABLE, _all, _changed)

@@ -1,13 +1,11 @@
 """One part-digest scheme for every table that keeps digests, and the published dataset checksum.
 
 A part is the rows whose innovation id starts alike (PART_CHARS characters: "JIP-" and two hex
-digits, 256 parts of ~600 rows at national scale). A part's digest is the sha256 of its rows
-rendered as CSV in a canonical form (key order; the stored table's whole numbers as integers, text
-as text; formula-like text behind an apostrophe, as `cells` publishes it), so it does not depend
-on which other rows were read with it. A table's checksum is the sha256 over its column names and
-every part's digest in part order: one changed row re-hashes one part, not the table, and the full
-path, which digests every part, gives the same checksum. The digests are kept in `part_digests`
-(table_name, part, digest, rows), each table's rows written by that table's asset alone.
+digits, 256 parts of ~600 rows at national scale); its digest is the sha256 of its rows rendered as
+the portal's CSV in canonical form (key order, stored types, `cells`' formula policy), so it does
+not depend on which other rows were read with it. A table's checksum is the sha256 over its column
+names and every part's digest in part order: a changed row re-hashes one part, and the full path
+gives the same checksum. Kept in `part_digests`, each table's rows written by its own asset.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ DIGESTS = "part_digests"
 # the public columns with numbers; every other public column is text
 INTEGER_COLUMNS = ("year_first", "year_last", "start_year", "replication_count")
 FLOAT_COLUMNS = ("completeness",)
-LIST_COLUMNS = {"sdgs": ",", "sources": ",", "awards": "; ", "replicated_by": ",", "similar": ","}
 CHECKSUM_ALGORITHM = (
     "sha256 over the column names and, per part in order, the sha256 of its CSV rows"
 )

@@ -1,16 +1,10 @@
-"""The one incremental mechanism: a table declared once, one driver for every run of it.
-
-A submission run changes a few innovations; each derived table then redoes only what those
-changes touch. An `IncrementalTable` declares how to build the whole table and how to build what
-a set of changed innovations touches; `update` runs the rest for all of them, in one transaction:
-hold the states, decide full or incremental (and say why), build, digest the parts of a gated
-table, write the state, report the mode and reason.
-
-Full rebuild whenever the driver cannot vouch for the table: not a submission run (any other start
-may follow a change made by other means), no state yet, the upstream rebuilt in full since (another
-generation), a position it cannot account for, a parameter recorded with the state changed (the
-campaign start, the day, the rendering), a gated table whose last content has no passing gate
-result, or a reason of the table's own.
+"""The one incremental mechanism: a table declared once (`IncrementalTable`: how to build all of it
+and what a set of changed innovations touches), one driver (`update`) for every run of it. In one
+transaction it holds the states, decides full or incremental and says why, builds, digests a gated
+table's parts and writes the state. Full whenever it cannot vouch for the table: not a submission
+run (another start may follow a change made by other means), no state, the upstream rebuilt in
+full since, a position it cannot account for, a recorded parameter changed, a gated table's last
+content without a passing gate result, or the table's own reason.
 """
 
 from __future__ import annotations
@@ -35,7 +29,6 @@ class Run:
     previous state and the upstream state it consumes."""
 
     tx: Tx
-    table: str
     params: dict
     state: dict | None
     upstream: dict | None
@@ -70,7 +63,6 @@ class Update:
     reason: str
     built: Built
     position: int
-    upstream_checksum: str | None = None  # of the content it was built from (lineage)
     checksum: str | None = None  # gated tables: of the whole table as stored
     rows: int | None = None  # gated tables: rows of the whole table
     validate: pd.DataFrame | None = None  # gated tables: what the gate must see
@@ -91,7 +83,7 @@ def update(wh: Warehouse, table: IncrementalTable, incremental: bool = True, **p
             state.hold(tx, table.upstream, exclusive=False)
             upstream = state.read(tx, table.upstream)
             position = int(upstream["position"]) if upstream else 0
-        run = Run(tx, table.name, params, state.read(tx, table.name), upstream, position)
+        run = Run(tx, params, state.read(tx, table.name), upstream, position)
         reason = _why_full(wh, table, run) if incremental else "not a submission run"
         built = None
         if reason is None:
@@ -105,7 +97,7 @@ def update(wh: Warehouse, table: IncrementalTable, incremental: bool = True, **p
         mode = "full" if built is None else "incremental"
         if built is None:
             built = table.build_all(run)
-        result = Update(mode, reason, built, position, (upstream or {}).get("checksum"))
+        result = Update(mode, reason, built, position)
         if table.gated:
             _digest(tx, table.name, result)
         kept = {
@@ -139,11 +131,10 @@ def _why_full(wh: Warehouse, table: IncrementalTable, run: Run) -> str | None:
         before = mine.get("params", {}).get(key)
         if before != value:
             return f"{key.replace('_', ' ')} was {before} at the last run, not {value}"
-    if table.gated and digests.kept(run.tx, table.name) is None:
-        return "no part digests of the table yet"
     if table.gated:
-        v = verdict(wh, table.name, mine.get("checksum"))
-        if v is None or not v.success:
+        if digests.kept(run.tx, table.name) is None:
+            return "no part digests of the table yet"
+        if not getattr(verdict(wh, table.name, mine.get("checksum")), "success", False):
             return "the table's last content has no passing gate result"
     return table.why_full(run)
 
@@ -164,10 +155,9 @@ def _digest(tx: Tx, name: str, result: Update) -> None:
 
 
 def in_submission_run(context) -> bool:
-    """Incremental work only in a run that also decides submissions (innovation_change_log): the
-    sensor's submission_job, or `--select '*'` (which rebuilds merged_innovations and so goes full
-    anyway). Any other start (one asset from the UI, a backfill) rebuilds in full, so a table changed
-    by other means than its asset is still caught there."""
+    """Incremental only in a run that also decides submissions (innovation_change_log): the sensor's
+    submission_job, or `--select '*'`. Any other start (one asset from the UI, a backfill) rebuilds
+    in full, so a table changed by other means than its asset is still caught there."""
     from dagster import AssetKey
 
     keys = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys

@@ -1,9 +1,6 @@
-"""Where each incremental table stands: one row per table in `incremental_state`, and the change log.
-
-A table's state is written in the same transaction as the rows it describes, so a run that fails
-midway leaves the old rows with the old state and the next run starts from there, whoever
-started it (sensor, UI, CLI, backfill). Each row is written by its table's asset alone.
-"""
+"""Where each incremental table stands (one row per table in `incremental_state`, written by its
+table's asset alone, in the transaction that writes the rows it describes: a run failing midway
+leaves old rows with old state, whoever starts the next), and the change log."""
 
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ from ..incremental.digests import (  # noqa: F401  (re-exported: publication rea
     CHECKSUM_ALGORITHM,
     FLOAT_COLUMNS,
     INTEGER_COLUMNS,
-    LIST_COLUMNS,
     canonical,
     content_checksum,
     dataset_checksum,
@@ -32,6 +31,8 @@ from ..incremental.digests import (  # noqa: F401  (re-exported: publication rea
 )
 
 FORMATS = ("csv", "json", "parquet")
+# the JSON's lists and how the CSV joins them
+LIST_COLUMNS = {"sdgs": ",", "sources": ",", "awards": "; ", "replicated_by": ",", "similar": ","}
 PARTS_DIR = "parts"
 
 

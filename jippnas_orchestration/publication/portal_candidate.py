@@ -1,13 +1,10 @@
 """portal_candidate as an incremental table: the public rows as they will be published.
 
-Both paths read harmonized_innovations with its stored integer columns as integers, so the
-candidate's column types do not depend on which values happen to be present (a column that is
-NULL everywhere would otherwise become TEXT, and a later row could not be added to it alike).
-
-A submission run redoes the innovations changed since and those that suggest one of them (a stop
-removes it from their `similar`). It also rebuilds in full when similar_innovations was
-materialized since (the `similar_token` parameter) or the CSV rendering of the parts changed
-(cells.RENDERING: the part digests are over the CSV as rendered).
+Both paths read harmonized_innovations typed as stored, so the candidate's column types do not
+depend on which values happen to be present (a column NULL everywhere would become TEXT). A
+submission run redoes the innovations changed since and those suggesting one of them (a stop
+removes it from their `similar`); it rebuilds in full when similar_innovations was materialized
+since (`similar_token`) or the CSV rendering of the parts changed (cells.RENDERING).
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from __future__ import annotations
 from ..cells import RENDERING
 from ..harmonize.provenance import public_provenance
 from ..incremental import Built, IncrementalTable, Run
-from ..incremental.digests import canonical, dataset_checksum, digests_of
+from ..incremental.digests import content_checksum
 from .public import PUBLIC_COLUMNS, portal_frame
 
 TABLE = "portal_candidate"
@@ -34,8 +31,7 @@ def _all(run: Run) -> Built:
     )
     tx.replace_table(TABLE, frame, primary_key=["innovation_id"])
     # the content it was built from, as read (a hand edit of harmonized_innovations shows)
-    read = canonical(harmonized)
-    built_on = dataset_checksum(read.columns, {p: d for p, (d, _) in digests_of(read).items()})
+    built_on = content_checksum(harmonized)
     return Built(len(frame), result=built_on, metadata={"innovations_redone": len(frame)})
 
 
