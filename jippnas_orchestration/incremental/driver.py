@@ -9,7 +9,6 @@ content without a passing gate result, or the table's own reason.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -101,7 +100,7 @@ def update(wh: Warehouse, table: IncrementalTable, incremental: bool = True, **p
         if table.gated:
             _digest(tx, table.name, result)
         kept = {
-            "generation": uuid.uuid4().hex if mode == "full" else run.state["generation"],
+            "generation": state.new_generation() if mode == "full" else run.state["generation"],
             "upstream_generation": (upstream or {}).get("generation"),
             "position": position,
             "params": params,

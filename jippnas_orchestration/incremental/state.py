@@ -5,6 +5,7 @@ leaves old rows with old state, whoever starts the next), and the change log."""
 from __future__ import annotations
 
 import json
+import uuid
 import zlib
 from datetime import datetime, timezone
 
@@ -16,6 +17,10 @@ from ..warehouse import Tx
 
 STATE = "incremental_state"
 CHANGE_LOG = "innovation_change_log"
+
+
+def new_generation() -> str:
+    return uuid.uuid4().hex
 
 
 def read(tx: Tx, table: str) -> dict | None:
