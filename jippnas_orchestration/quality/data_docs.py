@@ -249,6 +249,50 @@ def make_offline(docs_dir: Path, since: float | None = None) -> list[Path]:
     return changed
 
 
+class _CompiledTemplates:
+    """A jinja2 bytecode cache kept in memory: Great Expectations builds a new jinja2 Environment
+    for every page it renders and so compiled its ~50 templates again for each gate (about 0.8 s of
+    a 2 s gate). jinja2 keys each entry by template name and source checksum."""
+
+    def __init__(self):
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self):
+                self.code = {}
+
+            def load_bytecode(self, bucket):
+                bucket.code = self.code.get(bucket.key)
+
+            def dump_bytecode(self, bucket):
+                self.code[bucket.key] = bucket.code
+
+        self.cache = Cache()
+
+    def install(self) -> None:
+        from great_expectations.render.view.view import DefaultJinjaView
+
+        if getattr(DefaultJinjaView, "_jippnas_templates", None) is self:
+            return
+        make_env = DefaultJinjaView.__init__
+
+        def __init__(view, *args, **kwargs):
+            make_env(view, *args, **kwargs)
+            view.env.bytecode_cache = self.cache
+
+        DefaultJinjaView.__init__ = __init__
+        DefaultJinjaView._jippnas_templates = self
+
+
+_TEMPLATES: _CompiledTemplates | None = None
+
+
+def _reuse_compiled_templates() -> None:
+    global _TEMPLATES
+    _TEMPLATES = _TEMPLATES or _CompiledTemplates()
+    _TEMPLATES.install()
+
+
 def _gx_store(kind: str, base: Path) -> dict:
     return {
         "class_name": kind,
@@ -296,6 +340,7 @@ def build_data_docs(ctx, run, output_dir: Path, keep: int | None = None) -> Path
     )
     # only the new pages are rendered; the index lists every kept run and GE deletes pages of pruned ones
     started = time.time() - 1  # a coarse file-system clock may stamp a page a little earlier
+    _reuse_compiled_templates()
     ctx.build_data_docs(site_names=[SITE_NAME], resource_identifiers=new_ids)
     _remove_empty_dirs(docs_dir / "validations")
     _remove_empty_dirs(gx_dir / "validations")
