@@ -54,7 +54,9 @@ def public_opportunities(
 
 def render(df: pd.DataFrame) -> dict[str, bytes]:
     """{file name: bytes}: the CSV (formula policy) and the JSON (values as they are)."""
-    records = df.astype(object).where(df.notna(), None).to_dict("records")
+    # column by column, then zipped: several times faster than to_dict("records"), same values
+    columns = {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}
+    records = [dict(zip(columns, row)) for row in zip(*columns.values())]
     return {
         "opportunities.csv": (csv_header(df.columns) + csv_rows(df)).encode("utf-8"),
         "opportunities.json": json.dumps(records, ensure_ascii=False).encode("utf-8"),
