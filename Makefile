@@ -26,11 +26,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Test tiers (README, "Test tiers"). `make test` is the whole suite (what CI runs), in one process
-# by default (TEST_WORKERS=2 spreads it over two pytest-xdist workers, each with its own PostgreSQL;
-# tests sharing a module-scoped fixture stay on one worker: tests/conftest.py). `make test-fast`
-# runs on PYTEST_WORKERS workers.
-TEST_WORKERS ?= 0
+# Test tiers (README, "Test tiers"). `make test` is the whole suite (what CI runs) on TEST_WORKERS
+# pytest-xdist workers (default 2, one per core; each with its own PostgreSQL; tests sharing a
+# module-scoped fixture stay on one worker: tests/conftest.py; TEST_WORKERS=0: one process).
+# `make test-fast` runs on PYTEST_WORKERS workers.
+TEST_WORKERS ?= 2
 PYTEST_WORKERS ?= 2
 xdist = $(if $(filter-out 0,$(1)),-n $(1) --dist loadgroup,)
 PYTEST_ARGS ?=
