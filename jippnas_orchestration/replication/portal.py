@@ -67,10 +67,15 @@ def opportunity_files(wh: Warehouse) -> dict[str, bytes] | None:
     """The files for the next portal version, or None before replication_opportunities exists."""
     if not wh.has_table("replication_opportunities") or not wh.has_table("portal_candidate"):
         return None
+    # the titles of the suggested innovations only (by the candidate's key), not of every one
+    titles = wh.read_sql(
+        "SELECT innovation_id, title FROM portal_candidate WHERE innovation_id IN "
+        "(SELECT DISTINCT innovation_id FROM replication_opportunities)"
+    )
     return render(
         public_opportunities(
             wh.read_table("replication_opportunities", READ_COLUMNS),
-            wh.read_table("portal_candidate", ["innovation_id", "title"]),
+            titles,
             wh.read_table("agencies", ["agency_id", "agency_name"]),
         )
     )
