@@ -134,6 +134,7 @@ def render() -> Path:
     lines += replication_section(_load("replication_scale45") or _load("replication_sample"))
     lines += _pipeline_section(_load("pipeline"))
     lines += _before_after_section(_load("pipeline_before_after"))
+    lines += _latency_before_after_section(_load("submission_latency_before_after"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))
     return out
@@ -234,6 +235,46 @@ def _similar_section(s: dict | None) -> list[str]:
         "",
     ]
     return lines
+
+
+def _latency_before_after_section(b: dict | None) -> list[str]:
+    """bench_submission_latency's single submissions before and after a change, back to back."""
+    if not b:
+        return []
+    rows = [
+        ("latency, median", lambda r: r["single"]["median_s"]),
+        ("latency, max", lambda r: r["single"]["max_s"]),
+    ] + [
+        (f"{name}, median", lambda r, k=key: r["single_breakdown"][k]["median"])
+        for name, key in (
+            ("sensor wait", "sensor_wait_s"),
+            ("run queue", "queued_s"),
+            ("run worker start", "worker_start_s"),
+            ("steps before publication", "steps_before_publication_s"),
+            ("publication step", "publication_step_s"),
+            ("whole run", "run_s"),
+        )
+    ]
+    before, after = b["before"], b["after"]
+    lines = [
+        "## Submission to visible at scale 45, before and after, back to back",
+        "",
+        f"`{after['result']['command']}` (20 single submissions, no burst) on two copies of one "
+        "scale-45 warehouse with the whole update campaign applied, each warmed by one "
+        f"`submission_job` run of its own code: before = {before['commit']} ({before['label']}), "
+        f"measured {before['result']['measured_at']}; after = {after['commit']} ({after['label']}), "
+        f"measured {after['result']['measured_at']}. Run worker start-up floor (`import "
+        "jippnas_orchestration.definitions`) the same day: "
+        f"{before['result']['worker_startup']['import_definitions_s']} s before, "
+        f"{after['result']['worker_startup']['import_definitions_s']} s after.",
+        "",
+        "| seconds | before | after |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {get(before['result'])} | {get(after['result'])} |" for name, get in rows
+    ]
+    return lines + ["", b.get("note", ""), ""]
 
 
 def _before_after_section(b: dict | None) -> list[str]:
