@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 import zlib
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -69,7 +70,7 @@ def changed_between(tx: Tx, after: int, upto: int) -> set[str]:
     return set(df["innovation_id"])
 
 
-def log_rows(tx: Tx, innovations, upto: int) -> pd.DataFrame:
+def log_rows(tx: Tx, innovations: Iterable[str] | None, upto: int) -> pd.DataFrame:
     """The change-log rows of these innovations up to position `upto` (all innovations: None)."""
     if innovations is None:
         return tx.query(f"SELECT * FROM {CHANGE_LOG} WHERE change_id <= :upto", {"upto": upto})
