@@ -274,7 +274,28 @@ def _latency_before_after_section(b: dict | None) -> list[str]:
     lines += [
         f"| {name} | {get(before['result'])} | {get(after['result'])} |" for name, get in rows
     ]
-    return lines + ["", b.get("note", ""), ""]
+    b0, b1 = before["result"]["single_breakdown"], after["result"]["single_breakdown"]
+
+    def delta(key: str) -> float:
+        return round(b1[key]["median"] - b0[key]["median"], 2)
+
+    latency = after["result"]["single"]["median_s"] - before["result"]["single"]["median_s"]
+    lines += [
+        "",
+        f"After minus before, medians: latency {round(latency, 2)} s; steps before publication "
+        f"{delta('steps_before_publication_s')} s (the after code also runs the replication "
+        f"steps), publication step {delta('publication_step_s')} s, sensor wait "
+        f"{delta('sensor_wait_s')} s (where a submission falls between two ticks), run worker "
+        f"start {delta('worker_start_s')} s.",
+    ]
+    earlier = _load("submission_latency")  # the full benchmark (burst included), as last run
+    if earlier and earlier.get("single"):
+        lines.append(
+            f"The full benchmark's last run above ({earlier['measured_at']}) had a median of "
+            f"{earlier['single']['median_s']} s, with a run worker start-up floor of "
+            f"{earlier['worker_startup']['import_definitions_s']} s."
+        )
+    return lines + [""]
 
 
 def _before_after_section(b: dict | None) -> list[str]:

@@ -25,6 +25,11 @@ def _check_ident(name: str) -> str:
     return name
 
 
+def column_list(columns: Iterable[str]) -> str:
+    """Columns as an SQL select/insert list of quoted names."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 @lru_cache(maxsize=16)
 def engine_for(url: str, for_writes: bool = True) -> Engine:
     if url.startswith("sqlite"):
@@ -113,8 +118,9 @@ def _copy_frame(conn: Connection, table: str, df: pd.DataFrame) -> None:
     # lines end in "\r\n" so that the csv writer quotes a field holding a bare carriage return
     # (with "\n" it leaves it unquoted, and COPY refuses the row: "unquoted carriage return")
     buf = io.StringIO(df.to_csv(index=False, header=False, na_rep=_NULL, lineterminator="\r\n"))
-    collist = ", ".join(f'"{c}"' for c in df.columns)
-    sql = f"COPY \"{table}\" ({collist}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
+    sql = (
+        f"COPY \"{table}\" ({column_list(df.columns)}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')"
+    )
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
         if hasattr(cur, "copy_expert"):  # psycopg2

@@ -12,11 +12,12 @@ from collections import Counter
 import pandas as pd
 
 from ..incremental import Built, IncrementalTable, Run, state
+from ..warehouse import column_list
 from .provenance import STAGED_COLUMNS, build_provenance
 
 TABLE = "field_provenance"
 INDEX = "ix_field_provenance_innovation"
-STAGED = ", ".join(f'"{c}"' for c in STAGED_COLUMNS)
+STAGED = column_list(STAGED_COLUMNS)
 
 
 def _origins(df: pd.DataFrame) -> Counter:

@@ -133,7 +133,8 @@ def _why_full(wh: Warehouse, table: IncrementalTable, run: Run) -> str | None:
     if table.gated:
         if digests.kept(run.tx, table.name) is None:
             return "no part digests of the table yet"
-        if not getattr(verdict(wh, table.name, mine.get("checksum")), "success", False):
+        last = verdict(wh, table.name, mine.get("checksum"))
+        if last is None or not last.success:
             return "the table's last content has no passing gate result"
     return table.why_full(run)
 

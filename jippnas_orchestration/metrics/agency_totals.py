@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..vocab import PROGRAMMES
-from ..warehouse import Tx
+from ..warehouse import Tx, column_list
 
 ALL = "ALL"  # every innovation once
 UNITS = 10_000
@@ -73,13 +73,9 @@ def read(tx: Tx, table: str) -> pd.DataFrame:
     return tx.query(f'SELECT * FROM "{table}"').astype({c: "int64" for c in COUNTS})
 
 
-def _select(columns: Iterable[str]) -> str:
-    return ", ".join(f'"{c}"' for c in columns)
-
-
 def rebuild(tx: Tx, table: str, columns: Iterable[str], by_type: bool = False) -> pd.DataFrame:
     """The totals of the whole harmonized table, stored in `table`."""
-    harmonized = tx.query(f"SELECT {_select(columns)} FROM harmonized_innovations")
+    harmonized = tx.query(f"SELECT {column_list(columns)} FROM harmonized_innovations")
     return store(tx, table, totals(harmonized, by_type))
 
 
@@ -96,5 +92,5 @@ def recount(
     agencies = set(owners["agency_id"])
     if not agencies:
         return read(tx, table), agencies
-    rows = tx.rows_where_in("harmonized_innovations", "agency_id", agencies, _select(columns))
+    rows = tx.rows_where_in("harmonized_innovations", "agency_id", agencies, column_list(columns))
     return store(tx, table, totals(rows, by_type), agencies), agencies
