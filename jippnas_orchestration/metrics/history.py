@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..vocab import PROGRAMMES
-from ..warehouse import Warehouse, table_for
+from ..warehouse import Warehouse, frame, table_for
 from .agency_totals import ALL, COUNTS, mean, totals
 
 HISTORY_COLUMNS = [
@@ -111,8 +111,7 @@ def _read(wh: Warehouse, conn: Connection | None, sql: str) -> pd.DataFrame:
     """A query on the caller's transaction when it has one (a write transaction holds the lock)."""
     if conn is None:
         return wh.read_sql(sql)
-    result = conn.execute(sa.text(sql))
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return frame(conn.execute(sa.text(sql)))
 
 
 def _has_history(wh: Warehouse, conn: Connection | None) -> bool:

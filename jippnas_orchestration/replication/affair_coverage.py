@@ -20,7 +20,6 @@ from ..incremental import Built, IncrementalTable, Run
 from ..vocab import STOPPED
 from .affairs import AFFAIR_COLUMNS, AFFAIRS, decide_affairs, iga_records_of
 from .innovation_replications import TABLE as REPLICATIONS
-from .reading import read
 
 TABLE = "affair_coverage"
 AFFAIRS_TABLE = "innovation_affairs"
@@ -95,7 +94,7 @@ _REGIONS = "SELECT agency_id, agency_type, province_code FROM agencies WHERE age
 
 def _regions(tx, agencies: set[str] | None = None) -> pd.DataFrame:
     sql = _REGIONS.format(", ".join(f"'{t}'" for t in REGION_TYPES))
-    df = read(tx, sql)
+    df = tx.query(sql)
     return df if agencies is None else df[df["agency_id"].isin(agencies)]
 
 
@@ -107,9 +106,9 @@ def _built(run: Run, redone: int, touched_affairs: int | None = None) -> Built:
 
 def _all(run: Run) -> Built:
     tx = run.tx
-    innovations = read(tx, f"SELECT {_INNOVATIONS} FROM harmonized_innovations")
+    innovations = tx.query(f"SELECT {_INNOVATIONS} FROM harmonized_innovations")
     affairs = decide_affairs(innovations, iga_records_of(tx))
-    replications = read(tx, f'SELECT innovation_id, replicating_agency_id FROM "{REPLICATIONS}"')
+    replications = tx.query(f'SELECT innovation_id, replicating_agency_id FROM "{REPLICATIONS}"')
     links = coverage_links(innovations, affairs, replications)
     regions = _regions(tx)
     tx.replace_table(AFFAIRS_TABLE, affairs[AFFAIR_COLUMNS], primary_key=["innovation_id"])

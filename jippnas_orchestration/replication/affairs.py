@@ -181,9 +181,7 @@ def iga_records_of(tx, innovation_ids: set[str] | None = None) -> pd.DataFrame:
         "WHERE m.source = 'IGA' AND s.category_raw IS NOT NULL"
     )
     if innovation_ids is None:
-        from .reading import read
-
-        return read(tx, sql)
+        return tx.query(sql)
     frames = [
         tx.query(f"{sql} AND m.innovation_id IN ({marks})", names)
         for marks, names in _in_lists(innovation_ids)

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from ..incremental import Built, IncrementalTable, Run
-from .reading import read
 
 TABLE = "innovation_replications"
 COUNTS = "innovation_replication_counts"
@@ -124,13 +123,12 @@ def _built(run: Run, redone: int) -> Built:
 def _all(run: Run) -> Built:
     tx = run.tx
     # up to the position harmonized_innovations was built at, so list and reported count agree
-    log = read(
-        tx,
+    log = tx.query(
         f"SELECT {_LOG} FROM innovation_change_log WHERE field = '{FIELD}' AND change_id <= :p",
         {"p": _upto(run)},
     )
     reps, counts = build_replications(
-        log, read(tx, f"SELECT {_HARMONIZED} FROM harmonized_innovations")
+        log, tx.query(f"SELECT {_HARMONIZED} FROM harmonized_innovations")
     )
     tx.replace_table(TABLE, reps, primary_key=["innovation_id", "replicating_agency_id"])
     tx.replace_table(COUNTS, counts, primary_key=["innovation_id"])

@@ -39,7 +39,6 @@ from ..incremental import Built, IncrementalTable, Run
 from .affair_coverage import AFFAIRS_TABLE, REGION_TYPES, active
 from .affair_coverage import TABLE as COVERAGE
 from .innovation_replications import COUNTS
-from .reading import read
 
 TABLE = "replication_opportunities"
 CANDIDATES = "replication_candidates"
@@ -223,12 +222,12 @@ def _built(run: Run, redone: int) -> Built:
 def _all(run: Run) -> Built:
     tx = run.tx
     candidates = build_candidates(
-        read(tx, f"SELECT {_INNOVATIONS} FROM harmonized_innovations"),
-        read(tx, f'SELECT innovation_id, affair FROM "{AFFAIRS_TABLE}"'),
-        read(tx, f'SELECT innovation_id, replication_count_listed FROM "{COUNTS}"'),
+        tx.query(f"SELECT {_INNOVATIONS} FROM harmonized_innovations"),
+        tx.query(f'SELECT innovation_id, affair FROM "{AFFAIRS_TABLE}"'),
+        tx.query(f'SELECT innovation_id, replication_count_listed FROM "{COUNTS}"'),
     )
     tx.replace_table(CANDIDATES, candidates, primary_key=["innovation_id"])
-    opportunities = build_opportunities(read(tx, _CELLS), candidates)
+    opportunities = build_opportunities(tx.query(_CELLS), candidates)
     tx.replace_table(TABLE, opportunities, primary_key=["agency_id", "affair", "rank"])
     return _built(run, int(candidates["affair"].nunique()))
 
