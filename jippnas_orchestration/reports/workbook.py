@@ -43,35 +43,37 @@ class _Book:
     share: object  # a share shown as a percentage
 
 
-def _cell(value):
-    """A value as the cell holds it: text as text (formula policy applied; a carriage return as the
-    line break a spreadsheet shows), numbers as numbers, missing as an empty cell."""
-    if isinstance(value, str):
-        return safe_cell(value).replace("\r\n", "\n").replace("\r", "\n")
-    if value is None or pd.isna(value):
-        return None
-    return value
+def _text(value: str) -> str:
+    """Text as the cell holds it: formula policy applied, a carriage return as the line break a
+    spreadsheet shows."""
+    return safe_cell(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _sheet(book: _Book, title: str, header: list[str], rows, percent: tuple[int, ...] = ()) -> None:
-    """One sheet: a bold, frozen, filterable header, then `rows` as they come; columns as wide as
-    their longest text (10 to 60 characters)."""
+    """One sheet: a bold, frozen, filterable header, then `rows` as they come (text as text, numbers
+    as numbers, missing as an empty cell); columns as wide as their longest text (10 to 60
+    characters)."""
     ws = book.workbook.add_worksheet(title)
+    write_string, write_number = ws.write_string, ws.write_number
     widths = [len(str(h)) for h in header]
     ws.write_row(0, 0, header, book.bold)
+    # names, labels and reasons repeat down a sheet (tens of thousands of opportunity rows)
+    texts: dict[str, str] = {}
     n = 0
     for n, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
-            value = _cell(value)
-            if value is None:
-                continue
             if isinstance(value, str):
-                ws.write_string(n, col, value)
+                value = texts.get(value) or texts.setdefault(value, _text(value))
+                write_string(n, col, value)
+            elif value is None or value is pd.NA or value != value:  # missing (NaN, NaT too)
+                continue
             else:
-                ws.write_number(n, col, value, book.share if col in percent else None)
+                write_number(n, col, value, book.share if col in percent else None)
             if col >= len(widths):
                 widths.append(0)
-            widths[col] = max(widths[col], len(str(value)))
+            width = len(value) if isinstance(value, str) else len(str(value))
+            if width > widths[col]:
+                widths[col] = width
     for col, width in enumerate(widths):
         ws.set_column(col, col, min(60, max(10, width + 2)))
     ws.freeze_panes(1, 0)
@@ -256,19 +258,17 @@ def _opportunity_sheets(book, data: ReportData) -> None:
         names = dict(zip(cov["province_code"].astype(str), cov["province_name"]))
     for code, rows in replication.opportunities_by_province(data.opportunities).items():
         name = str(names.get(code) or "").removeprefix("Provinsi ").removeprefix("Pemerintah ")
-        rendered = (
-            [
-                r.agency_id,
-                r.agency_name,
-                replication.affair_label(r.affair),
-                int(r.rank),
-                r.innovation_id,
-                r.title,
-                r.source_agency_name,
-                round(float(r.score), 3),
-                r.reason,
-            ]
-            for r in rows.itertuples()
+        c = {name: rows[name].tolist() for name in rows.columns}  # lists iterate fastest
+        rendered = zip(
+            c["agency_id"],
+            c["agency_name"],
+            map(replication.affair_label, c["affair"]),
+            map(int, c["rank"]),
+            c["innovation_id"],
+            c["title"],
+            c["source_agency_name"],
+            (round(float(score), 3) for score in c["score"]),
+            c["reason"],
         )
         _sheet(
             book,
