@@ -1,4 +1,4 @@
-"""The sample, materialized once per session and storage, copied for each test that starts there.
+"""The sample, materialized once per test session and storage, copied for each test that starts there.
 
 Most pipeline tests begin with "the whole pipeline ran on the sample" and then do what they test
 (a submission wave, a broken source, a kill). That first run is the same every time and costs most
@@ -8,17 +8,22 @@ PostgreSQL as `CREATE DATABASE ... TEMPLATE`), the output directory (hard links 
 versions and the `portal` symlink kept) and the Dagster instance's storage, so a test continues from
 exactly where that run stopped (portal_candidate's record of the similar_innovations materialization
 included). A baseline is rebuilt when the Jakarta day has turned since it was built.
+
+The pytest-xdist workers share the baselines (and the PostgreSQL server, tests/conftest.py): a
+baseline lives in the session's shared temporary folder, and whichever worker needs a key first
+builds it while holding the key's lock; the others wait for it and copy.
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import shutil
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,7 +46,6 @@ class Published:
     url: str
     out: Path  # JIPPNAS_OUTPUT_DIR, set for the test
     instance: DagsterInstance  # the instance the baseline ran in, copied
-    result: object  # the baseline run's result (its events, checks and metadata)
     run_out: Path  # the output directory that run wrote (the paths in its metadata name it)
 
     @property
@@ -54,20 +58,24 @@ class Published:
         return run_pipeline(self.url, kwargs.pop("sources", SAMPLE_DIR), **kwargs)
 
 
-@dataclass
-class _Baseline:
-    url: str
-    out: Path
-    instance_dir: Path
-    result: object
-    day: date  # the Jakarta day it was built on
+@contextmanager
+def locked(path: Path):
+    """An exclusive lock on `path`, across the session's worker processes."""
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class Baselines:
-    """Session-wide: `copy(...)` builds the baseline on first use and hands out copies."""
+    """Session-wide: `copy(...)` builds the baseline on first use and hands out copies. `root` is
+    shared by the session's workers."""
 
     def __init__(self, root: Path):
-        self.root, self.built = root, {}
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
 
     def copy(
         self,
@@ -87,23 +95,26 @@ class Baselines:
         if clock:
             mp.setenv(CLOCK_VAR, clock)
         pg = request.getfixturevalue("pg_server") if kind == "postgres" else None
-        key = (kind, clock, submissions)
-        base = self.built.get(key)
-        if base is None or base.day != today():
-            base = self.built[key] = self._build(pg, submissions)
+        name = f"{kind}-{clock or 'now'}-{'submitted' if submissions else 'plain'}-{today()}"
+        home = self.root / "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         dest.mkdir(parents=True, exist_ok=True)
-        url = _copy_warehouse(pg, base.url, dest)
+        # held while copying too: a PostgreSQL template must have no other session open
+        with locked(self.root / f"{home.name}.lock"):
+            if not (home / "built").exists():
+                self._build(home, pg, submissions)
+            url = _copy_warehouse(pg, (home / "url").read_text(), dest)
         out = dest / "out"
-        copy_tree(base.out, out)
+        copy_tree(home / "out", out)
         mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
         instance_dir = dest / "instance"
-        copy_tree(base.instance_dir, instance_dir)
+        copy_tree(home / "instance", instance_dir)
         instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
         request.addfinalizer(instance.dispose)
-        return Published(url, out, instance, base.result, base.out)
+        return Published(url, out, instance, home / "out")
 
-    def _build(self, pg, submissions: bool) -> _Baseline:
-        home = self.root / uuid.uuid4().hex[:8]
+    @staticmethod
+    def _build(home: Path, pg, submissions: bool) -> None:
+        shutil.rmtree(home, ignore_errors=True)  # what a failed build left
         home.mkdir(parents=True)
         db = f"base_{uuid.uuid4().hex[:12]}"
         url = pg.create_database(db) if pg else f"sqlite:///{home / 'warehouse.sqlite'}"
@@ -116,13 +127,13 @@ class Baselines:
             instance_dir.mkdir()
             instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(instance_dir)))
             try:
-                result = run_pipeline(url, SAMPLE_DIR, instance=instance)
+                assert run_pipeline(url, SAMPLE_DIR, instance=instance).success
             finally:
                 instance.dispose()
-        assert result.success
         for for_writes in (True, False):  # a template database must have no open connection
             engine_for(url, for_writes).dispose()
-        return _Baseline(url, home / "out", instance_dir, result, today())
+        (home / "url").write_text(url)
+        (home / "built").touch()
 
 
 def _copy_warehouse(pg, url: str, dest: Path) -> str:

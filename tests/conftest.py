@@ -10,6 +10,7 @@ fast tier by being forgotten.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -26,10 +27,10 @@ from _pytest.nodeid import NodeId
 os.environ.setdefault("JIPPNAS_SOURCE_RETRY_DELAY_S", "0.5")
 
 from jippnas_orchestration.settings import SAMPLE_DIR  # noqa: E402
-from jippnas_orchestration.testing.postgres import start_postgres  # noqa: E402
+from jippnas_orchestration.testing.postgres import PostgresServer, start_postgres  # noqa: E402
 from jippnas_orchestration.warehouse import Warehouse  # noqa: E402
 
-from .baselines import Baselines  # noqa: E402
+from .baselines import Baselines, locked  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -107,11 +108,34 @@ def _process_guard(request, monkeypatch):
     monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
 
 
+def _shared_dir(config) -> Path:
+    """The session's temporary folder that every pytest-xdist worker sees (the controller's; a
+    worker's own folder is inside it)."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
 @pytest.fixture(scope="session")
-def pg_server():
-    server = start_postgres()
-    yield server
-    server.stop()
+def pg_server(request):
+    """One PostgreSQL server for the session, shared by its workers: the first to need it starts
+    it; the controller stops it when every worker is done (pytest_sessionfinish)."""
+    shared = _shared_dir(request.config)
+    info = shared / "postgres.json"
+    with locked(shared / "postgres.lock"):
+        if not info.exists():
+            server = start_postgres()
+            info.write_text(json.dumps({"datadir": str(server.datadir), "port": server.port}))
+        known = json.loads(info.read_text())
+    return PostgresServer(datadir=Path(known["datadir"]), port=known["port"])
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        return  # a worker: the server outlives it
+    info = _shared_dir(session.config) / "postgres.json"
+    if info.exists():
+        known = json.loads(info.read_text())
+        PostgresServer(datadir=Path(known["datadir"]), port=known["port"]).stop()
 
 
 @pytest.fixture
@@ -150,8 +174,8 @@ def storage(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def _baselines(tmp_path_factory) -> Baselines:
-    return Baselines(tmp_path_factory.mktemp("baselines"))
+def _baselines(request) -> Baselines:
+    return Baselines(_shared_dir(request.config) / "baselines")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import io
 import json
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +46,7 @@ def shrunken_copy(sample_dir: Path, dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def published(pg_server, sample_dir, tmp_path_factory):
     """The sample pipeline, submissions included, run once into PostgreSQL."""
-    url = pg_server.create_database("publication_tests")
+    url = pg_server.create_database(f"publication_{uuid.uuid4().hex[:12]}")
     out = tmp_path_factory.mktemp("out")
     mp = pytest.MonkeyPatch()
     mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))

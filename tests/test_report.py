@@ -12,6 +12,7 @@ from urllib.parse import unquote, urljoin
 import pypdfium2 as pdfium
 import pytest
 import requests
+from dagster import AssetKey
 from openpyxl import load_workbook
 
 from jippnas_orchestration.reports import build_report
@@ -53,7 +54,8 @@ def report(_baselines, request, tmp_path_factory):
         "sqlite", submissions=True, request=request, dest=tmp_path_factory.mktemp("report"), mp=mp
     )
     wh, out = sample.wh, sample.out
-    meta = sample.result.asset_materializations_for_node("data_quality_report")[0].metadata
+    event = sample.instance.get_latest_materialization_event(AssetKey("data_quality_report"))
+    meta = event.asset_materialization.metadata
     meta = dict(meta, run_out=sample.run_out)
     # an innovator typed markup into a title: it must render as text
     # (of the agency with the most pending innovations: the page lists it first, whatever it cuts)

@@ -99,7 +99,7 @@ def start_postgres() -> PostgresServer:
         server.port = free_port()
         opts = (
             f"-p {server.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
         )
         proc = _run_as_pg(
             [
