@@ -95,6 +95,22 @@ def agree(view: dict) -> bool:
     )
 
 
+def copy_database(source, url: str, target, db: str) -> None:
+    """The database at `url` on server `source`, copied into database `db` of server `target`."""
+
+    def tool(name: str, server, *args: str, **kwargs) -> bytes:
+        where = ["-h", "127.0.0.1", "-p", str(server.port), "-U", server.user]
+        env = dict(os.environ, PGPASSWORD=server.password)
+        done = subprocess.run(
+            [_pg_tool(name), *where, *args], env=env, capture_output=True, **kwargs
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout
+
+    dump = tool("pg_dump", source, "-Fc", url.rsplit("/", 1)[1])
+    tool("pg_restore", target, "--no-owner", "-d", db, input=dump)
+
+
 def new_source_content(url: str, sample_dir: Path, label: str) -> None:
     """A change on the source side (a title), carried through the gates up to a validated candidate."""
     wh = Warehouse(url)
@@ -111,10 +127,19 @@ def new_source_content(url: str, sample_dir: Path, label: str) -> None:
 
 
 @pytest.mark.subprocess
+@pytest.mark.parametrize(
+    "storage, point",
+    # each moment on SQLite; on PostgreSQL the one where the table is committed but not the files
+    [
+        ("sqlite", "publish.archived"),
+        ("sqlite", "publish.table_swapped"),
+        ("sqlite", "publish.installed"),
+        ("postgres", "publish.table_swapped"),
+    ],
+)
 def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
-    storage, materialized, tmp_path, sample_dir
+    storage, point, materialized, tmp_path, sample_dir
 ):
-    backend = storage
     published = materialized(storage)
     url, out = published.url, published.out
     wh = Warehouse(url)
@@ -123,49 +148,45 @@ def test_kill_9_during_publication_leaves_table_files_and_manifest_in_step(
     env = dict(
         os.environ, DAGSTER_HOME=str(home), JIPPNAS_WAREHOUSE_URL=url, JIPPNAS_OUTPUT_DIR=str(out)
     )
-    points = ["publish.archived", "publish.table_swapped", "publish.installed"]
-    for i, point in enumerate(points if backend == "sqlite" else ["publish.table_swapped"]):
-        before = portal_view(wh, out)
-        new_source_content(url, sample_dir, f"{backend} {i}")
-        marker = tmp_path / f"{point}.{i}"
-        proc = cli("portal_innovations", env, point, marker)
-        wait_for(marker, proc)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        now = portal_view(wh, out)
-        if point == "publish.archived":  # nothing committed: the published version stands, whole
-            assert agree(now) and now == before
-        elif (
-            point == "publish.table_swapped"
-        ):  # committed, files one version behind: the whole archive waits
-            assert now["committed"] != before["committed"] and now["manifest"] == before["manifest"]
-            archive = out / "portal_versions" / now["committed"]
-            assert (
-                json.loads((archive / "manifest.json").read_text())["checksum"]
-                == now["table_checksum"]
-            )
-        else:  # switched: everything is the new version
-            assert agree(now) and now["committed"] != before["committed"]
-        # the next run puts the files in step with the table and publishes the candidate
-        code, log = finish(cli("portal_innovations", env))
-        assert code == 0, log[-3000:]
-        after = portal_view(wh, out)
-        candidate = wh.read_sql("SELECT * FROM portal_candidate ORDER BY innovation_id")
-        assert agree(after) and after["manifest"]["checksum"] == content_checksum(candidate)
-        assert not list((out / "portal_versions").glob(".*"))  # nothing half-written left behind
+    before = portal_view(wh, out)
+    new_source_content(url, sample_dir, f"{storage} {point}")
+    marker = tmp_path / point
+    proc = cli("portal_innovations", env, point, marker)
+    wait_for(marker, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    now = portal_view(wh, out)
+    if point == "publish.archived":  # nothing committed: the published version stands, whole
+        assert agree(now) and now == before
+    elif point == "publish.table_swapped":
+        # committed, files one version behind: the whole archive waits
+        assert now["committed"] != before["committed"] and now["manifest"] == before["manifest"]
+        archive = out / "portal_versions" / now["committed"]
+        assert (
+            json.loads((archive / "manifest.json").read_text())["checksum"] == now["table_checksum"]
+        )
+    else:  # switched: everything is the new version
+        assert agree(now) and now["committed"] != before["committed"]
+    # the next run puts the files in step with the table and publishes the candidate
+    code, log = finish(cli("portal_innovations", env))
+    assert code == 0, log[-3000:]
+    after = portal_view(wh, out)
+    candidate = wh.read_sql("SELECT * FROM portal_candidate ORDER BY innovation_id")
+    assert agree(after) and after["manifest"]["checksum"] == content_checksum(candidate)
+    assert not list((out / "portal_versions").glob(".*"))  # nothing half-written left behind
 
 
 @pytest.mark.postgres
 @pytest.mark.subprocess
 def test_postgres_restarted_during_a_run_leaves_no_table_half_written(
-    tmp_path, sample_dir, monkeypatch
+    materialized, pg_server, tmp_path, sample_dir
 ):
+    published = materialized("postgres")
+    out = published.out
     server = start_postgres()  # its own server: the session's is shared with other tests
     try:
         url = server.create_database("drill")
-        out = tmp_path / "output"
-        monkeypatch.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-        assert run_pipeline(url, sample_dir).success
+        copy_database(pg_server, published.url, server, "drill")
         wh = Warehouse(url)
         wh.execute(
             "UPDATE merged_innovations SET title = 'Judul baru' WHERE innovation_id = "

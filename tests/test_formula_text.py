@@ -9,12 +9,11 @@ import hashlib
 import io
 import json
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import AssetSelection, DagsterInstance
+from dagster import AssetSelection
 from openpyxl import load_workbook
 
 from jippnas_orchestration import cells
@@ -34,9 +33,7 @@ from jippnas_orchestration.reports.workbook import (
 )
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.submissions.intake import submit_files
-from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline
 from .submission_fixtures import doc
 from .test_portal_parts import T0, dataset, stage
 
@@ -328,15 +325,14 @@ def test_agency_resolve_csv_escapes_the_names_it_echoes(tmp_path):
 
 # ---- through the pipeline -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def pipeline(sample_dir, tmp_path_factory):
-    """The sample pipeline on SQLite, then a submission run carrying formula-like text."""
-    out = tmp_path_factory.mktemp("formula_out")
-    url = f"sqlite:///{tmp_path_factory.mktemp('formula_wh') / 'warehouse.sqlite'}"
+def pipeline(_baselines, request, tmp_path_factory):
+    """The sample pipeline on SQLite (tests/baselines.py), then a submission run carrying
+    formula-like text."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("JIPPNAS_OUTPUT_DIR", str(out))
-    wh = Warehouse(url)
-    run = partial(run_pipeline, url, sample_dir, instance=DagsterInstance.ephemeral())
-    assert run().success
+    sample = _baselines.copy(
+        "sqlite", request=request, dest=tmp_path_factory.mktemp("formula"), mp=mp
+    )
+    wh, out, run = sample.wh, sample.out, sample.run
     h = wh.read_sql(
         "SELECT innovation_id, agency_id FROM harmonized_innovations ORDER BY innovation_id"
     )
