@@ -20,7 +20,7 @@ from jippnas_orchestration.settings import output_dir
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse
 
-from .helpers import run_pipeline
+from .helpers import leaked, run_pipeline
 
 
 def snapshot(wh: Warehouse, out: Path) -> dict:
@@ -107,9 +107,7 @@ def test_no_personal_data_in_any_published_file_or_table(published):
     ]
     texts.append(pd.read_parquet(out / "portal" / "innovations.parquet").to_csv())
     texts.append(wh.read_table("portal_innovations").to_csv())
-    blob = "\n".join(texts)
-    leaked = [v for v in values if v in blob]
-    assert leaked == []
+    assert leaked(values, texts) == []
 
 
 def test_portal_json_carries_provenance_and_similar_as_the_tables_say(published):
@@ -245,8 +243,7 @@ def test_explain_tells_one_innovations_story_without_personal_data(published, ca
         {"i": chosen[1]},
     )["submission_id"].iloc[0]
     assert re.search(rf"\n  status .*<- submission {winner}", text)
-    leaked = [v for v in personal_values(wh) if v in text]
-    assert leaked == []
+    assert leaked(personal_values(wh), [text]) == []
 
 
 def test_failed_gate_leaves_the_published_version_exactly_as_it_was(
