@@ -34,6 +34,7 @@ from jippnas_orchestration.reports.workbook import (
 from jippnas_orchestration.schema import ensure_schema
 from jippnas_orchestration.submissions.intake import submit_files
 
+from .helpers import formula_cells
 from .submission_fixtures import doc
 from .test_portal_parts import T0, dataset, stage
 
@@ -403,14 +404,14 @@ def test_formula_title_reaches_the_workbook_as_text(pipeline):
         build_report(wh, out)
     finally:
         wh.execute(update, {"t": title, "i": victim})
-    wb = load_workbook(out / "reports" / "tindak-lanjut.xlsx")
-    ws = wb[PENDING_SHEET]
-    header = [c.value for c in ws[1]]
-    (row,) = [r for r in ws.iter_rows(min_row=2) if r[header.index("ID Inovasi")].value == victim]
+    book = out / "reports" / "tindak-lanjut.xlsx"
+    rows = load_workbook(book, read_only=True)[PENDING_SHEET].iter_rows()
+    header = [c.value for c in next(rows)]
+    (row,) = [r for r in rows if r[header.index("ID Inovasi")].value == victim]
     cell = row[header.index("Judul Inovasi")]
     assert cell.data_type == "s" and cell.value == "'" + FORMULA
     assert row[header.index("Kelengkapan")].data_type == "n"
-    assert not any(c.data_type == "f" for s in wb.worksheets for r in s.iter_rows() for c in r)
+    assert formula_cells(book) == []
 
 
 @pytest.mark.slow

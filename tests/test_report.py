@@ -21,6 +21,8 @@ from jippnas_orchestration.reports.trends import replication_suggestions
 from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
 from jippnas_orchestration.warehouse import Warehouse
 
+from .helpers import workbook_texts
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",
@@ -379,14 +381,8 @@ def visible_text(page, tmp_path) -> str:
 
 
 def workbook_text(path) -> list[str]:
-    wb = load_workbook(path, read_only=True)
-    return [
-        f"{ws.title}: {cell}"
-        for ws in wb.worksheets
-        for row in ws.iter_rows(values_only=True)
-        for cell in row
-        if isinstance(cell, str)
-    ] + [ws.title for ws in wb.worksheets]
+    texts = workbook_texts(path)
+    return [f"{title}: {text}" for title, text in texts] + list(dict.fromkeys(t for t, _ in texts))
 
 
 @pytest.mark.browser
