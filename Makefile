@@ -27,10 +27,11 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # Test tiers (README, "Test tiers"). `make test` is the whole suite (what CI runs) on TEST_WORKERS
-# pytest-xdist workers (default 2, one per core; each with its own PostgreSQL; tests sharing a
-# module-scoped fixture stay on one worker: tests/conftest.py; TEST_WORKERS=0: one process).
-# `make test-fast` runs on PYTEST_WORKERS workers.
-TEST_WORKERS ?= 2
+# pytest-xdist workers (default 4 on 2 cores: the drills spend much of their time waiting on
+# processes, sensors and PostgreSQL; the workers share one PostgreSQL server and the sample
+# baselines; tests sharing a module-scoped fixture stay on one worker: tests/conftest.py;
+# TEST_WORKERS=0: one process). `make test-fast` runs on PYTEST_WORKERS workers.
+TEST_WORKERS ?= 4
 PYTEST_WORKERS ?= 2
 xdist = $(if $(filter-out 0,$(1)),-n $(1) --dist loadgroup,)
 PYTEST_ARGS ?=
