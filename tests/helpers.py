@@ -1,4 +1,5 @@
-"""Running the real pipeline from tests."""
+"""Running the real pipeline from tests, and reading what it wrote: the published files searched
+for personal values, the follow-up workbook's texts and formula cells."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import signal
 import subprocess
 import zipfile
+from html import unescape
 from pathlib import Path
 
 from dagster import materialize
@@ -108,15 +110,16 @@ def formula_cells(xlsx: Path) -> list[str]:
                 xml = z.read(name).decode("utf-8")
                 for f in re.finditer(r"<f[ >/]", xml):  # the cell it is in: the last one opened
                     start = xml.rfind('<c r="', 0, f.start()) + len('<c r="')
-                    found.append(f"{name}: {xml[start : xml.index(chr(34), start)]}")
+                    end = xml.index('"', start)
+                    found.append(f"{name}: {xml[start:end]}")
     return found
 
 
 def workbook_texts(xlsx: Path) -> list[tuple[str, str]]:
     """(sheet title, text) for every text cell of a workbook, in sheet order, read from the XML
-    (inline or shared strings) as openpyxl reads them, in a fraction of its time. A control
-    character stays in the spreadsheet's escaped form (_xHHHH_)."""
-    from html import unescape
+    (inline or shared strings) as openpyxl reads them, in a fraction of its time. Sheets are
+    taken as XlsxWriter lays them out (sheetN.xml in the workbook's order); a control character
+    stays in the spreadsheet's escaped form (_xHHHH_)."""
 
     def text(xml: str) -> str:  # a string item: the text of its runs
         return "".join(unescape(t) for t in re.findall(r"<t(?: [^>]*)?>(.*?)</t>", xml, re.S))

@@ -258,7 +258,7 @@ def _opportunity_sheets(book, data: ReportData) -> None:
         names = dict(zip(cov["province_code"].astype(str), cov["province_name"]))
     for code, rows in replication.opportunities_by_province(data.opportunities).items():
         name = str(names.get(code) or "").removeprefix("Provinsi ").removeprefix("Pemerintah ")
-        c = {name: rows[name].tolist() for name in rows.columns}  # lists iterate fastest
+        c = {column: rows[column].tolist() for column in rows.columns}  # lists iterate fastest
         rendered = zip(
             c["agency_id"],
             c["agency_name"],
