@@ -125,7 +125,11 @@ def pg_server(request):
         if not info.exists():
             server = start_postgres()
             info.write_text(json.dumps({"datadir": str(server.datadir), "port": server.port}))
-        known = json.loads(info.read_text())
+    return _started_server(info)
+
+
+def _started_server(info: Path) -> PostgresServer:
+    known = json.loads(info.read_text())
     return PostgresServer(datadir=Path(known["datadir"]), port=known["port"])
 
 
@@ -134,8 +138,7 @@ def pytest_sessionfinish(session):
         return  # a worker: the server outlives it
     info = _shared_dir(session.config) / "postgres.json"
     if info.exists():
-        known = json.loads(info.read_text())
-        PostgresServer(datadir=Path(known["datadir"]), port=known["port"]).stop()
+        _started_server(info).stop()
 
 
 @pytest.fixture

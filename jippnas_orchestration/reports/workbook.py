@@ -63,7 +63,10 @@ def _sheet(book: _Book, title: str, header: list[str], rows, percent: tuple[int,
     for n, values in enumerate(rows, start=1):
         for col, value in enumerate(values):
             if isinstance(value, str):
-                value = texts.get(value) or texts.setdefault(value, _text(value))
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = _text(value)
+                value = text
                 write_string(n, col, value)
             elif value is None or value is pd.NA or value != value:  # missing (NaN, NaT too)
                 continue
