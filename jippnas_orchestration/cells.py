@@ -99,3 +99,17 @@ def csv_rows(frame: pd.DataFrame, made_safe: bool = False) -> str:
         else:
             lines.append(row.to_csv(index=False, header=False))
     return "".join(lines)
+
+
+_ROW_END = "\x1e\n"  # a record separator before each line end: where one row's CSV ends
+
+
+def csv_lines(safe: pd.DataFrame) -> list[str] | None:
+    """Each row's line as `csv_rows` renders it, from one rendering of the whole frame (a rendering
+    per part costs more than its rows). `safe`: `safe_frame` applied. None when a text holds a
+    carriage return (`csv_rows` renders those rows apart) or the separator itself (it would
+    change the quoting): render part by part with `csv_rows` then."""
+    text = safe.to_csv(index=False, header=False, lineterminator=_ROW_END)
+    if "\r" in text or text.count("\x1e") != len(safe):
+        return None
+    return [line + "\n" for line in text.split(_ROW_END)[:-1]]

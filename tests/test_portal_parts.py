@@ -2,6 +2,7 @@
 parts that changed, the table follows by part, and the candidate's recorded digests are honoured.
 SQLite and PostgreSQL."""
 
+import hashlib
 import json
 import os
 from datetime import datetime, timedelta, timezone
@@ -16,11 +17,15 @@ from jippnas_orchestration.publication.gatekeeper import (
     lineage_row,
 )
 from jippnas_orchestration.publication.parts import (
+    arrow_table,
     canonical,
     content_checksum,
+    csv_header,
     csv_rows,
     digests_of,
     json_text,
+    split,
+    write_parts,
 )
 from jippnas_orchestration.publication.public import PUBLIC_COLUMNS
 from jippnas_orchestration.publication.publish import (
@@ -74,6 +79,36 @@ def stage(wh, df: pd.DataFrame, at: datetime) -> None:
         history.record(
             wh, GateResult(suite, True, len(df), at.isoformat(), [ok], checksum=checksum)
         )
+
+
+@pytest.mark.parametrize("odd", [None, "carriage return", "separator", "retyped part"])
+def test_parts_written_together_are_each_part_rendered_alone(odd, tmp_path):
+    """write_parts renders all parts in one pass; each file must be the bytes of its part alone."""
+    import pyarrow.parquet as pq
+
+    df = dataset(90)
+    df.loc[3, "title"] = '=HYPERLINK("http://x", "klik")'  # the formula policy, in one pass
+    df.loc[5, "title"] = "Layanan “Prima” – ramah"  # JSON keeps it as written, not as \u escapes
+    if odd == "carriage return":  # rendered apart by the CSV policy
+        df.loc[11, "summary"] = "baris\rbaru"
+    if odd == "separator":  # the one-pass rendering's separator inside a text
+        df.loc[8, "summary"] = "\x1e pemisah"
+    frames = split(canonical(df))
+    if odd == "retyped part":  # a part whose column pandas typed otherwise
+        first = next(iter(frames))
+        frames[first] = frames[first].astype({"completeness": object})
+    written = write_parts(frames, tmp_path / "together")
+    assert list(written) == list(frames) and len(frames) == 5
+    for name, part in frames.items():
+        pq.write_table(arrow_table(part), tmp_path / "alone.parquet")
+        alone = {
+            "csv": (csv_header(part.columns) + csv_rows(part)).encode(),
+            "json": json_text(part).encode(),
+            "parquet": (tmp_path / "alone.parquet").read_bytes(),
+        }
+        for fmt, data in alone.items():
+            assert (tmp_path / "together" / f"{name}.{fmt}").read_bytes() == data, (name, fmt)
+            assert written[name][fmt] == hashlib.sha256(data).hexdigest()
 
 
 def test_combined_files_are_the_whole_dataset_rendered_at_once(warehouse, tmp_path):

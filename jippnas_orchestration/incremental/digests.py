@@ -71,7 +71,7 @@ def dataset_checksum(columns: Iterable[str], digests: dict[str, str]) -> str:
 def digests_of(df: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """part -> (digest, rows) of a canonical frame (the policy applied once, not part by part)."""
     safe = cells.safe_frame(df)
-    rows = _row_texts(safe)
+    rows = cells.csv_lines(safe)
     if rows is None:  # text the one-pass rendering cannot split safely: part by part
         return {
             p: (part_digest(cells.csv_rows(f, made_safe=True)), len(f))
@@ -84,19 +84,6 @@ def digests_of(df: pd.DataFrame) -> dict[str, tuple[str, int]]:
             out[keys[start]] = (part_digest("".join(rows[start:i])), i - start)
             start = i
     return out
-
-
-_ROW_END = "\x1e\n"  # a record separator before each line end: where one row's CSV ends
-
-
-def _row_texts(safe: pd.DataFrame) -> list[str] | None:
-    """Each row's CSV line as `cells.csv_rows` renders it, from one rendering of the whole frame
-    (256 renderings of a part each cost more than the rows). None when a text holds a carriage
-    return (rendered apart by cells) or the separator itself (it would change the quoting)."""
-    text = safe.to_csv(index=False, header=False, lineterminator=_ROW_END)
-    if "\r" in text or text.count("\x1e") != len(safe):
-        return None
-    return [line + "\n" for line in text.split(_ROW_END)[:-1]]
 
 
 def content_checksum(df: pd.DataFrame) -> str:

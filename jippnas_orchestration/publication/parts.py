@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cells import csv_header, csv_rows  # noqa: F401  (re-exported with the scheme below)
+from .. import cells
+from ..cells import csv_header, csv_rows
 from ..incremental.digests import (  # noqa: F401  (re-exported: publication reads them here)
     CHECKSUM_ALGORITHM,
     FLOAT_COLUMNS,
@@ -81,15 +82,34 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def write_part(part: pd.DataFrame, directory: Path, name: str) -> dict[str, str]:
-    """A part's three files, each a whole dataset of its own; their sha256."""
+def write_parts(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, dict[str, str]]:
+    """Each part's three files, each a whole dataset of its own; part -> {format: sha256}.
+
+    The CSV lines, JSON records and Arrow table of all the parts come from one pass over them
+    together (a pandas pass per part costs more than its few hundred rows); a part's bytes are
+    the same as when it is rendered alone (the Arrow schema and its pandas metadata follow the
+    fixed column types, not the values)."""
     import pyarrow.parquet as pq
 
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{name}.csv").write_text(csv_header(part.columns) + csv_rows(part), "utf-8")
-    (directory / f"{name}.json").write_text(json_text(part), "utf-8")
-    pq.write_table(arrow_table(part), directory / f"{name}.parquet")
-    return {fmt: sha256_file(directory / f"{name}.{fmt}") for fmt in FORMATS}
+    if len({tuple(f.dtypes) for f in frames.values()}) > 1:  # concat would retype: one by one
+        return {name: write_parts({name: f}, directory)[name] for name, f in frames.items()}
+    if not frames:
+        return {}
+    whole = pd.concat(frames.values(), ignore_index=True)
+    header, objects, table = csv_header(whole.columns), records(whole), arrow_table(whole)
+    lines = cells.csv_lines(cells.safe_frame(whole))  # None: CSV rows rendered part by part
+    out, start = {}, 0
+    for name, part in frames.items():
+        end = start + len(part)
+        rows = "".join(lines[start:end]) if lines is not None else csv_rows(part)
+        (directory / f"{name}.csv").write_text(header + rows, "utf-8")
+        text = json.dumps(objects[start:end], ensure_ascii=False, default=str)
+        (directory / f"{name}.json").write_text(text, "utf-8")
+        pq.write_table(table.slice(start, len(part)), directory / f"{name}.parquet")
+        out[name] = {fmt: sha256_file(directory / f"{name}.{fmt}") for fmt in FORMATS}
+        start = end
+    return out
 
 
 COMBINED = ("innovations.csv", "innovations.parquet", "innovations.json")

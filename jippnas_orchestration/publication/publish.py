@@ -49,7 +49,7 @@ from .parts import (
     part_digest,
     sha256_file,
     split,
-    write_part,
+    write_parts,
 )
 
 FILES = ("innovations.csv", "innovations.parquet", "innovations.json")
@@ -253,9 +253,10 @@ def _write_archive(
     old = base["parts"] if base else {}
     redone = [p for p, (d, _) in content.digests.items() if old.get(p, {}).get("digest") != d]
     frames = content.frames(redone)
+    written = write_parts(frames, folder)
     for part, (digest, rows) in sorted(content.digests.items()):
-        if part in frames:
-            files = write_part(frames[part], folder, part)
+        if part in written:
+            files = written[part]
         else:
             for fmt in FORMATS:
                 _link(base["folder"] / f"{part}.{fmt}", folder / f"{part}.{fmt}")
