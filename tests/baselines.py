@@ -2,12 +2,15 @@
 
 Most pipeline tests begin with "the whole pipeline ran on the sample" and then do what they test
 (a submission wave, a broken source, a kill). That first run is the same every time and costs most
-of such a test, so it is built once per key (storage, clock, submissions applied first) on first use
-and each test gets a copy of everything the run left: the warehouse (SQLite through the backup API,
+of such a test, so it is built once per key (storage, submissions applied first) on first use and
+each test gets a copy of everything the run left: the warehouse (SQLite through the backup API,
 PostgreSQL as `CREATE DATABASE ... TEMPLATE`), the output directory (hard links between portal
 versions and the `portal` symlink kept) and the Dagster instance's storage, so a test continues from
 exactly where that run stopped (portal_candidate's record of the similar_innovations materialization
-included). A baseline is rebuilt when the Jakarta day has turned since it was built.
+included). Every baseline is built at one fixed moment (BASELINE_CLOCK, JIPPNAS_CLOCK during
+the build), so one build serves the tests that go on at that moment (`frozen`: the clock stays
+set for the test) and those that go on at the real time, any day (the pipeline has simply not
+run for a while).
 
 The pytest-xdist workers share the baselines (and the PostgreSQL server, tests/conftest.py): a
 baseline lives in the session's shared temporary folder, and whichever worker needs a key first
@@ -31,12 +34,14 @@ import sqlalchemy as sa
 from dagster import DagsterInstance
 from dagster._core.instance.ref import InstanceRef
 
-from jippnas_orchestration.metrics.history import CLOCK_VAR, today
+from jippnas_orchestration.metrics.history import CLOCK_VAR
 from jippnas_orchestration.settings import SAMPLE_DIR
 from jippnas_orchestration.submissions.intake import submit_files
 from jippnas_orchestration.warehouse import Warehouse, engine_for
 
 from .helpers import run_pipeline
+
+BASELINE_CLOCK = "2026-03-02T09:00:00+07:00"  # when every baseline's run ran (Jakarta time)
 
 
 @dataclass
@@ -80,23 +85,23 @@ class Baselines:
     def copy(
         self,
         kind: str,
-        clock: str | None = None,
         submissions: bool = False,
+        frozen: bool = False,
         *,
         request: pytest.FixtureRequest,
         dest: Path,
         mp: pytest.MonkeyPatch,
     ) -> Published:
-        """A copy for the test of `request`, in `dest`; its environment set through `mp`."""
+        """A copy for the test of `request`, in `dest`; its environment set through `mp` (with
+        `frozen`, the clock stays at BASELINE_CLOCK for the test)."""
         assert kind in ("sqlite", "postgres"), kind
         if kind == "postgres" and request.node.get_closest_marker("postgres") is None:
             # however early the session's server started: the fast tier must not run this test
             raise RuntimeError(f"{request.node.nodeid} uses PostgreSQL: mark it postgres")
-        if clock:
-            mp.setenv(CLOCK_VAR, clock)
+        if frozen:
+            mp.setenv(CLOCK_VAR, BASELINE_CLOCK)
         pg = request.getfixturevalue("pg_server") if kind == "postgres" else None
-        name = f"{kind}-{clock or 'now'}-{'submitted' if submissions else 'plain'}-{today()}"
-        home = self.root / "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        home = self.root / f"{kind}-{'submitted' if submissions else 'plain'}"
         dest.mkdir(parents=True, exist_ok=True)
         # held while copying too: a PostgreSQL template must have no other session open
         with locked(self.root / f"{home.name}.lock"):
@@ -120,6 +125,7 @@ class Baselines:
         url = pg.create_database(db) if pg else f"sqlite:///{home / 'warehouse.sqlite'}"
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("JIPPNAS_OUTPUT_DIR", str(home / "out"))
+            mp.setenv(CLOCK_VAR, BASELINE_CLOCK)
             if submissions:
                 files = sorted((SAMPLE_DIR / "submissions").glob("*.json"))
                 assert submit_files(files, io.StringIO(), Warehouse(url)) == 0

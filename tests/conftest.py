@@ -183,7 +183,7 @@ def _baselines(request) -> Baselines:
 
 @pytest.fixture
 def materialized(_baselines, request, tmp_path, monkeypatch):
-    """`materialized(kind, clock=None, submissions=False)`: this test's own copy of the sample with
+    """`materialized(kind, submissions=False, frozen=False)`: this test's own copy of the sample with
     everything materialized (tests/baselines.py), JIPPNAS_OUTPUT_DIR pointing at its output."""
     return partial(_baselines.copy, request=request, dest=tmp_path / "materialized", mp=monkeypatch)
 

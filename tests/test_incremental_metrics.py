@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -20,6 +21,7 @@ from jippnas_orchestration.quality.gate import run_suite
 from jippnas_orchestration.quality.suites import HARMONIZED, PORTAL, suite
 from jippnas_orchestration.vocab import PROGRAMMES
 
+from .baselines import BASELINE_CLOCK
 from .submission_fixtures import doc
 from .test_incremental_runs import first_wave, meta, ok, submit
 
@@ -30,15 +32,15 @@ SUBMISSION_RUN = AssetSelection.assets(
 )
 FULL_RUN = SUBMISSION_RUN | AssetSelection.assets("merged_innovations")
 
-DAY = "2026-03-02"
-CLOCK = f"{DAY}T09:00:00+07:00"
+DAY = BASELINE_CLOCK[:10]  # the day the sample's baseline run recorded, and every run here
 SUBMITTED = f"{DAY}T08:00:00+07:00"  # in the month of the run: no month end to rebuild
+NEXT_DAY = (date.fromisoformat(DAY) + timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
 def pipeline(storage, materialized):
     """Everything materialized on the sample, on the test's day; later runs in the same instance."""
-    sample = materialized(storage, clock=CLOCK)
+    sample = materialized(storage, frozen=True)
     return sample.wh, sample.run
 
 
@@ -211,12 +213,12 @@ def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypat
 
     # another day: the first run of a day records it in full; the day before stays as it was
     yesterday = today_rows(wh)
-    monkeypatch.setenv(CLOCK_VAR, "2026-03-03T09:00:00+07:00")
-    result = submission_run(one_doc(h, 5, "e", "2026-03-03T08:00:00+07:00"))
+    monkeypatch.setenv(CLOCK_VAR, f"{NEXT_DAY}T09:00:00+07:00")
+    result = submission_run(one_doc(h, 5, "e", f"{NEXT_DAY}T08:00:00+07:00"))
     assert modes(result) == ("full", "incremental")
-    assert reason(result) == f"day was {DAY} at the last run, not 2026-03-03"
+    assert reason(result) == f"day was {DAY} at the last run, not {NEXT_DAY}"
     pd.testing.assert_frame_equal(today_rows(wh, DAY), yesterday)
-    assert modes(submission_run(one_doc(h, 6, "f", "2026-03-03T08:30:00+07:00"))) == (
+    assert modes(submission_run(one_doc(h, 6, "f", f"{NEXT_DAY}T08:30:00+07:00"))) == (
         "incremental",
         "incremental",
     )
@@ -236,12 +238,12 @@ def test_what_the_state_cannot_vouch_for_goes_full(pipeline, tmp_path, monkeypat
 
     # harmonized_innovations rebuilt in full (merged_innovations rebuilt): another generation
     assert run(selection=[AssetKey("merged_innovations")]).success
-    result = submission_run(one_doc(h, 9, "i", "2026-03-03T09:00:00+07:00"))
+    result = submission_run(one_doc(h, 9, "i", f"{NEXT_DAY}T09:00:00+07:00"))
     assert modes(result) == ("full", "full")
     assert reason(result) == "harmonized_innovations was rebuilt in full since"
 
     # after all that, what the incremental runs kept is what a full rebuild gives
-    assert modes(submission_run(one_doc(h, 11, "j", "2026-03-03T09:00:00+07:00"))) == (
+    assert modes(submission_run(one_doc(h, 11, "j", f"{NEXT_DAY}T09:00:00+07:00"))) == (
         "incremental",
         "incremental",
     )
