@@ -22,7 +22,7 @@ from jippnas_orchestration.metrics.history import (
     record,
     today,
 )
-from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports import build_page
 from jippnas_orchestration.reports import html as html_module
 from jippnas_orchestration.reports.html import hari
 from jippnas_orchestration.reports.workbook import HISTORY_SHEET
@@ -237,7 +237,7 @@ def test_history_is_rebuilt_once_from_the_change_log_and_the_last_run_of_a_day_w
     assert national(wh).iloc[-1][["updated", "pending"]].tolist() == [823, 150]
 
     # the report: rebuilt days are said to be rebuilt; 30 agencies have not moved since January 2023
-    page, data = build_report(wh, out)
+    page, data = build_page(wh, out)
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
     assert data.backfilled_until == run_day
     assert f"Hari sebelum {hari(run_day)} disusun ulang dari log perubahan" in dom

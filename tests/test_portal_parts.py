@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from jippnas_orchestration.incremental import digests
+from jippnas_orchestration.publication import parts
 from jippnas_orchestration.publication.gatekeeper import (
     LINEAGE_TABLE,
     PublicationRefused,
@@ -81,8 +82,10 @@ def stage(wh, df: pd.DataFrame, at: datetime) -> None:
         )
 
 
-@pytest.mark.parametrize("odd", [None, "carriage return", "separator", "retyped part"])
-def test_parts_written_together_are_each_part_rendered_alone(odd, tmp_path):
+@pytest.mark.parametrize(
+    "odd", [None, "carriage return", "separator", "retyped part", "several batches"]
+)
+def test_parts_written_together_are_each_part_rendered_alone(odd, tmp_path, monkeypatch):
     """write_parts renders all parts in one pass; each file must be the bytes of its part alone."""
     import pyarrow.parquet as pq
 
@@ -94,6 +97,8 @@ def test_parts_written_together_are_each_part_rendered_alone(odd, tmp_path):
     if odd == "separator":  # the one-pass rendering's separator inside a text
         df.loc[8, "summary"] = "\x1e pemisah"
     frames = split(canonical(df))
+    if odd == "several batches":  # parts rendered together up to a row count, then the next ones
+        monkeypatch.setattr(parts, "BATCH_ROWS", 30)
     if odd == "retyped part":  # a part whose column pandas typed otherwise
         first = next(iter(frames))
         frames[first] = frames[first].astype({"completeness": object})

@@ -15,10 +15,10 @@ import requests
 from dagster import AssetKey
 from openpyxl import load_workbook
 
-from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports import build_page, build_report
 from jippnas_orchestration.reports import html as html_module
 from jippnas_orchestration.reports.trends import replication_suggestions
-from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET
+from jippnas_orchestration.reports.workbook import AGENCY_SHEET, PENDING_SHEET, write_workbook
 from jippnas_orchestration.warehouse import Warehouse
 
 from .helpers import workbook_texts
@@ -267,8 +267,8 @@ def test_hostile_text_in_every_section_stays_text(report, tmp_path, monkeypatch)
             "failed_at": "2026-01-02T00:00:00+00:00",
         }
     ]
-    # built aside: the report the pipeline wrote (its PDF pages) stays for the later tests
-    page, _ = build_report(wh, tmp_path / "out", sources=stale)
+    # the page alone, built aside: the report the pipeline wrote stays for the later tests
+    page, _ = build_page(wh, tmp_path / "out", sources=stale)
     dom = chromium(["--dump-dom", page.as_uri()], tmp_path).stdout
     for html in (page.read_text(), dom):
         parsed = _Dom()
@@ -312,7 +312,8 @@ def test_long_agency_lists_are_cut_on_the_page_and_kept_whole_in_the_workbook(
     monkeypatch.setattr(html_module, "PENDING_SHOWN_PER_AGENCY", 2)
     monkeypatch.setattr(html_module, "SUGGESTED_SHOWN_PER_AGENCY", 1)
     monkeypatch.setattr(html_module, "MAX_PENDING_AGENCIES", 5)
-    page, data = build_report(wh, out)
+    page, data = build_page(wh, out)
+    write_workbook(data, out / "reports" / "tindak-lanjut.xlsx")
     text = page.read_text()
     pending = data.pending.groupby("agency_id").size()
     listed = text.split('<section id="belum">', 1)[1].split("</section>", 1)[0]
@@ -454,7 +455,8 @@ def test_every_time_is_wib_with_one_day_boundary(report, tmp_path, monkeypatch, 
     record(mine, mine.read_table("harmonized_innovations", SNAPSHOT_COLUMNS), today())
     mine_out = tmp_path / "out"
     shutil.copytree(out / "quality", mine_out / "quality")
-    page, data = build_report(mine, mine_out)
+    page, data = build_page(mine, mine_out)
+    write_workbook(data, mine_out / "reports" / "tindak-lanjut.xlsx")
     html = page.read_text()
     label = hari(day)
     assert f'<span id="dibuat">{moment}</span>' in html

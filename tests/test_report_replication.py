@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from jippnas_orchestration.reports import build_report
+from jippnas_orchestration.reports import build_page
 from jippnas_orchestration.reports import replication as section
 from jippnas_orchestration.reports.html import persen
 
@@ -90,7 +90,7 @@ def test_hostile_titles_in_the_section_stay_text(report, tmp_path):  # noqa: F81
         "UPDATE harmonized_innovations SET title = :t WHERE innovation_id = :i",
         {"t": HOSTILE, "i": first},
     )
-    page, _ = build_report(wh, tmp_path)
+    page, _ = build_page(wh, tmp_path)
     html = _section(page)
     assert "<script" not in html
     assert "&lt;script&gt;" in html or "&lt;script" in html

@@ -82,18 +82,31 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+BATCH_ROWS = 20_000  # parts rendered together up to about this many rows: memory stays bounded
+
+
 def write_parts(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, dict[str, str]]:
     """Each part's three files, each a whole dataset of its own; part -> {format: sha256}.
 
-    The CSV lines, JSON records and Arrow table of all the parts come from one pass over them
+    The CSV lines, JSON records and Arrow table of several parts come from one pass over them
     together (a pandas pass per part costs more than its few hundred rows); a part's bytes are
     the same as when it is rendered alone (the Arrow schema and its pandas metadata follow the
     fixed column types, not the values)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written, batch, rows = {}, {}, 0
+    for name, frame in frames.items():
+        batch[name], rows = frame, rows + len(frame)
+        if rows >= BATCH_ROWS:
+            written |= _write_together(batch, directory)
+            batch, rows = {}, 0
+    return written | _write_together(batch, directory)
+
+
+def _write_together(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, dict[str, str]]:
     import pyarrow.parquet as pq
 
-    directory.mkdir(parents=True, exist_ok=True)
     if len({tuple(f.dtypes) for f in frames.values()}) > 1:  # concat would retype: one by one
-        return {name: write_parts({name: f}, directory)[name] for name, f in frames.items()}
+        return {name: _write_together({name: f}, directory)[name] for name, f in frames.items()}
     if not frames:
         return {}
     whole = pd.concat(frames.values(), ignore_index=True)
