@@ -134,6 +134,7 @@ def render() -> Path:
     lines += replication_section(_load("replication_scale45") or _load("replication_sample"))
     lines += _pipeline_section(_load("pipeline"))
     lines += _before_after_section(_load("pipeline_before_after"))
+    lines += _before_after_section(_load("publication_before_after"))
     lines += _latency_before_after_section(_load("submission_latency_before_after"))
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))
@@ -299,7 +300,8 @@ def _latency_before_after_section(b: dict | None) -> list[str]:
 
 
 def _before_after_section(b: dict | None) -> list[str]:
-    """The whole pipeline at scale 45 before and after a restructuring, measured back to back."""
+    """The whole pipeline at scale 45 before and after a change, measured back to back; the
+    change's own steps (`mechanism_steps`) are totalled apart from the others."""
     if not b:
         return []
     before, after = b["before"], b["after"]
@@ -313,7 +315,10 @@ def _before_after_section(b: dict | None) -> list[str]:
     changed = b.get("changed_steps", [])  # changed for other reasons (new files, new sections)
     others = [n for n in s0 if n in s1 and n not in mech and n not in changed]
     lines = [
-        "## The whole pipeline at scale 45, before and after the incremental mechanism",
+        "## "
+        + b.get(
+            "title", "The whole pipeline at scale 45, before and after the incremental mechanism"
+        ),
         "",
         f"`{b['what']}` in two worktrees, one after the other: before = {before['commit']} ({before['label']}), measured "
         f"{before['measured_at']}, load {before['load_before']:.1f} / {before['load_after']:.1f}; "
@@ -329,13 +334,15 @@ def _before_after_section(b: dict | None) -> list[str]:
         f"{after['peak_mb'] / before['peak_mb']:.2f} |",
     ]
     for label, names in (
-        ("the incremental tables' steps (" + ", ".join(mech) + "), s", mech),
+        (b.get("subject", "the incremental tables' steps") + " (" + ", ".join(mech) + "), s", mech),
         ("the other steps in both, their code unchanged, s", others),
         ("steps changed by later features (" + ", ".join(changed) + "), s", changed),
     ):
-        a, c = total(s0, names), total(s1, names)
-        lines.append(f"| {label} | {a} | {c} | {c / a:.2f} |")
-    lines.append("| steps added since (" + ", ".join(new) + f"), s | – | {total(s1, new)} | |")
+        if names:
+            a, c = total(s0, names), total(s1, names)
+            lines.append(f"| {label} | {a} | {c} | {c / a:.2f} |")
+    if new:
+        lines.append("| steps added since (" + ", ".join(new) + f"), s | – | {total(s1, new)} | |")
     lines += ["", "| step | before s | after s |", "|---|---:|---:|"]
     for name in sorted(set(s0) | set(s1), key=lambda n: -max(s0.get(n, 0), s1.get(n, 0))):
         lines.append(f"| `{name}` | {s0.get(name, '–')} | {s1.get(name, '–')} |")
