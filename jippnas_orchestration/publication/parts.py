@@ -95,7 +95,8 @@ def write_parts(frames: dict[str, pd.DataFrame], directory: Path) -> dict[str, d
     directory.mkdir(parents=True, exist_ok=True)
     written, batch, rows = {}, {}, 0
     for name, frame in frames.items():
-        batch[name], rows = frame, rows + len(frame)
+        batch[name] = frame
+        rows += len(frame)
         if rows >= BATCH_ROWS:
             written |= _write_together(batch, directory)
             batch, rows = {}, 0
@@ -115,8 +116,8 @@ def _write_together(frames: dict[str, pd.DataFrame], directory: Path) -> dict[st
     out, start = {}, 0
     for name, part in frames.items():
         end = start + len(part)
-        rows = "".join(lines[start:end]) if lines is not None else csv_rows(part)
-        (directory / f"{name}.csv").write_text(header + rows, "utf-8")
+        body = "".join(lines[start:end]) if lines is not None else csv_rows(part)
+        (directory / f"{name}.csv").write_text(header + body, "utf-8")
         text = json.dumps(objects[start:end], ensure_ascii=False, default=str)
         (directory / f"{name}.json").write_text(text, "utf-8")
         pq.write_table(table.slice(start, len(part)), directory / f"{name}.parquet")
