@@ -103,7 +103,8 @@ def without_years(expansion: str) -> str:
 def _looks_like_acronym(part: str, other: str) -> bool:
     """'SIPADU', 'SIPADU-DESA', 'e-SaPupBeMas', 'Gerpeber' beside a longer expansion; also a short
     name the innovation is known by ('Gerai Sehat', 'Si PINTAR Desa') beside an expansion at
-    least two words longer."""
+    least two words longer, or one it is read off ('Lapor Sam Sigap' <- LAyanan PORtal SAMpah
+    SIGAP)."""
     words, other_words = part.split(), norm(other).split()
     if len(other_words) < 2 or len(words) >= len(other_words) or len(words) > 3:
         return False
@@ -112,7 +113,41 @@ def _looks_like_acronym(part: str, other: str) -> bool:
         return False
     if len(words) == 1 or (len(words) == 2 and part.upper() == part):
         return True
-    return len(other_words) >= len(words) + 2 and len(other_words) >= 4
+    return (len(other_words) >= len(words) + 2 and len(other_words) >= 4) or _cut_from(
+        _compact(part), other_words
+    )
+
+
+def _cut_from(name: str, words: list[str]) -> bool:
+    """Is a syllable name read off every word of the expansion in order, each word giving its first
+    letter and maybe more of its letters ('payjem' <- Pelayanan JEMput)?"""
+    words = [w for w in words if w not in _JOINERS]
+    if len(name) < 6 or len(words) < 2:
+        return False
+
+    def subsequence(part: str, word: str) -> bool:
+        it = iter(word)
+        return all(ch in it for ch in part)
+
+    @lru_cache(maxsize=None)
+    def fit(i: int, j: int) -> bool:
+        if j == len(words):
+            return i == len(name)
+        word = words[j]
+        if i == len(name) or name[i] != word[0]:
+            return False
+        return any(
+            subsequence(name[i + 1 : i + k], word[1:]) and fit(i + k, j + 1)
+            for k in range(1, min(len(word), len(name) - i) + 1)
+        )
+
+    return fit(0, 0)
+
+
+def _without_lead_words(part: str) -> str:
+    """'Program SELFI' names the innovation SELFI."""
+    words = part.split()
+    return " ".join(words[1:]) if len(words) >= 2 and words[0].lower() in _LEAD_WORDS else part
 
 
 def _compact(text: str) -> str:
@@ -261,7 +296,7 @@ def title_parts(title: object) -> TitleParts:
     if m:
         parts = [p.strip() for p in (m.group(1), m.group(2), m.group(3)) if p and p.strip()]
         if len(parts) == 2:
-            a, b = (strip_versions(p).strip(_QUOTES + " .") for p in parts)
+            a, b = (_without_lead_words(strip_versions(p).strip(_QUOTES + " .")) for p in parts)
             if _looks_like_acronym(a, b):
                 return TitleParts(_compact(a), _expansion(b))
             if _looks_like_acronym(b, a):
@@ -419,4 +454,9 @@ def strip_own_agency_tail(title: str, agency_id: str) -> str:
 def identity_parts(title: object, agency_id: str) -> TitleParts:
     """The parts of a title that identify an innovation within its agency."""
     text = strip_versions(_SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " ."))
-    return title_parts(strip_own_agency(strip_own_agency_tail(text, agency_id), agency_id))
+    return title_parts(_closed(strip_own_agency(strip_own_agency_tail(text, agency_id), agency_id)))
+
+
+def _closed(text: str) -> str:
+    """'X (Expansion ... Kota Y)' less its agency keeps its closing parenthesis."""
+    return text + ")" if text.count("(") == text.count(")") + 1 else text
