@@ -244,3 +244,23 @@ def test_worker_processes_give_the_same_clusters_rules_and_reviews():
         assert single.candidate_pairs == multi.candidate_pairs > 0
     split = match_records(records, workers=2, rejected_pairs=rejected).clusters
     assert split.loc[first[0]] != split.loc[first[1]]
+
+
+def test_a_name_read_off_its_expansion_and_an_own_name_inside_the_parenthesis():
+    # a syllable name of three words read off every word of a four-word expansion is its acronym
+    assert title_parts("Lapor Sam Sigap (Layanan Portal Sampah Sigap)").acronym == "laporsamsigap"
+    # three words beside four that it is not read off stay one title
+    assert title_parts("Kampung Sehat Mandiri (Kampung Sejahtera Mandiri Desa)").acronym is None
+    # a lead word before the acronym is not part of it
+    assert title_parts("Program TERANG (Terapi Anak Gembira)").acronym == "terang"
+    df = recs(
+        [
+            ("KIPP", "1", "35.78", "Lapor Sam Sigap"),
+            ("IGA", "2", "35.78", "Lapor Sam Sigap (Layanan Portal Sampah Sigap)"),
+            ("KIPP", "3", "35.78", "Siaga Ibu (Sistem Antar Jaga Ibu Hamil Kota Surabaya)"),
+            ("IGA", "4", "35.78", "Sistem Antar Jaga Ibu Hamil Kota Surabaya (Siaga Ibu)"),
+            ("INOLAN", "5", "35.78", "Program TERANG (Terapi Anak Gembira)"),
+            ("IGA", "6", "35.78", "TERANG - Terapi Anak Gembira"),
+        ]
+    )
+    assert groups(df) == [["1", "2"], ["3", "4"], ["5", "6"]]

@@ -269,7 +269,7 @@ def _without_gloss(text: str) -> str:
     m = _GLOSS.match(text)
     if not m:
         return text
-    head, gloss = norm(m.group(1)).split(), norm(m.group(2)).split()
+    head, gloss = norm(_without_lead_words(m.group(1))).split(), norm(m.group(2)).split()
     if len(head) < 2 or not 2 <= len(gloss) <= 3:
         return text
     letters = "".join(gloss)
