@@ -53,6 +53,11 @@ from jippnas_orchestration.harmonize.staging import resolve_agencies, stage_inol
         # a hospital whose name says whose it is, or the registry's only one of its type there
         ("RSUD Kabupaten Sleman", "34.04"),
         ("RSJD Klaten", "33"),
+        # an unregistered regional hospital written with its kabupaten/kota is that one's
+        ("RSUD Dr. Nama Rekaan Kota Madiun", "35.77"),
+        # a registered hospital written with an initial for a name and a spelling variant
+        ("RSUD dr H M Ansari Saleh Banjarmasin", "63"),
+        ("RSUD Aji Muhamad Salehuddin Samarinda", "64"),
     ],
 )
 def test_real_name_classes_resolve(name, expected):
@@ -64,7 +69,9 @@ def test_real_name_classes_resolve(name, expected):
     "name,location",
     [
         # an unregistered hospital goes to review, with where it stands as a candidate — never to it
-        ("RSUD Dr. Nama Rekaan Kota Madiun", "35.77"),
+        ("RSUD Dr. Nama Rekaan Surabaya", "35.78"),
+        # nor, in Jakarta, to the province when it is not a regional hospital (a private one)
+        ("RS Nama Rekaan Jakarta", "31"),
         # an enterprise the registry lacks is its own agency: review, not its region
         ("Perumda Air Minum Tirta Rekaan Kota Kediri", "35.71"),
         ("PD Pasar Rekaan Kabupaten Sleman", "34.04"),

@@ -39,6 +39,7 @@ from .units import (
     hospital_form,
     hospital_owners,
     hospital_owners_at,
+    hospital_owners_near,
     hospital_type,
     is_hospital,
 )
@@ -607,6 +608,8 @@ def _located_candidates(location: str | None, evidence: str) -> tuple[tuple[str,
     return tuple(out)
 
 
+# Hospital types that say a regional government owns it ('Rumah Sakit Umum Daerah').
+_REGIONAL_HOSPITAL_TYPES = frozenset({"rsud", "rsd", "rsjd", "rskd", "rsudp"})
 _OWNER_STATED = re.compile(r"\b(?:milik|pemerintah|pemkab|pemkot|pemprov|pemda)\b")
 
 
@@ -624,6 +627,10 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         if owners:
             break
     location = _location(raw, code)
+    if not owners and location:
+        near = hospital_owners_near(expand_words(norm(named[-1])), location, words)
+        if len(near) == 1:
+            return Resolution(next(iter(near)), "hospital registry (name variant at its place)")
     if owners:
         ids = {o for o, _ in owners}
         if len(ids) > 1 and location:
@@ -653,7 +660,13 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         return None
     if _OWNER_STATED.search(n) or name_index().central_office(hospital_form(n)):
         return None
-    if location and location.startswith("31"):
+    regional = hospital_type(hn) in _REGIONAL_HOSPITAL_TYPES
+    typed = _region_in_text(n, code)
+    if regional and typed and len(typed) > 2:
+        # 'RSUD <name> Kota X': a regional hospital written with its kabupaten/kota is that one's
+        return Resolution(typed, "regional hospital with its kabupaten/kota")
+    if regional and location and location.startswith("31"):
+        # private hospitals ('RS <name> Jakarta') are nobody's: only a regional one is the province's
         return Resolution("31", "hospital in DKI Jakarta", "Jakarta's hospitals are the province's")
     return Resolution(
         None,

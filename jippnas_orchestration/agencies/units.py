@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from .registry import central_agencies
 
 # Hospital type words, normalised, longest first, and their short form.
@@ -123,11 +125,13 @@ class _HospitalIndex:
         str, set[tuple[str, str]]
     ]  # first word of a core -> its hospitals' (owner, location)
     by_type_place: dict[tuple[str, str], set[str]]  # (type, location) -> owners
+    # location -> (owner, every word of the name but its type) of the hospitals standing there
+    by_place: dict[str, list[tuple[str, frozenset[str]]]]
 
 
 @lru_cache(maxsize=1)
 def _hospital_index(region_words: frozenset[str]) -> _HospitalIndex:
-    index = _HospitalIndex({}, {}, {})
+    index = _HospitalIndex({}, {}, {}, {})
     heads: dict[str, set[str]] = {}
     for h in hospitals():
         n = _norm(h.name)
@@ -140,6 +144,10 @@ def _hospital_index(region_words: frozenset[str]) -> _HospitalIndex:
         kind = hospital_type(n)
         if kind and h.location_code:
             index.by_type_place.setdefault((kind, h.location_code), set()).add(h.owner_id)
+        if h.location_code:
+            index.by_place.setdefault(h.location_code, []).append(
+                (h.owner_id, frozenset(hospital_form(n).split()))
+            )
     # a first word is a key of its own only when one hospital's name opens with it
     index.by_head = {
         head: owners
@@ -162,6 +170,25 @@ def hospital_owners(n: str, region_words: frozenset[str]) -> set[tuple[str, str]
     if tokens and len(tokens) <= 2:
         return index.by_head.get(tokens[0], set())
     return set()
+
+
+def hospital_owners_near(n: str, location: str, region_words: frozenset[str]) -> set[str]:
+    """Owners of the registered hospitals standing at `location` whose names hold every distinctive
+    word of this one, up to a typo ('Mohamad'/'Mohammad'): 'RSUD dr M Saleh <kota>' is the registry's
+    'RS Umum Daerah dr. Mohamad Saleh <kota>', initials being written or left out at will."""
+    tokens = _core_tokens(n, region_words)
+    if len("".join(tokens)) < 5:
+        return set()
+    index = _hospital_index(region_words)
+    places = [loc for loc in index.by_place if loc == location or loc.startswith(location + ".")]
+
+    def holds(words: frozenset[str]) -> bool:
+        return all(
+            t in words or (len(t) >= 5 and any(OSA.distance(t, w) <= 1 for w in words))
+            for t in tokens
+        )
+
+    return {owner for loc in places for owner, words in index.by_place[loc] if holds(words)}
 
 
 def hospital_owners_at(
