@@ -84,11 +84,12 @@ def test_units_owned_elsewhere_go_to_review_not_to_their_location(name, location
 
 
 def test_a_place_in_several_kabupaten_goes_to_review_with_each_as_a_candidate():
-    # Cibeber is a kecamatan in Cianjur, Lebak and Cilegon: a puskesmas of that name is any of them
-    r = resolve_agency("Puskesmas Cibeber")
+    # Pakis is a kecamatan in Magelang and in Malang (and a desa in six more kabupaten): a
+    # puskesmas of that name is either kecamatan's first
+    r = resolve_agency("Puskesmas Pakis")
     assert r.agency_id is None
-    assert {"32.03", "36.02", "36.72"} <= {c[0] for c in r.candidates[:3]}
-    assert resolve_agency("Puskesmas Cibeber", code_hint="36.72").agency_id == "36.72"
+    assert {"33.08", "35.07"} == {c[0] for c in r.candidates[:2]}
+    assert resolve_agency("Puskesmas Pakis", code_hint="35.07").agency_id == "35.07"
 
 
 def test_a_unit_of_an_unknown_kabupaten_is_not_its_provinces():
@@ -153,3 +154,30 @@ def test_a_record_takes_the_candidate_its_innovations_other_records_resolved_to(
     )
     ok, rejected, _ = resolve_agencies(staged)
     assert sorted(ok["agency_id"]) == ["35.77", "35.77"] and rejected.empty
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # a puskesmas or school named after the one kecamatan of that name (also a desa elsewhere)
+        ("Puskesmas Kalitidu", "35.22"),
+        ("SMP Negeri 1 Cibinong", "32.01"),
+        # named after its kabupaten: the kabupaten, not a desa of that name elsewhere
+        ("SMP Negeri 4 Bojonegoro", "35.22"),
+        # a place within a kabupaten/kota twin written after it
+        ("SD Negeri 2 Cibinong Bogor", "32.01"),
+        # a province runs senior schools and vehicle-tax offices wherever they stand
+        ("SMA Negeri 2 Kabupaten Bojonegoro", "35"),
+        ("SMK Negeri 1 Kota Madiun", "35"),
+        ("UPTD PPD Samsat Tuban", "35"),
+        ("Samsat Karangploso", "35"),
+        ("SMAN 1 Bogor", "32"),  # Kota or Kabupaten Bogor: the province either way
+    ],
+)
+def test_local_units_named_after_their_place(name, expected):
+    assert resolve_agency(name).agency_id == expected, resolve_agency(name)
+
+
+def test_a_source_typing_a_school_as_the_kabupaten_s_is_believed():
+    # before 2017 senior schools were the kabupaten's: a record typed so keeps its kabupaten
+    assert resolve_agency("SMA Negeri 2 Bojonegoro", type_hint="kabupaten").agency_id == "35.22"

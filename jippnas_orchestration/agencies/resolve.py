@@ -121,13 +121,44 @@ def _resolve_place(n: str, code: str | None) -> Resolution | None:
     )
 
 
+# Units a province runs in every kabupaten/kota and names after the one it serves: vehicle tax
+# offices (Samsat, UPT PPD), branch offices of provincial dinas, and senior and special schools (SMA,
+# SMK, SLB: provincial since UU 23/2014, Lampiran I.A).
+_PROVINCIAL_UNIT = re.compile(
+    r"^(?:(?:upt|uptd|unit pelaksana teknis(?: daerah)?|kantor bersama)\s+)?"
+    r"(?:samsat|uppd|ppd|p3d|pusat pelayanan pajak daerah|unit pelayanan pendapatan daerah"
+    r"|cabang dinas|cabdin|sma negeri|smk negeri|slb negeri|sman?|smkn?|slbn?"
+    r"|sekolah menengah (?:atas|kejuruan)(?: negeri)?|sekolah luar biasa(?: negeri)?)\b"
+)
+
+
 def resolve_agency(
     name: object, type_hint: str | None = None, code_hint: str | None = None
 ) -> Resolution:
     """Resolve one agency name; `type_hint` is an agency type, `code_hint` a Kemendagri code.
     The name as written first, then its other forms (module forms), its segments, the central
     agency's short form at its end and the local place it names; the first decision wins, and an
-    undecided name keeps the most telling candidates for a person."""
+    undecided name keeps the most telling candidates for a person. A province's unit named after
+    the kabupaten/kota it serves is the province's."""
+    found = _resolve(name, type_hint, code_hint)
+    hint = (type_hint or "").strip().lower()
+    if name is None or hint in ("kabupaten", "kota") or not _PROVINCIAL_UNIT.match(norm(name)):
+        return found
+    if found.agency_id and "." in found.agency_id and found.agency_id[:2] in name_index().names:
+        return Resolution(
+            found.agency_id[:2],
+            "provincial unit",
+            f"a province's unit serving {name_index().names[found.agency_id]}",
+        )
+    provinces = {c[:2] for c, _, _ in found.candidates if "." in c}
+    if not found.agency_id and len(provinces) == 1 and len(found.candidates) > 1:
+        return Resolution(
+            provinces.pop(), "provincial unit", "every place it can serve is in one province"
+        )
+    return found
+
+
+def _resolve(name: object, type_hint: str | None, code_hint: str | None) -> Resolution:
     first = resolve_form(name, type_hint, code_hint)
     if first.agency_id or name is None:
         return first
