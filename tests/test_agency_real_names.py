@@ -181,3 +181,20 @@ def test_local_units_named_after_their_place(name, expected):
 def test_a_source_typing_a_school_as_the_kabupaten_s_is_believed():
     # before 2017 senior schools were the kabupaten's: a record typed so keeps its kabupaten
     assert resolve_agency("SMA Negeri 2 Bojonegoro", type_hint="kabupaten").agency_id == "35.22"
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # a ministry's English short form, and a lembaga's official English name
+        ("Religious Ministry", "KEMENAG"),
+        ("Social Affairs Ministry", "KEMENSOS"),
+        ("National Narcotics Board", "BNN"),
+        ("Audit Board of the Republic of Indonesia", "BPK"),
+        # a unit or its region written before an English office's name
+        ("Wates Public Health Center, Kulon Progo Regency", "34.01"),
+        ("Surabaya's Communication and Informatics Office", "35.78"),
+    ],
+)
+def test_english_names_of_agencies_and_offices(name, expected):
+    assert resolve_agency(name).agency_id == expected, resolve_agency(name)

@@ -119,18 +119,29 @@ _EN_OFFICES = (
     (r"regional\s+development\s+planning\s+(?:agency|board)", "Bappeda"),
     (r"regional\s+disaster\s+management\s+agency", "BPBD"),
     (r"(?:regional\s+)?general\s+hospital", "RSUD"),
+    (r"(?:community\s+|public\s+)?health\s+cent(?:re|er)", "Puskesmas"),
+    (
+        r"communications?,?\s+(?:and\s+)?informatics?(?:,?\s+(?:and\s+)?\w+){0,3}?\s+(?:office|dept|department|agency|service)",
+        "Diskominfo",
+    ),
 )
-_EN_OFFICE_RE = [(re.compile(rf"^\s*{pat}\b", re.I), idn) for pat, idn in _EN_OFFICES]
+_EN_OFFICE_RE = [(re.compile(rf"\b{pat}\b", re.I), idn) for pat, idn in _EN_OFFICES]
 
 
 def english_office(name: str) -> str | None:
-    """'District Health Office, X Regency' -> 'Dinas Kesehatan X Regency' (then read as Indonesian)."""
+    """'District Health Office, X Regency' -> 'Dinas Kesehatan X Regency' (then read as Indonesian).
+    Words before the office name the unit or the region ('Andalas Public Health Centre, Padang
+    City', 'Jakarta's Regional Development Planning Agency'): they follow the office."""
+    owned = re.match(r"^\s*([A-Z][\w ]*?)'s\s+(.+)$", name)
+    if owned:
+        name = f"{owned.group(2)} {owned.group(1)}"
     for pattern, office in _EN_OFFICE_RE:
-        m = pattern.match(name)
-        if m:
+        m = pattern.search(name)
+        before = name[: m.start()].strip(" ,") if m else ""
+        if m and len(before.split()) <= 3:
             rest = re.sub(r"^[\s,]*(?:of\s+(?:the\s+)?)?", "", name[m.end() :])
             rest = re.sub(r"\s*\b(?:sub-?district|district)\b", "", rest, flags=re.I)
-            return f"{office} {rest}".strip()
+            return f"{office} {before} {rest}".replace("  ", " ").strip()
     return None
 
 
@@ -204,6 +215,9 @@ def english_rewrite(name: str) -> str | None:
         out = re.sub(r"^([\w ]+?)\s+district(?:\s+government)?$", r"Kabupaten \1", out, flags=re.I)
     out = re.sub(r"^([\w ]+?)\s+(?:city\s+)?government$", r"Pemerintah \1", out, flags=re.I)
     out = re.sub(r"^([\w ]+?)\s+ministry$", r"Ministry of \1", out, flags=re.I)
+    out = re.sub(
+        r"^(Ministry of (?:Home|Foreign|Religious|Social))$", r"\1 Affairs", out, flags=re.I
+    )
     out = _EN_PREFIX.sub(
         lambda m: f"{_EN_TYPES[_SPACES.sub(' ', m.group(1).lower())]} {m.group(2)}", out
     )
