@@ -172,6 +172,9 @@ def test_a_record_takes_the_candidate_its_innovations_other_records_resolved_to(
         ("UPTD PPD Samsat Tuban", "35"),
         ("Samsat Karangploso", "35"),
         ("SMAN 1 Bogor", "32"),  # Kota or Kabupaten Bogor: the province either way
+        # an unregistered regional hospital named after the one kecamatan of that name
+        ("RSUD Dander", "35.22"),
+        ("RSUD Pakis", None),  # a kecamatan in two kabupaten: review
     ],
 )
 def test_local_units_named_after_their_place(name, expected):

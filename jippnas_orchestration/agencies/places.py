@@ -112,6 +112,12 @@ def _region_keys() -> dict[str, set[str]]:
     return out
 
 
+def kecamatan_named(place: str) -> set[str]:
+    """Kabupaten/kota having a kecamatan of this name ('Pasar Wajo' is the kecamatan Pasarwajo)."""
+    kec, _ = _index()
+    return _kabkota(kec.get(_key(place), set()))
+
+
 def kecamatan_regions(n: str) -> set[str]:
     """Kabupaten/kota having a kecamatan of the name a local unit carries (first candidates: a
     puskesmas is usually named after its kecamatan)."""

@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 
 from . import forms
 from .office_patterns import CENTRAL_OFFICE_PATTERNS
+from .places import kecamatan_named
 from .registry import (
     OLD_PAPUA_CODES,
     PROVINCE_ALIASES,
@@ -37,6 +38,7 @@ from .units import (
     enterprise_match,
     hospital_core,
     hospital_form,
+    hospital_name_words,
     hospital_owners,
     hospital_owners_at,
     hospital_owners_near,
@@ -657,6 +659,7 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
             at = hospital_owners_at(hospital_type(hn), location, words)
             if len(at) == 1:
                 return Resolution(next(iter(at)), "hospital registry (type and place)")
+            return _named_after_kecamatan(hn)
         return None
     if _OWNER_STATED.search(n) or name_index().central_office(hospital_form(n)):
         return None
@@ -665,6 +668,8 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
     if regional and typed and len(typed) > 2:
         # 'RSUD <name> Kota X': a regional hospital written with its kabupaten/kota is that one's
         return Resolution(typed, "regional hospital with its kabupaten/kota")
+    if not typed and (decided := _named_after_kecamatan(hn)):
+        return decided
     if regional and location and location.startswith("31"):
         # private hospitals ('RS <name> Jakarta') are nobody's: only a regional one is the province's
         return Resolution("31", "hospital in DKI Jakarta", "Jakarta's hospitals are the province's")
@@ -674,6 +679,20 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         f"hospital {raw!r} is not in the hospital registry: where it stands does not say who owns it",
         _located_candidates(location, "stands in"),
         final=True,
+    )
+
+
+def _named_after_kecamatan(hn: str) -> Resolution | None:
+    """'RSUD <kecamatan>': a regional hospital named after the one kecamatan of that name is its
+    kabupaten's or kota's (in Jakarta the province's)."""
+    if hospital_type(hn) not in _REGIONAL_HOSPITAL_TYPES:
+        return None
+    places = kecamatan_named(" ".join(hospital_name_words(hn)))
+    if len(places) != 1:
+        return None
+    place = next(iter(places))
+    return Resolution(
+        "31" if place.startswith("31") else place, "regional hospital named after its kecamatan"
     )
 
 

@@ -77,6 +77,11 @@ def _core_tokens(n: str, region_words: frozenset[str]) -> list[str]:
     return tokens
 
 
+def hospital_name_words(n: str) -> list[str]:
+    """The words of a hospital's name after its type and titles, places included."""
+    return [t for t in hospital_form(n).split() if t not in _GENERIC]
+
+
 def hospital_core(n: str, region_words: frozenset[str]) -> str:
     """What names this hospital among others: 'rsud dr saiful anwar malang' -> 'saifulanwar'."""
     return "".join(_core_tokens(n, region_words))
