@@ -201,3 +201,14 @@ def test_a_source_typing_a_school_as_the_kabupaten_s_is_believed():
 )
 def test_english_names_of_agencies_and_offices(name, expected):
     assert resolve_agency(name).agency_id == expected, resolve_agency(name)
+
+
+def test_a_kecamatan_is_read_as_the_kecamatan_not_a_region_of_its_name():
+    # Depok is a kecamatan in Sleman and in Cirebon, and a kota elsewhere: never Kota Depok
+    r = resolve_agency("Kecamatan Depok")
+    assert r.agency_id is None and {"34.04", "32.09"} == {c[0] for c in r.candidates[:2]}
+    assert resolve_agency("Kecamatan Depok", code_hint="34.04").agency_id == "34.04"
+    # a kecamatan in two kabupaten goes to review with both (it once raised instead)
+    for written in ("Kecamatan Pakis", "Kec. Pakis", "Kantor Camat Pakis"):
+        assert {"33.08", "35.07"} == {c[0] for c in resolve_agency(written).candidates[:2]}
+    assert resolve_agency("Kecamatan Kalitidu").agency_id == "35.22"

@@ -119,13 +119,11 @@ def kecamatan_named(place: str) -> set[str]:
 
 
 def kecamatan_regions(n: str) -> set[str]:
-    """Kabupaten/kota having a kecamatan of the name a local unit carries (first candidates: a
-    puskesmas is usually named after its kecamatan)."""
+    """Kabupaten/kota having a kecamatan of the name a local unit or 'Kecamatan X' carries (first
+    candidates: a puskesmas is usually named after its kecamatan)."""
     kec, _ = _index()
-    m = _UNIT.match(n)
-    if m:
-        return _kabkota(kec.get(_key(m.group(1)), set()))
-    return None
+    m = _UNIT.match(n) or _KEC.search(n)
+    return _kabkota(kec.get(_key(m.group(1)), set())) if m else set()
 
 
 @lru_cache(maxsize=1)

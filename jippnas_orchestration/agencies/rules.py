@@ -148,6 +148,53 @@ class _Index:
                 return agency_id
         return None
 
+    @cached_property
+    def phrases_by_head(self) -> dict[str, list[tuple[str, str]]]:
+        """First word -> (phrase, agency) of the in-text phrases and written names opening with it;
+        a phrase's agency is that of its first listing."""
+        out: dict[str, dict[str, str]] = {}
+        for phrase, agency_id in [*self.central_phrases, *self.written.items()]:
+            words = phrase.split()
+            if len(words) >= 2 and len(phrase) >= 10:
+                out.setdefault(words[0], {}).setdefault(phrase, agency_id)
+        return {head: list(phrases.items()) for head, phrases in out.items()}
+
+    def central_office_typo(self, n: str) -> str | None:
+        """'Badan Pusat Statstik Kabupaten X', 'PT Tekom Indonesia Divisi ...': a name opening with a
+        central agency's phrase or written name mistyped by one letter is that agency's unit —
+        before the region it names is taken for its owner."""
+        words = n.split()
+        if words[:1] == ["pt"] and len(words) > 2:
+            words = words[1:]  # 'PT Tekom Indonesia': the company's own name opens after 'PT'
+        if not words:
+            return None
+        candidates = list(self.phrases_by_head.get(words[0], []))
+        if len(words[0]) >= 5:  # a long first word may carry the typo itself ('Tekom')
+            for head in process.extract(
+                words[0],
+                list(self.phrases_by_head),
+                scorer=OSA.distance,
+                score_cutoff=1,
+                limit=None,
+            ):
+                if head[0] != words[0]:
+                    candidates += self.phrases_by_head[head[0]]
+        if not candidates:
+            return None
+        for j in range(min(len(words), self.phrase_words), 1, -1):
+            prefix = " ".join(words[:j])
+            if len(prefix) < 10:
+                break
+            found = {
+                agency_id
+                for phrase, agency_id in candidates
+                if abs(len(phrase) - len(prefix)) <= 1
+                and OSA.distance(prefix, phrase, score_cutoff=1) <= 1
+            }
+            if found:
+                return found.pop() if len(found) == 1 else None
+        return None
+
 
 _GEOGRAPHIC_HEADS = frozenset({"teluk", "kepulauan", "pulau", "tanjung"})
 _MINISTRY_PREFIXES = ("kementerian", "kemen", "kem")
@@ -387,6 +434,11 @@ def _region_after_office(n: str, hint: str | None, code: str | None) -> str | No
     if len(tokens) < 2 or not (tokens[0] in OFFICE_WORDS or OFFICE_ABBREVIATION.match(tokens[0])):
         return None
     idx = name_index()
+    if tokens[0] in ("kecamatan", "kec"):
+        # 'Kecamatan Depok' is a kecamatan of that name (Sleman's or Cirebon's), not Kota Depok
+        places = kecamatan_named(" ".join(tokens[1:]))
+        if places:
+            return next(iter(places)) if len(places) == 1 else (code if code in places else None)
     for j in range(max(1, len(tokens) - 3), len(tokens)):
         candidates = idx.any_type.get("".join(tokens[j:]), [])
         if hint in ("provinsi", "kabupaten", "kota"):
@@ -486,6 +538,9 @@ def resolve_form(
     agency_id = idx.central_office(n)
     if agency_id:
         return Resolution(agency_id, "central office")
+    agency_id = idx.central_office_typo(n)
+    if agency_id:
+        return Resolution(agency_id, "central office (typo)")
     found = _region_in_text(n, code)
     if found:
         return _with_code_note(found, "regional office", code)
@@ -707,9 +762,10 @@ def _resolve_enterprise(raw: str, n: str, code: str | None) -> Resolution | None
         ids = enterprise_match(form, kind, words)
         if len(ids) == 1:
             return Resolution(next(iter(ids)), "enterprise registry")
-    agency_id = name_index().central_office(n)
-    if agency_id and (kind != "bumd" or agency_id not in _central_government_ids()):
-        return Resolution(agency_id, "enterprise unit")
+    for office in (name_index().central_office, name_index().central_office_typo):
+        agency_id = office(n)
+        if agency_id and (kind != "bumd" or agency_id not in _central_government_ids()):
+            return Resolution(agency_id, "enterprise unit")
     return Resolution(
         None,
         "unresolved",
