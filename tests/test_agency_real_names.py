@@ -212,3 +212,33 @@ def test_a_kecamatan_is_read_as_the_kecamatan_not_a_region_of_its_name():
     for written in ("Kecamatan Pakis", "Kec. Pakis", "Kantor Camat Pakis"):
         assert {"33.08", "35.07"} == {c[0] for c in resolve_agency(written).candidates[:2]}
     assert resolve_agency("Kecamatan Kalitidu").agency_id == "35.22"
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # short forms that open a unit's name: courts, immigration offices, state madrasah
+        ("PN Sleman", "MA"),
+        ("PTA Surabaya", "MA"),
+        ("Kanim Kelas II Non TPI Kediri", "KEMENIMIPAS"),
+        ("Imigrasi Kediri", "KEMENIMIPAS"),
+        ("MAN 2 Kota Kediri", "KEMENAG"),
+        ("MTs Negeri 3 Sleman", "KEMENAG"),
+        ("MTs Al Falah Sleman", None),  # a private madrasah is not the ministry's
+        # a regional secretariat and the new planning/research bodies
+        ("Setdakot Kediri", "35.71"),
+        ("Brida Kota Kediri", "35.71"),
+        # a province's units wherever their name puts the office's word or number
+        ("UPTB Samsat Kediri 2", "35"),
+        ("Bakorwil Madiun", "35"),
+        ("SMK Bina Karya Kediri", None),  # a private vocational school: review
+        # a village's own unit
+        ("Perpusdes Panggungharjo", "34.02"),
+        # a registered hospital in the old spelling, and not a like-named one in that province
+        ("RSUD dr Sudono Madiun", "35"),
+        # a private hospital whose first word opens one registered hospital elsewhere
+        ("RS Mitra Keluarga Bekasi", None),
+    ],
+)
+def test_unit_short_forms_and_owners(name, expected):
+    assert resolve_agency(name).agency_id == expected, resolve_agency(name)

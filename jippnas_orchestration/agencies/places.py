@@ -42,7 +42,8 @@ def _index() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 _LOCAL_UNIT = (
     r"(?:uptd?\s+)?(?:puskesmas|pkm|sd\s+negeri|smp\s+negeri|sma\s+negeri|smk\s+negeri|slb\s+negeri"
     r"|sekolah\s+dasar(?:\s+negeri)?|sekolah\s+menengah\s+(?:pertama|atas|kejuruan)(?:\s+negeri)?"
-    r"|sdn?|smpn?|sman?|smkn?|slbn?|tk\s+negeri|paud|posyandu|polindes|pustu|samsat)"
+    r"|sdn?|smpn?|sman?|smkn?|slbn?|tk\s+negeri|paud|posyandu|polindes|pustu|samsat"
+    r"|perpustakaan\s+desa|perpusdes|kantor\s+desa|balai\s+desa|kantor\s+kelurahan)"
 )
 _DESA_KEC = re.compile(
     r"\b(?:desa|kelurahan|kel|ds|nagari|gampong|kampung)\s+(.+?)\s+(?:kecamatan|kec)\s+(.+)$"
@@ -110,6 +111,12 @@ def _region_keys() -> dict[str, set[str]]:
         if r.type in ("kabupaten", "kota"):
             out.setdefault(_key(r.base), set()).add(r.code)
     return out
+
+
+def is_place(word: str) -> bool:
+    """Is this the name of a kecamatan or a desa/kelurahan somewhere?"""
+    kec, desa = _index()
+    return _key(word) in kec or _key(word) in desa
 
 
 def kecamatan_named(place: str) -> set[str]:

@@ -20,6 +20,7 @@ from .rules import (
     compact_key,
     current_code,
     expand_words,
+    location_of,
     name_index,
     norm,
     region_words,
@@ -122,13 +123,15 @@ def _resolve_place(n: str, code: str | None) -> Resolution | None:
 
 
 # Units a province runs in every kabupaten/kota and names after the one it serves: vehicle tax
-# offices (Samsat, UPT PPD), branch offices of provincial dinas, and senior and special schools (SMA,
-# SMK, SLB: provincial since UU 23/2014, Lampiran I.A).
+# offices (Samsat, UPT PPD), branch offices of provincial dinas, and public senior and special schools
+# (SMA, SMK, SLB Negeri or numbered: provincial since UU 23/2014, Lampiran I.A; a private one is not).
 _PROVINCIAL_UNIT = re.compile(
-    r"^(?:(?:upt|uptd|unit pelaksana teknis(?: daerah)?|kantor bersama)\s+)?"
-    r"(?:samsat|uppd|ppd|p3d|pusat pelayanan pajak daerah|unit pelayanan pendapatan daerah"
-    r"|cabang dinas|cabdin|sma negeri|smk negeri|slb negeri|sman?|smkn?|slbn?"
-    r"|sekolah menengah (?:atas|kejuruan)(?: negeri)?|sekolah luar biasa(?: negeri)?)\b"
+    r"^(?:(?:upt|uptd|uptb|unit pelaksana teknis(?: daerah| badan)?|kantor bersama)\s+)?"
+    r"(?:uppd|ppd|p3d|pusat pelayanan pajak daerah|unit pelayanan pendapatan daerah"
+    r"|cabang dinas|cabdin|(?:sma|smk|slb)(?: negeri| n|n)? \d+|(?:sma|smk|slb)(?: negeri|n)|bakorwil"
+    r"|badan koordinasi wilayah|sekolah menengah (?:atas|kejuruan)(?: negeri)?"
+    r"|sekolah luar biasa(?: negeri)?)\b"
+    r"|\bsamsat\b"  # 'UPTB Samsat X', 'Kantor Bersama Samsat X', 'Samsat Keliling X'
 )
 
 
@@ -142,8 +145,11 @@ def resolve_agency(
     the kabupaten/kota it serves is the province's."""
     found = _resolve(name, type_hint, code_hint)
     hint = (type_hint or "").strip().lower()
-    if name is None or hint in ("kabupaten", "kota") or not _PROVINCIAL_UNIT.match(norm(name)):
+    if name is None or hint in ("kabupaten", "kota") or not _PROVINCIAL_UNIT.search(norm(name)):
         return found
+    if not found.agency_id and not found.final:
+        where = location_of(str(name), current_code(code_hint))
+        found = Resolution(where, "place named") if where else found
     if found.agency_id and "." in found.agency_id and found.agency_id[:2] in name_index().names:
         return Resolution(
             found.agency_id[:2],

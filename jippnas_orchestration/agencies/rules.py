@@ -414,7 +414,7 @@ dispendukcapil bapeda kantor unit dinkes disnaker disnakertrans disdik disdikbud
 dishub dispar disparbud dinsos dpmpptsp bpmptsp bptsp bappelitbangda bappelitbang bpkpd bpkd bapenda
 bppkad dlh blh dpupr dpu dpkp dkp diskan dispertan distan disbun disnak dispora disporapar dispusip
 dinkop diskop diskopukm dpmd dpmdes dp3a dppkb bkpsdm bkppd bpsdm setwan damkar biro rsu rsia
-rsj rsjd uptd upt""".split()
+rsj rsjd uptd upt baperida bapperida brida bappedalitbang bapelitbang""".split()
 )
 # 'Disper', 'Dinsosnaker': the abbreviations of a regional office ('Dinas ...') follow one pattern
 OFFICE_ABBREVIATION = re.compile(r"^(?:dis|din)[a-z0-9]{2,12}$")
@@ -607,7 +607,45 @@ _WORD_FORMS = {
 _HEAD_OF_POLICE = re.compile(r"\b(?:wa)?ka(pol(?:ri|da|res|resta|restabes|sek)\w*)\b")
 
 
+# Short forms that open a unit's name ('PA Unaaha', 'Kanim Kelas I X', 'MAN 2 Kota X', 'Setdakab X'),
+# read out only there: elsewhere the letters mean other things ('MA' is also the Supreme Court).
+_HEAD_FORMS = {
+    "pa": "pengadilan agama",
+    "pta": "pengadilan tinggi agama",
+    "pn": "pengadilan negeri",
+    "ptun": "pengadilan tata usaha negara",
+    "pttun": "pengadilan tinggi tata usaha negara",
+    "kanim": "kantor imigrasi",
+    "man": "madrasah aliyah negeri",
+    "mtsn": "madrasah tsanawiyah negeri",
+    "min": "madrasah ibtidaiyah negeri",
+    "setda": "sekretariat daerah",
+    "setdakab": "sekretariat daerah kabupaten",
+    "setdakot": "sekretariat daerah kota",
+    "setdako": "sekretariat daerah kota",
+    "setdaprov": "sekretariat daerah provinsi",
+}
+# ... and those read out only before 'negeri' ('MTs Negeri 1 X'; a private 'MTs <foundation>' is not).
+_HEAD_FORMS_BEFORE_NEGERI = {
+    "ma": "madrasah aliyah",
+    "mts": "madrasah tsanawiyah",
+    "mi": "madrasah ibtidaiyah",
+}
+
+
+def _expand_head(n: str) -> str:
+    head, _, rest = n.partition(" ")
+    if not rest:
+        return n
+    if head in _HEAD_FORMS:
+        return f"{_HEAD_FORMS[head]} {rest}"
+    if head in _HEAD_FORMS_BEFORE_NEGERI and rest.startswith("negeri "):
+        return f"{_HEAD_FORMS_BEFORE_NEGERI[head]} {rest}"
+    return n
+
+
 def expand_words(n: str) -> str:
+    n = _expand_head(n)
     n = n.replace("kementrian", "kementerian")
     if "kapol" in n:  # 'Kapolri', 'Wakapolda': the head of the police unit named after 'ka'
         n = _HEAD_OF_POLICE.sub(r"\1", n)
@@ -631,7 +669,7 @@ def region_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _location(raw: str, code: str | None) -> str | None:
+def location_of(raw: str, code: str | None) -> str | None:
     """Where a unit stands, from its name: a typed region anywhere, else a bare region name that means
     one region only, written in a segment, a parenthesis or at the end."""
     n = norm(raw)
@@ -641,6 +679,8 @@ def _location(raw: str, code: str | None) -> str | None:
     idx = name_index()
     pieces = [*forms.segments(forms.without_parentheses(raw)), *forms.parenthesised(raw)]
     tokens = norm(forms.without_parentheses(raw)).split()
+    while len(tokens) > 1 and re.fullmatch(r"\d+|[ivx]+", tokens[-1]):
+        tokens.pop()  # 'Samsat Palembang 1': the office's number, not a place
     pieces += [" ".join(tokens[j:]) for j in range(max(1, len(tokens) - 3), len(tokens))]
     for piece in pieces:
         candidates = idx.any_type.get(compact_key(norm(piece)), [])
@@ -683,8 +723,10 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         owners = hospital_owners(expand_words(norm(piece)), words)
         if owners:
             break
-    location = _location(raw, code)
-    if not owners and location:
+    location = location_of(raw, code)
+    if location and owners and not any(loc[:2] == location[:2] for _, loc in owners):
+        owners = set()  # a hospital so named stands in another province: not this one
+    if not owners:
         near = hospital_owners_near(expand_words(norm(named[-1])), location, words)
         if len(near) == 1:
             return Resolution(next(iter(near)), "hospital registry (name variant at its place)")
@@ -770,7 +812,7 @@ def _resolve_enterprise(raw: str, n: str, code: str | None) -> Resolution | None
         None,
         "unresolved",
         f"enterprise {raw!r} is not in the registry: an enterprise is its own agency, not its region",
-        _located_candidates(_location(raw, code), "region named in it (owner?)"),
+        _located_candidates(location_of(raw, code), "region named in it (owner?)"),
         final=True,
     )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from .places import is_place
 from .registry import central_agencies
 
 # Hospital type words, normalised, longest first, and their short form.
@@ -165,35 +166,58 @@ def _hospital_index(region_words: frozenset[str]) -> _HospitalIndex:
 def hospital_owners(n: str, region_words: frozenset[str]) -> set[tuple[str, str]]:
     """(owner, location) of registered hospitals this normalised name can mean: its whole
     distinctive name, else that name without a trailing town ('... Soekarjo Purwokerto'), else its
-    first word when one registered hospital only opens with it ('RSUD Margono')."""
+    first word, alone or before a place, when one registered hospital only opens with it ('RSUD
+    Margono')."""
     index = _hospital_index(region_words)
     tokens = _core_tokens(n, region_words)
     for cut in range(len(tokens), max(0, len(tokens) - 2), -1):
         core = "".join(tokens[:cut])
         if len(core) >= 3 and core in index.by_core:
             return index.by_core[core]
-    if tokens and len(tokens) <= 2:
+    if len(tokens) == 1 or (len(tokens) == 2 and is_place(tokens[1])):
+        # 'RSUD Margono', 'RSUD Margono Purwokerto'; not 'RS Mitra Keluarga' for 'RSUD Mitra Sehat'
         return index.by_head.get(tokens[0], set())
     return set()
 
 
-def hospital_owners_near(n: str, location: str, region_words: frozenset[str]) -> set[str]:
-    """Owners of the registered hospitals standing at `location` whose names hold every distinctive
-    word of this one, up to a typo ('Mohamad'/'Mohammad'): 'RSUD dr M Saleh <kota>' is the registry's
-    'RS Umum Daerah dr. Mohamad Saleh <kota>', initials being written or left out at will."""
-    tokens = _core_tokens(n, region_words)
+@lru_cache(maxsize=65536)
+def _spelling_key(word: str) -> str:
+    """A word in one spelling: the old spelling and its mixtures ('Achmad Mochtar', 'Ahmad
+    Mukhtar', 'Soedjono'/'Sudjono'/'Sudjono') and doubled letters ('Mohammad') come out alike."""
+    for old, new in (("oe", "u"), ("dj", "j"), ("tj", "c"), ("kh", "h"), ("ch", "h")):
+        word = word.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def hospital_owners_near(n: str, location: str | None, region_words: frozenset[str]) -> set[str]:
+    """Owners of the registered hospitals standing at `location` (anywhere when not known) whose
+    names hold every distinctive word of this one, up to a typo and spelling ('Mohamad'/'Mohammad',
+    'Ahmad Mukhtar'/'Achmad Mochtar'): 'RSUD dr M Saleh <kota>' is the registry's 'RS Umum Daerah
+    dr. Mohamad Saleh <kota>', initials being written or left out at will."""
+    tokens = [_spelling_key(t) for t in _core_tokens(n, region_words)]
     if len("".join(tokens)) < 5:
         return set()
     index = _hospital_index(region_words)
-    places = [loc for loc in index.by_place if loc == location or loc.startswith(location + ".")]
+    places = [
+        loc
+        for loc in index.by_place
+        if not location or loc == location or loc.startswith(location + ".")
+    ]
 
-    def holds(words: frozenset[str]) -> bool:
+    def holds(words: frozenset[str], typos: bool) -> bool:
+        keys = {_spelling_key(w) for w in words}
         return all(
-            t in words or (len(t) >= 5 and any(OSA.distance(t, w) <= 1 for w in words))
+            t in keys or (typos and len(t) >= 5 and any(OSA.distance(t, w) <= 1 for w in keys))
             for t in tokens
         )
 
-    return {owner for loc in places for owner, words in index.by_place[loc] if holds(words)}
+    for typos in (False, True):  # a name spelt alike first: 'Sudono' is 'Soedono', not 'Soedomo'
+        owners = {
+            owner for loc in places for owner, words in index.by_place[loc] if holds(words, typos)
+        }
+        if owners:
+            return owners
+    return set()
 
 
 def hospital_owners_at(
