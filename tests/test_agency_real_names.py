@@ -242,3 +242,7 @@ def test_a_kecamatan_is_read_as_the_kecamatan_not_a_region_of_its_name():
 )
 def test_unit_short_forms_and_owners(name, expected):
     assert resolve_agency(name).agency_id == expected, resolve_agency(name)
+
+
+def test_a_unit_named_with_the_office_it_answers_to():
+    assert resolve_agency("SD Negeri 4 Kampung Baru Dinas Pendidikan Jombang").agency_id == "35.17"

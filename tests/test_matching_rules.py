@@ -264,3 +264,26 @@ def test_a_name_read_off_its_expansion_and_an_own_name_inside_the_parenthesis():
         ]
     )
     assert groups(df) == [["1", "2"], ["3", "4"], ["5", "6"]]
+
+
+def test_abbreviations_lead_words_and_a_name_written_after_its_words():
+    # an acronym in parentheses spelling the words before it only abbreviates them
+    assert title_parts("Kartu Sehat (KS) Lansia") == title_parts("Kartu Sehat Lansia")
+    # ... unless it does not spell them
+    assert title_parts("Sistem Informasi (SIM) Desa").expansion == "sistem informasi sim desa"
+    df = recs(
+        [
+            # 'berbasis' only joins; a lead word ('Pemanfaatan') names no innovation
+            ("KIPP", "1", "33.72", "Konseling Lansia (KL) Berbasis Musik"),
+            ("IGA", "2", "33.72", "Konseling Lansia Musik"),
+            ("KIPP", "3", "33.72", "Pemanfaatan Taman BACA-ASIK (Baca Asyik Keliling Kampung)"),
+            ("IGA", "4", "33.72", "Taman Baca Asik"),
+            # the same words with the name in parentheses, or written after them
+            ("KIPP", "5", "33.72", "Gerakan Bersih Sungai (Kali Resik 24)"),
+            ("IGA", "6", "33.72", "Gerakan (Bersih Sungai) Kali Resik 24"),
+            # 'Innovation' beside a name is not part of it
+            ("KIPP", "7", "33.72", "SIMAS innovation (Sistem Informasi Masjid Sehat)"),
+            ("IGA", "8", "33.72", "Sistem Informasi Masjid Sehat (SIMAS)"),
+        ]
+    )
+    assert groups(df) == [["1", "2"], ["3", "4"], ["5", "6"], ["7", "8"]]

@@ -416,6 +416,8 @@ bppkad dlh blh dpupr dpu dpkp dkp diskan dispertan distan disbun disnak dispora 
 dinkop diskop diskopukm dpmd dpmdes dp3a dppkb bkpsdm bkppd bpsdm setwan damkar biro rsu rsia
 rsj rsjd uptd upt baperida bapperida brida bappedalitbang bapelitbang""".split()
 )
+# Offices that, further on in a name, say whose unit the first words are.
+_INNER_OFFICE_WORDS = frozenset({"dinas", "dinkes", "disdik", "dispendik", "disdikbud", "bappeda"})
 # 'Disper', 'Dinsosnaker': the abbreviations of a regional office ('Dinas ...') follow one pattern
 OFFICE_ABBREVIATION = re.compile(r"^(?:dis|din)[a-z0-9]{2,12}$")
 
@@ -431,6 +433,12 @@ def _region_after_office(n: str, hint: str | None, code: str | None) -> str | No
     """'Dinas Kesehatan Banyuwangi': an office followed by a bare region name that can mean one region
     only (a twin needs the type or the code)."""
     tokens = n.split()
+    # '<a school or unit> Dinas Pendidikan Takalar': the office it answers to, named further on
+    inner = next((i for i, t in enumerate(tokens) if i and t in _INNER_OFFICE_WORDS), None)
+    if inner is not None and not (
+        tokens[0] in OFFICE_WORDS or OFFICE_ABBREVIATION.match(tokens[0])
+    ):
+        tokens = tokens[inner:]
     if len(tokens) < 2 or not (tokens[0] in OFFICE_WORDS or OFFICE_ABBREVIATION.match(tokens[0])):
         return None
     idx = name_index()

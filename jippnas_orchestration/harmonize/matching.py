@@ -194,6 +194,11 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
         named, words_only = (a, b) if a.acronym else (b, a)
         if named.acronym and named.acronym == words_only.compact:
             return Verdict(True, RULE_ACRONYM, 1.0)  # 'Gerai Sehat' is the name 'GERAI SEHAT'
+        if named.acronym and words_only.compact in (
+            named.compact + named.acronym,
+            named.acronym + named.compact,
+        ):  # 'X Y (Call Centre 112)' written 'X (Y) Call Centre 112': the same words
+            return Verdict(True, RULE_ACRONYM_TITLE, 1.0)
         words, identical = same_words(a, b, vocab)
         if words:
             return Verdict(

@@ -145,18 +145,23 @@ def _cut_from(name: str, words: list[str]) -> bool:
 
 
 def _without_lead_words(part: str) -> str:
-    """'Program SELFI' names the innovation SELFI."""
+    """'Program SELFI' names the innovation SELFI, and so does 'SELFI Innovation'."""
     words = part.split()
-    return " ".join(words[1:]) if len(words) >= 2 and words[0].lower() in _LEAD_WORDS else part
+    if len(words) >= 2 and words[0].lower() in _LEAD_WORDS:
+        words = words[1:]
+    if len(words) >= 2 and words[-1].lower() in ("inovasi", "innovation", "program"):
+        words = words[:-1]
+    return " ".join(words)
 
 
 def _compact(text: str) -> str:
     return _NOT_ALNUM_LOWER.sub("", text.lower())
 
 
-# Words that only join others ('Kesehatan Ibu dan Anak' = 'Kesehatan Ibu Anak'); 'ke', 'dari', 'untuk'
-# and 'bagi' stay: they say where to or for whom.
-_JOINERS = frozenset({"dan", "serta", "yang", "di", "pada"})
+# Words that only join others ('Kesehatan Ibu dan Anak' = 'Kesehatan Ibu Anak', 'Layanan Berbasis
+# Hipnoterapi' = 'Layanan Hipnoterapi'); 'ke', 'dari', 'untuk' and 'bagi' stay: they say where to or
+# for whom.
+_JOINERS = frozenset({"dan", "serta", "yang", "di", "pada", "berbasis"})
 # Abbreviations every Indonesian public-service title uses, read as the words they stand for.
 _ABBREVIATIONS = {
     "adminduk": "administrasi kependudukan",
@@ -227,6 +232,11 @@ _LEAD_WORDS = frozenset(
         "peningkatan",
         "penerapan",
         "implementasi",
+        "pendayagunaan",
+        "pemanfaatan",
+        "penguatan",
+        "penyelenggaraan",
+        "pelaksanaan",
     }
 )
 
@@ -281,11 +291,43 @@ def _without_gloss(text: str) -> str:
     return text
 
 
+_INLINE_ACRONYM = re.compile(r"\s*\(([A-Za-z]{2,6})\)\s*(?=\S)")
+
+
+def _without_inline_acronym(text: str) -> str:
+    """'Antenatal Care (ANC) Hipnoterapi': an acronym in parentheses that spells the words right
+    before it, with the title going on after it, only abbreviates them: 'Antenatal Care
+    Hipnoterapi'."""
+
+    def drop(m: re.Match) -> str:
+        letters = m.group(1).lower()
+        before = norm(text[: m.start()]).split()
+        spelt = any(
+            _prefixes_spell(letters, before[-k:])
+            for k in range(2, min(len(letters), len(before)) + 1)
+        )
+        return " " if spelt else m.group(0)
+
+    return _INLINE_ACRONYM.sub(drop, text)
+
+
+def _prefixes_spell(letters: str, words: list[str]) -> bool:
+    """Are `letters` the words' beginnings, one or more letters of each, in order ('anc' <- ANtenatal
+    Care)?"""
+    if not words:
+        return not letters
+    word = words[0]
+    return any(
+        letters[:k] == word[:k] and _prefixes_spell(letters[k:], words[1:])
+        for k in range(1, min(len(word), len(letters) - len(words) + 1) + 1)
+    )
+
+
 def title_parts(title: object) -> TitleParts:
     """Split 'ACR (Expansion)', 'Expansion (ACR)', 'Expansion - ACR', 'ACR: Expansion' and the like."""
     text = _SPACES.sub(" ", str(title or "")).strip().strip(_QUOTES + " .").strip()
     text = strip_versions(_without_filler(text)).strip(_QUOTES + " .")
-    text = _without_gloss(text)
+    text = _without_gloss(_without_inline_acronym(text))
     compound = _compound(text)
     if compound:
         return compound
