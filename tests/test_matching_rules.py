@@ -287,3 +287,22 @@ def test_abbreviations_lead_words_and_a_name_written_after_its_words():
         ]
     )
     assert groups(df) == [["1", "2"], ["3", "4"], ["5", "6"], ["7", "8"]]
+
+
+def test_a_short_name_read_off_its_parenthesis_and_an_english_rendering_of_a_name():
+    # 'Sapa Desa' is read off 'SAhabat Pelayanan DESA': a name, not a word the parenthesis glosses
+    assert title_parts("Sapa Desa (Sahabat Pelayanan Desa)").acronym == "sapadesa"
+    assert title_parts("Posyandu Lansia (Lanjut Usia)") == title_parts("Posyandu Lansia")
+    df = recs(
+        [
+            ("KIPP", "1", "35.09", "Sapa Desa (Sahabat Pelayanan Desa)"),
+            ("IGA", "2", "35.09", "Sahabat Pelayanan Desa"),
+            # one acronym, its Indonesian expansion and its English rendering: one innovation
+            ("KIPP", "3", "35.09", "SIPANDAI (Sistem Pelayanan Data Informasi)"),
+            ("KIPP", "4", "35.09", "SIPANDAI: Integrated Information Service System for Villages"),
+            # one acronym, two Indonesian expansions: still a question for a person
+            ("IGA", "5", "35.09", "SIGAP (Sistem Informasi Gawat Darurat Puskesmas)"),
+            ("IGA", "6", "35.09", "SIGAP (Siaga Pangan Keluarga)"),
+        ]
+    )
+    assert groups(df) == [["1", "2"], ["3", "4"], ["5"], ["6"]]

@@ -48,6 +48,21 @@ RULE_REVIEW = "review decision"
 RULE_ACRONYM_WORD = "same acronym, one word changed"
 RULE_UNIT_TAIL = "title with its unit or place"
 RULE_SERVICE_WORD = "title with a service word before it"
+RULE_ACRONYM_TRANSLATED = "same acronym, title in English"
+
+# Words that mark a title written in English: 'Online Storytelling for Children', 'System of ...'.
+_ENGLISH_WORDS = frozenset(
+    """the of for and with in through to by based system service services information children
+    community public health online village people women access""".split()
+)
+
+
+def is_english(expansion: str) -> bool:
+    """At least two English words, and more of them than Indonesian function words."""
+    words = expansion.split()
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return english >= 2 and english * 2 >= len(words) - english
+
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +202,9 @@ def decide(a: TitleParts, b: TitleParts, vocab: Vocabulary) -> Verdict:
             return Verdict(True, RULE_ACRONYM_TITLE, score)
         if exact and (_one_word_changed(a, b) or _expansion_within(a, b)):
             return Verdict(True, RULE_ACRONYM_WORD, max(score, 0.8))
+        if exact and len(a.acronym) >= 4 and is_english(a.expansion) != is_english(b.expansion):
+            # the name's English rendering (for an international award): one innovation
+            return Verdict(True, RULE_ACRONYM_TRANSLATED, 0.8)
         if exact:
             return Verdict(False, score=score, review="one acronym, two different expansions")
         return NO

@@ -280,8 +280,8 @@ def _without_gloss(text: str) -> str:
     if not m:
         return text
     head, gloss = norm(_without_lead_words(m.group(1))).split(), norm(m.group(2)).split()
-    if len(head) < 2 or not 2 <= len(gloss) <= 3:
-        return text
+    if len(head) < 2 or not 2 <= len(gloss) <= 3 or _cut_from("".join(head), gloss):
+        return text  # 'Lapo Bra (Layanan Pojok Braille)': the whole name is read off it
     letters = "".join(gloss)
     for word in head:
         if len(word) >= 4 and word[0] == letters[0] and len(letters) > len(word):
