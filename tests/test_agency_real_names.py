@@ -238,6 +238,8 @@ def test_a_kecamatan_is_read_as_the_kecamatan_not_a_region_of_its_name():
         ("RSUD dr Sudono Madiun", "35"),
         # a private hospital whose first word opens one registered hospital elsewhere
         ("RS Mitra Keluarga Bekasi", None),
+        # an airport written without 'Internasional' is still its operator's
+        ("Bandara Sultan Hasanuddin Makassar", "ANGKASAPURA"),
     ],
 )
 def test_unit_short_forms_and_owners(name, expected):

@@ -293,7 +293,12 @@ def name_index() -> _Index:
     for phrase, agency_id in CENTRAL_OFFICE_PATTERNS.items():
         phrases.append((phrase, agency_id))
     for unit in central_units():
-        phrases.append((expand_words(norm(unit["phrase"])), unit["agency_id"]))
+        phrase = expand_words(norm(unit["phrase"]))
+        phrases.append((phrase, unit["agency_id"]))
+        if phrase.startswith("bandar udara internasional "):  # 'Bandara Juanda': written without it
+            phrases.append(
+                ("bandar udara " + phrase[len("bandar udara internasional ") :], unit["agency_id"])
+            )
     phrases.sort(key=lambda p: -len(p[0]))
     return _Index(central, phrases, by_type, any_type, by_code, names, written)
 
