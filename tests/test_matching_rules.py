@@ -306,3 +306,19 @@ def test_a_short_name_read_off_its_parenthesis_and_an_english_rendering_of_a_nam
         ]
     )
     assert groups(df) == [["1", "2"], ["3", "4"], ["5"], ["6"]]
+
+
+def test_a_name_in_parentheses_before_a_colon_and_its_description():
+    named = title_parts(
+        "Kartu Antar Jemput Lansia (Kajem Lansia): Layanan Jemput Bola bagi Warga Lanjut Usia"
+    )
+    assert named == title_parts("Kajem Lansia (Kartu Antar Jemput Lansia)")
+    df = recs(
+        [
+            ("KIPP", "1", "52.03", "Kartu Antar Jemput Lansia (Kajem Lansia): Layanan Jemput Bola"),
+            ("IGA", "2", "52.03", "KAJEM LANSIA"),
+            ("KIPP", "3", "52.03", "SIPANTAS (Sistem Pantau Stunting): dari posyandu ke dinas"),
+            ("IGA", "4", "52.03", "Sistem Pantau Stunting"),
+        ]
+    )
+    assert groups(df) == [["1", "2"], ["3", "4"]]

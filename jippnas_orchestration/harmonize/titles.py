@@ -331,6 +331,15 @@ def title_parts(title: object) -> TitleParts:
     compound = _compound(text)
     if compound:
         return compound
+    named = _NAMED_THEN_SUBTITLE.match(text)
+    if named:
+        # 'Papan Kontrol Kesehatan (Papa Sehat): Kontrol Kesehatan Peserta Didik ...': a name and the
+        # words it stands for, one in parentheses; what follows the colon describes it
+        words, name = named.group(1), named.group(2)
+        if len(name.split()) > len(words.split()):
+            words, name = name, words
+        if len(name.split()) < len(words.split()) or _looks_like_acronym(name, words):
+            return TitleParts(_compact(name), _expansion(words))
     subtitled = _acronym_with_subtitle(text)
     if subtitled:
         return subtitled
@@ -348,6 +357,7 @@ def title_parts(title: object) -> TitleParts:
     return TitleParts(None, _expansion(text))
 
 
+_NAMED_THEN_SUBTITLE = re.compile(r"^([^():]+?)\s*\(([^()]{2,40})\)\s*:\s+\S.*$")
 _COMPOUND = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 _PARTS = re.compile(r"\s+[-–—/]\s+|\s*/\s*")
 
