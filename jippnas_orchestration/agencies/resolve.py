@@ -149,7 +149,10 @@ def resolve_agency(
         return found
     if not found.agency_id and not found.final:
         where = location_of(str(name), current_code(code_hint))
-        found = Resolution(where, "place named") if where else found
+        if where:
+            return Resolution(
+                where[:2], "provincial unit", "a province's unit at the place it names"
+            )
     if found.agency_id and "." in found.agency_id and found.agency_id[:2] in name_index().names:
         return Resolution(
             found.agency_id[:2],

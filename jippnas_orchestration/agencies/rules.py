@@ -159,6 +159,10 @@ class _Index:
                 out.setdefault(words[0], {}).setdefault(phrase, agency_id)
         return {head: list(phrases.items()) for head, phrases in out.items()}
 
+    @cached_property
+    def phrase_heads(self) -> list[str]:
+        return list(self.phrases_by_head)
+
     def central_office_typo(self, n: str) -> str | None:
         """'Badan Pusat Statstik Kabupaten X', 'PT Tekom Indonesia Divisi ...': a name opening with a
         central agency's phrase or written name mistyped by one letter is that agency's unit —
@@ -171,11 +175,7 @@ class _Index:
         candidates = list(self.phrases_by_head.get(words[0], []))
         if len(words[0]) >= 5:  # a long first word may carry the typo itself ('Tekom')
             for head in process.extract(
-                words[0],
-                list(self.phrases_by_head),
-                scorer=OSA.distance,
-                score_cutoff=1,
-                limit=None,
+                words[0], self.phrase_heads, scorer=OSA.distance, score_cutoff=1, limit=None
             ):
                 if head[0] != words[0]:
                     candidates += self.phrases_by_head[head[0]]
