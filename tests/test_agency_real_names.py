@@ -248,3 +248,23 @@ def test_unit_short_forms_and_owners(name, expected):
 
 def test_a_unit_named_with_the_office_it_answers_to():
     assert resolve_agency("SD Negeri 4 Kampung Baru Dinas Pendidikan Jombang").agency_id == "35.17"
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        # a school named after a foundation or a faith is private: review, never its region
+        ("SD Muhammadiyah 4 Kota Malang", None),
+        ("SMP Islam Terpadu Al Hikmah Kota Malang", None),
+        ("MTs Muhammadiyah Kota Kediri", None),
+        # public schools: 'Negeri', numbered, 'Inpres', 'Pembina'
+        ("SD Inpres 12 Kota Kupang", "53.71"),
+        ("TK Negeri Pembina Kota Malang", "35.73"),
+        ("SMPN 5 Kota Malang", "35.73"),
+    ],
+)
+def test_private_schools_go_to_review(name, expected):
+    r = resolve_agency(name)
+    assert r.agency_id == expected, r
+    if expected is None:
+        assert r.final and r.candidates  # where it stands, for the person who decides

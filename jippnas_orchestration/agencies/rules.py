@@ -492,7 +492,7 @@ def resolve_form(
     central_key = compact_key(_strip_central_suffix(n))
     if central_key in idx.central and not regional_hint:
         return Resolution(idx.central[central_key], "central alias")
-    for decide_class in (_resolve_enterprise, _resolve_hospital):
+    for decide_class in (_resolve_enterprise, _resolve_hospital, _resolve_private_school):
         decided = decide_class(str(name), n, code)
         if decided is not None:
             return decided
@@ -788,6 +788,29 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
         "unresolved",
         f"hospital {raw!r} is not in the hospital registry: where it stands does not say who owns it",
         _located_candidates(location, "stands in"),
+        final=True,
+    )
+
+
+# A school's first word after its level: public schools are 'Negeri' ('SDN', 'SMP N'), numbered or
+# 'Inpres'; one named after a foundation or a faith ('SD Muhammadiyah 4', 'SMP Islam Terpadu X', 'SMA
+# Kristen X', 'MTs Al Falah') is private: a foundation's, no government's.
+_SCHOOL_HEAD = re.compile(
+    r"^(?:sd|smp|sma|smk|slb|tk|mi|mts|sekolah dasar|sekolah menengah (?:pertama|atas|kejuruan))"
+    r"\s+(\S+)"
+)
+_PUBLIC_SCHOOL_MARKS = frozenset({"negeri", "n", "inpres", "pembina"})
+
+
+def _resolve_private_school(raw: str, n: str, code: str | None) -> Resolution | None:
+    m = _SCHOOL_HEAD.match(n)
+    if not m or m.group(1) in _PUBLIC_SCHOOL_MARKS or m.group(1).isdigit():
+        return None
+    return Resolution(
+        None,
+        "unresolved",
+        f"{raw!r} names no public school ('Negeri', numbered): a private one is a foundation's",
+        _located_candidates(location_of(raw, code), "stands in"),
         final=True,
     )
 
