@@ -240,6 +240,11 @@ def test_a_kecamatan_is_read_as_the_kecamatan_not_a_region_of_its_name():
         ("RS Mitra Keluarga Bekasi", None),
         # an airport written without 'Internasional' is still its operator's
         ("Bandara Sultan Hasanuddin Makassar", "ANGKASAPURA"),
+        # Sumatra's 'Pemko', North Sumatra's 'Provsu', a province's tax office, 'SMA N' + kecamatan
+        ("Pemko Medan", "12.71"),
+        ("Pemprovsu", "12"),
+        ("UPTD PPRD Wilayah Kutai Kartanegara", "64"),
+        ("SMA N 1 Kalitidu", "35"),
     ],
 )
 def test_unit_short_forms_and_owners(name, expected):

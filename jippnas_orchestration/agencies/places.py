@@ -40,7 +40,7 @@ def _index() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 
 # Longer forms first: 'smp negeri 1 x' must not be read as 'smp' + 'negeri 1 x'.
 _LOCAL_UNIT = (
-    r"(?:uptd?\s+)?(?:puskesmas|pkm|sd\s+negeri|smp\s+negeri|sma\s+negeri|smk\s+negeri|slb\s+negeri"
+    r"(?:uptd?\s+)?(?:puskesmas|pkm|(?:sd|smp|sma|smk|slb)\s+(?:negeri|n)"
     r"|sekolah\s+dasar(?:\s+negeri)?|sekolah\s+menengah\s+(?:pertama|atas|kejuruan)(?:\s+negeri)?"
     r"|sdn?|smpn?|sman?|smkn?|slbn?|tk\s+negeri|paud|posyandu|polindes|pustu|samsat"
     r"|perpustakaan\s+desa|perpusdes|kantor\s+desa|balai\s+desa|kantor\s+kelurahan)"

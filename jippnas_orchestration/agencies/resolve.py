@@ -127,7 +127,7 @@ def _resolve_place(n: str, code: str | None) -> Resolution | None:
 # (SMA, SMK, SLB Negeri or numbered: provincial since UU 23/2014, Lampiran I.A; a private one is not).
 _PROVINCIAL_UNIT = re.compile(
     r"^(?:(?:upt|uptd|uptb|unit pelaksana teknis(?: daerah| badan)?|kantor bersama)\s+)?"
-    r"(?:uppd|ppd|p3d|pusat pelayanan pajak daerah|unit pelayanan pendapatan daerah"
+    r"(?:uppd|ppd|pprd|p3d|pusat pelayanan pajak daerah|unit pelayanan pendapatan daerah"
     r"|cabang dinas|cabdin|(?:sma|smk|slb)(?: negeri| n|n)? \d+|(?:sma|smk|slb)(?: negeri|n)|bakorwil"
     r"|badan koordinasi wilayah|sekolah menengah (?:atas|kejuruan)(?: negeri)?"
     r"|sekolah luar biasa(?: negeri)?)\b"

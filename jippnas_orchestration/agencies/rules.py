@@ -63,6 +63,7 @@ _PREFIXES = [
     ("kota administrasi", "kota"),
     ("kota adm", "kota"),
     ("pemkot", "kota"),
+    ("pemko", "kota"),  # Sumatra's usage: 'Pemko Medan'
     ("kota", "kota"),
     ("pemerintah provinsi", "provinsi"),
     ("pemerintah prov", "provinsi"),
@@ -614,6 +615,8 @@ _WORD_FORMS = {
     "irjen": "inspektorat jenderal",
     "itjen": "inspektorat jenderal",
     "bandara": "bandar udara",
+    "provsu": "provinsi sumatera utara",  # 'Pemprovsu', 'Provsu': North Sumatra's own short form
+    "pemprovsu": "pemerintah provinsi sumatera utara",
 }
 
 
