@@ -9,6 +9,9 @@ Records are compared only within their resolved agency, and each distinct title 
   their own right ('kelahiran'/'kematian', 'data'/'dana', 'mobil'/'motor': a word of the shipped
   lexicon, or one several agencies use). A word more or less is another innovation
   ('Puskesmas Keliling' / 'Puskesmas Keliling Terapung').
+One acronym with an Indonesian expansion and one in English ('SIPADU (Sistem Pelayanan Terpadu)' /
+'SIPADU: Integrated Service System', written for an international award) is one innovation, and so is
+a title written as the other's words with its name after them.
 An acronym written alone ('SIPADU') joins the innovation with that acronym only when exactly one
 such innovation exists in the agency; a pair the rules cannot decide (an acronym alone that fits an
 expansion's words, one acronym with two different expansions) goes to review (`match_review`).
