@@ -721,6 +721,12 @@ def _located_candidates(location: str | None, evidence: str) -> tuple[tuple[str,
     return tuple(out)
 
 
+def _owned_elsewhere(why: str, location: str | None, evidence: str) -> Resolution:
+    """Unresolved on purpose: a unit whose owner is not where it stands (an unregistered hospital or
+    enterprise, a private school) goes to a person with that place as a candidate, never to it."""
+    return Resolution(None, "unresolved", why, _located_candidates(location, evidence), final=True)
+
+
 # Hospital types that say a regional government owns it ('Rumah Sakit Umum Daerah').
 _REGIONAL_HOSPITAL_TYPES = frozenset({"rsud", "rsd", "rsjd", "rskd", "rsudp"})
 _OWNER_STATED = re.compile(r"\b(?:milik|pemerintah|pemkab|pemkot|pemprov|pemda)\b")
@@ -786,12 +792,10 @@ def _resolve_hospital(raw: str, n: str, code: str | None) -> Resolution | None:
     if regional and location and location.startswith("31"):
         # private hospitals ('RS <name> Jakarta') are nobody's: only a regional one is the province's
         return Resolution("31", "hospital in DKI Jakarta", "Jakarta's hospitals are the province's")
-    return Resolution(
-        None,
-        "unresolved",
+    return _owned_elsewhere(
         f"hospital {raw!r} is not in the hospital registry: where it stands does not say who owns it",
-        _located_candidates(location, "stands in"),
-        final=True,
+        location,
+        "stands in",
     )
 
 
@@ -809,12 +813,10 @@ def _resolve_private_school(raw: str, n: str, code: str | None) -> Resolution | 
     m = _SCHOOL_HEAD.match(n)
     if not m or m.group(1) in _PUBLIC_SCHOOL_MARKS or m.group(1).isdigit():
         return None
-    return Resolution(
-        None,
-        "unresolved",
+    return _owned_elsewhere(
         f"{raw!r} names no public school ('Negeri', numbered): a private one is a foundation's",
-        _located_candidates(location_of(raw, code), "stands in"),
-        final=True,
+        location_of(raw, code),
+        "stands in",
     )
 
 
@@ -847,12 +849,10 @@ def _resolve_enterprise(raw: str, n: str, code: str | None) -> Resolution | None
         agency_id = office(n)
         if agency_id and (kind != "bumd" or agency_id not in _central_government_ids()):
             return Resolution(agency_id, "enterprise unit")
-    return Resolution(
-        None,
-        "unresolved",
+    return _owned_elsewhere(
         f"enterprise {raw!r} is not in the registry: an enterprise is its own agency, not its region",
-        _located_candidates(location_of(raw, code), "region named in it (owner?)"),
-        final=True,
+        location_of(raw, code),
+        "region named in it (owner?)",
     )
 
 
